@@ -1,0 +1,537 @@
+//! Dates: machine timestamps (RFC 3339 and its common relatives) and the visible date
+//! lines news pages print, in Arabic (Egyptian, Levantine, Maghreb and Algerian month
+//! names, Arabic-Indic digits, a Hijri date beside the Gregorian one) and in English.
+//! Output is always RFC 3339 with an offset, to the second.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, TimeZone};
+use regex::Regex;
+use std::sync::LazyLock;
+
+use crate::text::fold_for_matching;
+
+/// Formats a timestamp the way every record carries it: `2024-03-27T13:52:00+00:00`.
+pub fn format_rfc3339(dt: &DateTime<FixedOffset>) -> String {
+    dt.to_rfc3339_opts(SecondsFormat::Secs, false)
+}
+
+/// Parses a machine timestamp: RFC 3339, ISO 8601 with or without an offset or with a
+/// compact one (`+0300`), a space instead of `T`, a bare date, or RFC 2822 (feeds). A
+/// timestamp without an offset is read in `default_offset`.
+pub fn parse_machine(input: &str, default_offset: FixedOffset) -> Option<DateTime<FixedOffset>> {
+    let s = input.trim();
+    if s.is_empty() || s.len() > 64 {
+        return None;
+    }
+    if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
+        return Some(dt);
+    }
+    let iso = s.replacen(' ', "T", 1);
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+        "%Y-%m-%dT%H:%M:%S%z",
+        "%Y-%m-%dT%H:%M%z",
+    ] {
+        if let Ok(dt) = DateTime::parse_from_str(&iso, fmt) {
+            return Some(dt);
+        }
+    }
+    if let Some(stripped) = iso.strip_suffix('Z') {
+        if let Some(dt) = parse_naive(stripped) {
+            return Some(FixedOffset::east_opt(0)?.from_utc_datetime(&dt));
+        }
+    }
+    if let Some(naive) = parse_naive(&iso) {
+        return default_offset.from_local_datetime(&naive).single();
+    }
+    if let Ok(dt) = DateTime::parse_from_rfc2822(s) {
+        return Some(dt);
+    }
+    None
+}
+
+fn parse_naive(s: &str) -> Option<NaiveDateTime> {
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+    ] {
+        if let Ok(dt) = NaiveDateTime::parse_from_str(s, fmt) {
+            return Some(dt);
+        }
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return Some(d.and_time(NaiveTime::MIN));
+    }
+    None
+}
+
+/// Gregorian month names as folded by [`fold_for_matching`], with their number. Two-word
+/// Levantine names are listed whole.
+const MONTHS: &[(&str, u32)] = &[
+    // Egyptian / Gulf
+    ("يناير", 1),
+    ("فبراير", 2),
+    ("مارس", 3),
+    ("ابريل", 4),
+    ("مايو", 5),
+    ("يونيو", 6),
+    ("يونيه", 6),
+    ("يوليو", 7),
+    ("يوليه", 7),
+    ("اغسطس", 8),
+    ("سبتمبر", 9),
+    ("اكتوبر", 10),
+    ("نوفمبر", 11),
+    ("ديسمبر", 12),
+    // Levantine / Iraqi
+    ("كانون الثاني", 1),
+    ("شباط", 2),
+    ("اذار", 3),
+    ("نيسان", 4),
+    ("ايار", 5),
+    ("حزيران", 6),
+    ("تموز", 7),
+    ("اب", 8),
+    ("ايلول", 9),
+    ("تشرين الاول", 10),
+    ("تشرين الثاني", 11),
+    ("كانون الاول", 12),
+    // Moroccan
+    ("ماي", 5),
+    ("يوليوز", 7),
+    ("غشت", 8),
+    ("شتنبر", 9),
+    ("نونبر", 11),
+    ("دجنبر", 12),
+    // Algerian / Tunisian
+    ("جانفي", 1),
+    ("فيفري", 2),
+    ("افريل", 4),
+    ("جوان", 6),
+    ("جويليه", 7),
+    ("اوت", 8),
+    // English
+    ("january", 1),
+    ("february", 2),
+    ("march", 3),
+    ("april", 4),
+    ("may", 5),
+    ("june", 6),
+    ("july", 7),
+    ("august", 8),
+    ("september", 9),
+    ("october", 10),
+    ("november", 11),
+    ("december", 12),
+    ("jan", 1),
+    ("feb", 2),
+    ("mar", 3),
+    ("apr", 4),
+    ("jun", 6),
+    ("jul", 7),
+    ("aug", 8),
+    ("sep", 9),
+    ("sept", 9),
+    ("oct", 10),
+    ("nov", 11),
+    ("dec", 12),
+];
+
+/// The month named by the words starting at `words[i]`: returns its number and how many
+/// words the name took.
+fn month_at(words: &[&str], i: usize) -> Option<(u32, usize)> {
+    let w = words.get(i)?.trim_end_matches('.');
+    if let Some(next) = words.get(i + 1) {
+        let two = format!("{w} {next}");
+        if let Some(&(_, m)) = MONTHS.iter().find(|(name, _)| *name == two) {
+            return Some((m, 2));
+        }
+    }
+    MONTHS
+        .iter()
+        .find(|(name, _)| *name == w)
+        .map(|&(_, m)| (m, 1))
+}
+
+/// `HH:MM[:SS]` with an optional AM/PM marker right after it: «مـ»/«م» (PM) and «صـ»/«ص»
+/// (AM) as folded, `pm`/`am`, «مساء»/«صباحا».
+static TIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*(p\.?m\.?|a\.?m\.?|مساء|صباحا|م|ص)(?:[^\p{L}]|$))?",
+    )
+    .expect("time pattern")
+});
+static ISO_DATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b").expect("iso date"));
+static DMY_DATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\b").expect("dmy date"));
+
+/// Reads a visible date line such as «نُشر: 13:52-27 مارس (آذار) 2024 م ـ 17 رَمضان 1445 هـ»,
+/// «١٢ شباط/فبراير ٢٠٢٤», «March 27, 2024 1:52 PM» or «27/03/2024». The Gregorian date is
+/// taken; a Hijri date beside it is never mistaken for it. A time with no offset is read
+/// in `offset`; a date with no time is midnight.
+pub fn parse_visible(input: &str, offset: FixedOffset) -> Option<DateTime<FixedOffset>> {
+    if input.len() > 512 {
+        return None;
+    }
+    let folded = fold_for_matching(input);
+    let (time, rest) = match TIME.captures(&folded) {
+        Some(c) => {
+            let mut hour: u32 = c[1].parse().ok()?;
+            let minute: u32 = c[2].parse().ok()?;
+            let second: u32 = c.get(3).map_or(Ok(0), |m| m.as_str().parse()).ok()?;
+            if let Some(marker) = c.get(4) {
+                let pm = matches!(marker.as_str().chars().next(), Some('p' | 'م'));
+                if pm && hour < 12 {
+                    hour += 12;
+                } else if !pm && hour == 12 {
+                    hour = 0;
+                }
+            }
+            let whole = c.get(0)?;
+            let time = NaiveTime::from_hms_opt(hour, minute, second);
+            let rest = format!("{} {}", &folded[..whole.start()], &folded[whole.end()..]);
+            (time, rest)
+        }
+        None => (None, folded.clone()),
+    };
+    let date = find_date(&rest)?;
+    let naive = date.and_time(time.unwrap_or(NaiveTime::MIN));
+    offset.from_local_datetime(&naive).single()
+}
+
+fn find_date(folded: &str) -> Option<NaiveDate> {
+    if let Some(c) = ISO_DATE.captures(folded) {
+        if let Some(d) = ymd(&c[1], &c[2], &c[3]) {
+            return Some(d);
+        }
+    }
+    if let Some(c) = DMY_DATE.captures(folded) {
+        let (a, b): (u32, u32) = (c[1].parse().ok()?, c[2].parse().ok()?);
+        // Day first, as Arabic and European pages write it, unless that cannot be a date.
+        let (day, month) = if a > 12 || b <= 12 { (a, b) } else { (b, a) };
+        if let Some(d) = NaiveDate::from_ymd_opt(c[3].parse().ok()?, month, day) {
+            return Some(d);
+        }
+    }
+    let cleaned: String = folded
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '.' {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect();
+    let words: Vec<&str> = cleaned.split_whitespace().collect();
+    for i in 0..words.len() {
+        // day month [month] year
+        if let Some(day) = day_number(words[i]) {
+            if let Some((month, used)) = month_at(&words, i + 1) {
+                let mut j = i + 1 + used;
+                // the same month in another naming: «مارس (آذار)», «شباط/فبراير»
+                if let Some((_, used2)) = month_at(&words, j) {
+                    j += used2;
+                }
+                if let Some(d) = words
+                    .get(j)
+                    .and_then(|y| year_number(y))
+                    .and_then(|y| NaiveDate::from_ymd_opt(y, month, day))
+                {
+                    return Some(d);
+                }
+            }
+        }
+        // month day year (English)
+        if let Some((month, used)) = month_at(&words, i) {
+            let j = i + used;
+            if let (Some(day), Some(year)) = (
+                words
+                    .get(j)
+                    .and_then(|w| day_number(w.trim_end_matches(|c: char| c.is_alphabetic()))),
+                words.get(j + 1).and_then(|y| year_number(y)),
+            ) {
+                if let Some(d) = NaiveDate::from_ymd_opt(year, month, day) {
+                    return Some(d);
+                }
+            }
+        }
+    }
+    None
+}
+
+fn ymd(y: &str, m: &str, d: &str) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+}
+
+fn day_number(w: &str) -> Option<u32> {
+    let w = w.trim_end_matches('.');
+    (w.len() <= 2)
+        .then(|| w.parse().ok())
+        .flatten()
+        .filter(|d| (1..=31).contains(d))
+}
+
+fn year_number(w: &str) -> Option<i32> {
+    let w = w.trim_end_matches('.');
+    (w.len() == 4)
+        .then(|| w.parse().ok())
+        .flatten()
+        .filter(|y| (1800..=2200).contains(y))
+}
+
+/// Parses a profile's `timezone` key: `+03:00`, `-05:00`, `+0300`, `Z` or `UTC`.
+pub fn parse_offset(s: &str) -> Option<FixedOffset> {
+    let s = s.trim();
+    if s.eq_ignore_ascii_case("z") || s.eq_ignore_ascii_case("utc") {
+        return FixedOffset::east_opt(0);
+    }
+    let (sign, rest) = match s.as_bytes().first()? {
+        b'+' => (1, &s[1..]),
+        b'-' => (-1, &s[1..]),
+        _ => return None,
+    };
+    let digits: String = rest.chars().filter(|c| *c != ':').collect();
+    if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let hours: i32 = digits[..2].parse().ok()?;
+    let minutes: i32 = digits[2..].parse().ok()?;
+    if hours > 23 || minutes > 59 {
+        return None;
+    }
+    FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc() -> FixedOffset {
+        FixedOffset::east_opt(0).unwrap()
+    }
+    fn visible(s: &str) -> Option<String> {
+        parse_visible(s, utc()).map(|d| format_rfc3339(&d))
+    }
+    fn machine(s: &str) -> Option<String> {
+        parse_machine(s, utc()).map(|d| format_rfc3339(&d))
+    }
+
+    #[test]
+    fn machine_timestamps() {
+        assert_eq!(
+            machine("2024-03-27T13:52:00+00:00").unwrap(),
+            "2024-03-27T13:52:00+00:00"
+        );
+        assert_eq!(
+            machine("2024-03-27T13:52:00Z").unwrap(),
+            "2024-03-27T13:52:00+00:00"
+        );
+        assert_eq!(
+            machine("2024-03-27T16:52:00.123+03:00").unwrap(),
+            "2024-03-27T16:52:00+03:00"
+        );
+        assert_eq!(
+            machine("2024-03-27T16:52:00+0300").unwrap(),
+            "2024-03-27T16:52:00+03:00"
+        );
+        assert_eq!(
+            machine("2024-03-27 13:52:00").unwrap(),
+            "2024-03-27T13:52:00+00:00"
+        );
+        assert_eq!(
+            machine("2024-03-27T13:52").unwrap(),
+            "2024-03-27T13:52:00+00:00"
+        );
+        assert_eq!(machine("2024-03-27").unwrap(), "2024-03-27T00:00:00+00:00");
+        assert_eq!(
+            machine("Wed, 27 Mar 2024 13:52:00 +0000").unwrap(),
+            "2024-03-27T13:52:00+00:00"
+        );
+        assert_eq!(machine("نُشر: 13:52-27 مارس 2024"), None);
+        assert_eq!(machine(""), None);
+    }
+
+    #[test]
+    fn machine_timestamp_without_offset_uses_the_profile_offset() {
+        let riyadh = parse_offset("+03:00").unwrap();
+        let d = parse_machine("2024-03-27T16:52:00", riyadh).unwrap();
+        assert_eq!(format_rfc3339(&d), "2024-03-27T16:52:00+03:00");
+    }
+
+    #[test]
+    fn aawsat_date_line_with_hijri_date_beside_it() {
+        assert_eq!(
+            visible("نُشر: 13:52-27 مارس 2024 م ـ 17 رَمضان 1445 هـ").unwrap(),
+            "2024-03-27T13:52:00+00:00"
+        );
+        assert_eq!(
+            visible("نُشر: 13:52-27 مارس (آذار) 2024 م ـ 17 رَمضان 1445 هـ").unwrap(),
+            "2024-03-27T13:52:00+00:00"
+        );
+    }
+
+    #[test]
+    fn hijri_date_alone_is_not_a_gregorian_date() {
+        assert_eq!(visible("17 رمضان 1445 هـ"), None);
+        assert_eq!(visible("1 محرم 1446"), None);
+    }
+
+    #[test]
+    fn egyptian_and_levantine_names_and_combined_forms() {
+        assert_eq!(
+            visible("27 مارس (آذار) 2024").unwrap(),
+            "2024-03-27T00:00:00+00:00"
+        );
+        assert_eq!(
+            visible("12 شباط/فبراير 2024").unwrap(),
+            "2024-02-12T00:00:00+00:00"
+        );
+        assert_eq!(
+            visible("3 كانون الثاني 2023").unwrap(),
+            "2023-01-03T00:00:00+00:00"
+        );
+        assert_eq!(
+            visible("3 كانون الثاني (يناير) 2023").unwrap(),
+            "2023-01-03T00:00:00+00:00"
+        );
+        assert_eq!(
+            visible("5 تشرين الأول 2022").unwrap(),
+            "2022-10-05T00:00:00+00:00"
+        );
+        assert_eq!(visible("9 آب 2021").unwrap(), "2021-08-09T00:00:00+00:00");
+    }
+
+    #[test]
+    fn hamza_less_spellings() {
+        assert_eq!(
+            visible("1 ابريل 2024").unwrap(),
+            "2024-04-01T00:00:00+00:00"
+        );
+        assert_eq!(
+            visible("1 إبريل 2024").unwrap(),
+            "2024-04-01T00:00:00+00:00"
+        );
+        assert_eq!(
+            visible("20 اكتوبر 2024").unwrap(),
+            "2024-10-20T00:00:00+00:00"
+        );
+        assert_eq!(
+            visible("20 اغسطس 2024").unwrap(),
+            "2024-08-20T00:00:00+00:00"
+        );
+        assert_eq!(
+            visible("20 ايار 2024").unwrap(),
+            "2024-05-20T00:00:00+00:00"
+        );
+    }
+
+    #[test]
+    fn maghreb_and_algerian_names() {
+        assert_eq!(
+            visible("7 شتنبر 2023").unwrap(),
+            "2023-09-07T00:00:00+00:00"
+        );
+        assert_eq!(visible("7 غشت 2023").unwrap(), "2023-08-07T00:00:00+00:00");
+        assert_eq!(
+            visible("7 دجنبر 2023").unwrap(),
+            "2023-12-07T00:00:00+00:00"
+        );
+        assert_eq!(visible("7 جوان 2023").unwrap(), "2023-06-07T00:00:00+00:00");
+        assert_eq!(
+            visible("7 جويلية 2023").unwrap(),
+            "2023-07-07T00:00:00+00:00"
+        );
+        assert_eq!(
+            visible("7 فيفري 2023").unwrap(),
+            "2023-02-07T00:00:00+00:00"
+        );
+    }
+
+    #[test]
+    fn arabic_indic_digits_and_pm_am_markers() {
+        assert_eq!(
+            visible("نُشر: ٠٤:١٥ مـ - ١٢ شباط/فبراير ٢٠٢٤ م ـ ٢ شعبان ١٤٤٥ هـ").unwrap(),
+            "2024-02-12T16:15:00+00:00"
+        );
+        assert_eq!(
+            visible("09:30 صـ 1 مايو 2024").unwrap(),
+            "2024-05-01T09:30:00+00:00"
+        );
+        assert_eq!(
+            visible("12:10 ص 1 مايو 2024").unwrap(),
+            "2024-05-01T00:10:00+00:00"
+        );
+        assert_eq!(
+            visible("12:10 م 1 مايو 2024").unwrap(),
+            "2024-05-01T12:10:00+00:00"
+        );
+        assert_eq!(
+            visible("۱۲ مارس ۲۰۲۴").unwrap(),
+            "2024-03-12T00:00:00+00:00"
+        );
+    }
+
+    #[test]
+    fn a_month_name_after_a_time_is_not_a_marker() {
+        assert_eq!(
+            visible("10:05 مايو 3, 2024").unwrap(),
+            "2024-05-03T10:05:00+00:00"
+        );
+        assert_eq!(
+            visible("10:05 - 3 مايو 2024").unwrap(),
+            "2024-05-03T10:05:00+00:00"
+        );
+    }
+
+    #[test]
+    fn english_dates() {
+        assert_eq!(
+            visible("March 27, 2024").unwrap(),
+            "2024-03-27T00:00:00+00:00"
+        );
+        assert_eq!(
+            visible("Published Mar. 27, 2024 1:52 PM").unwrap(),
+            "2024-03-27T13:52:00+00:00"
+        );
+        assert_eq!(
+            visible("27 March 2024, 09:00").unwrap(),
+            "2024-03-27T09:00:00+00:00"
+        );
+        assert_eq!(
+            visible("September 3rd 2021").unwrap(),
+            "2021-09-03T00:00:00+00:00"
+        );
+        assert_eq!(
+            visible("Updated 12:00 a.m. June 1, 2020").unwrap(),
+            "2020-06-01T00:00:00+00:00"
+        );
+    }
+
+    #[test]
+    fn numeric_dates() {
+        assert_eq!(visible("27/03/2024").unwrap(), "2024-03-27T00:00:00+00:00");
+        assert_eq!(visible("2024-03-27").unwrap(), "2024-03-27T00:00:00+00:00");
+        assert_eq!(visible("03/27/2024").unwrap(), "2024-03-27T00:00:00+00:00");
+    }
+
+    #[test]
+    fn nonsense_is_none() {
+        assert_eq!(visible("الأربعاء"), None);
+        assert_eq!(visible("31 فبراير 2024"), None);
+        assert_eq!(visible(""), None);
+    }
+
+    #[test]
+    fn offsets() {
+        assert_eq!(parse_offset("+03:00").unwrap().local_minus_utc(), 3 * 3600);
+        assert_eq!(
+            parse_offset("-0430").unwrap().local_minus_utc(),
+            -(4 * 3600 + 30 * 60)
+        );
+        assert_eq!(parse_offset("UTC").unwrap().local_minus_utc(), 0);
+        assert!(parse_offset("03:00").is_none());
+        assert!(parse_offset("+25:00").is_none());
+    }
+}

@@ -1,0 +1,500 @@
+//! The fields of one article, read from its container: profile selectors first, then
+//! (for the page's main article) JSON-LD and meta, then `<time datetime>`, then visible
+//! text. Each step notes where its value came from.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use ego_tree::NodeId;
+use scraper::{ElementRef, Selector};
+use url::Url;
+
+use crate::caption::{CaptionList, split_credit};
+use crate::config::Profile;
+use crate::dateline::{Dateline, is_outlet, parse_line, parse_opening};
+use crate::dates::{format_rfc3339, parse_machine, parse_visible};
+use crate::dom::{paragraphs_of, within_any};
+use crate::extract::Page;
+use crate::extract::trace::Trace;
+use crate::metadata::split_keywords;
+use crate::record::{Caption, Related};
+use crate::selector::SelectorList;
+use crate::text::normalize_opt;
+use crate::urls::{resolve, same_article_key};
+
+static TIME_WITH_DATETIME: LazyLock<Selector> =
+    LazyLock::new(|| Selector::parse("time[datetime]").expect("time selector"));
+
+/// The fields an article's container gives, before they become a record.
+#[derive(Debug, Default)]
+pub struct ArticleFields {
+    pub headline: Option<String>,
+    pub subtitle: Option<String>,
+    pub body: Vec<String>,
+    pub captions: Vec<Caption>,
+    pub dateline: Option<Dateline>,
+    pub published_at: Option<String>,
+    pub modified_at: Option<String>,
+    pub authors: Vec<String>,
+    pub section: Option<String>,
+    pub tags: Vec<String>,
+    pub image_url: Option<String>,
+    pub related: Vec<Related>,
+}
+
+/// One article's container on a page and what is known about it.
+pub struct ArticleScope<'a> {
+    pub container: ElementRef<'a>,
+    /// The page's main article: page-level metadata (JSON-LD, meta) belongs to it alone.
+    pub primary: bool,
+    /// Other articles' containers nested inside this one: never read as this one's.
+    pub excluded: HashSet<NodeId>,
+    pub url: Url,
+}
+
+fn tried(list: &SelectorList) -> String {
+    list.iter()
+        .map(|s| format!("`{}`", s.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn resolve_str(base: Option<&Url>, href: &str) -> Option<String> {
+    resolve(base, href).map(String::from)
+}
+
+pub fn read_fields(page: &Page<'_>, scope: &ArticleScope<'_>, trace: &mut Trace) -> ArticleFields {
+    let mut f = ArticleFields::default();
+    let profile = page.profile;
+    let c = scope.container;
+    let ld = if scope.primary {
+        page.meta.json_ld.as_ref()
+    } else {
+        None
+    };
+    let meta = scope.primary.then_some(page.meta);
+    let related_block = profile
+        .and_then(|p| p.related.block.first_element(c))
+        .map(|(el, _)| el.id());
+
+    // headline
+    let from_profile = profile.and_then(|p| p.headline.first_value(c));
+    f.headline = if let Some((v, s)) = from_profile {
+        trace.found("headline", "selector", s.as_str());
+        Some(v)
+    } else if let Some(v) = ld.and_then(|l| l.headline.clone()) {
+        trace.found("headline", "json-ld", "headline");
+        Some(v)
+    } else if let Some(v) = meta.and_then(|m| m.og_title.clone()) {
+        trace.found("headline", "meta", "og:title");
+        Some(v)
+    } else if let Some(v) = meta
+        .and_then(|m| m.title.as_deref())
+        .map(|t| title_without_site(t, m_site(page)))
+    {
+        trace.found("headline", "meta", "<title>");
+        Some(v)
+    } else {
+        trace.missing(
+            "headline",
+            profile.map_or("json-ld, og:title, <title>".into(), |p| tried(&p.headline)),
+        );
+        None
+    };
+
+    // subtitle
+    f.subtitle = if let Some((v, s)) = profile.and_then(|p| p.subtitle.first_value(c)) {
+        trace.found("subtitle", "selector", s.as_str());
+        Some(v)
+    } else if let Some(v) = ld.and_then(|l| l.alternative_headline.clone()) {
+        trace.found("subtitle", "json-ld", "alternativeHeadline");
+        Some(v)
+    } else {
+        None
+    };
+
+    // body
+    if let Some(p) = profile {
+        let mut dropped = scope.excluded.clone();
+        for sel in p.drop.iter() {
+            dropped.extend(sel.elements(c).into_iter().map(|e| e.id()));
+        }
+        if let Some((elements, sel)) = p.body.elements(c) {
+            let picked: HashSet<NodeId> = elements.iter().map(|e| e.id()).collect();
+            for el in elements {
+                if within_any(el, &dropped, c.id()) {
+                    continue;
+                }
+                // an element inside another picked one was read with it
+                if el
+                    .parent()
+                    .and_then(ElementRef::wrap)
+                    .is_some_and(|parent| within_any(parent, &picked, c.id()))
+                {
+                    continue;
+                }
+                paragraphs_of(el, &dropped, &mut f.body);
+            }
+            if !f.body.is_empty() {
+                trace.found("body", "selector", sel.as_str());
+            }
+        }
+    }
+    if f.body.is_empty() {
+        if let Some(text) = ld.and_then(|l| l.article_body.as_deref()) {
+            f.body = text.lines().filter_map(normalize_opt).collect();
+            if !f.body.is_empty() {
+                trace.found("body", "json-ld", "articleBody");
+            }
+        }
+    }
+    if f.body.is_empty() {
+        trace.missing(
+            "body",
+            profile.map_or("json-ld articleBody".into(), |p| tried(&p.body)),
+        );
+    }
+
+    // captions
+    if let Some(p) = profile {
+        if let Some((items, sel)) = p.captions.item.elements(c) {
+            let mut list = CaptionList::default();
+            for item in items {
+                if within_any(item, &scope.excluded, c.id()) {
+                    continue;
+                }
+                if let Some((text, _)) = p.captions.text.first_value(item) {
+                    let image = p
+                        .captions
+                        .image
+                        .first_value(item)
+                        .and_then(|(src, _)| resolve_str(page.base, &src));
+                    list.push(&text, image);
+                }
+            }
+            f.captions = list.into_vec();
+            if !f.captions.is_empty() {
+                trace.found("captions", "selector", sel.as_str());
+            }
+        }
+    }
+
+    // dateline, and a person's byline as author
+    let mut byline_author = None;
+    if let Some((raw, sel)) = profile.and_then(|p| p.byline.first_value(c)) {
+        if let Some(parsed) = parse_line(&raw) {
+            if parsed.source_is_person {
+                byline_author = parsed.dateline.source.clone();
+            }
+            f.dateline = Some(parsed.dateline);
+            trace.found("dateline", "byline", sel.as_str());
+        }
+    }
+    if f.dateline.is_none() {
+        if let Some(d) = f.body.first().and_then(|p| parse_opening(p)) {
+            f.dateline = Some(d);
+            trace.found(
+                "dateline",
+                "first-paragraph",
+                "opening of the first paragraph",
+            );
+        }
+    }
+
+    // dates
+    let exclude_time =
+        |el: &ElementRef<'_>| related_block.is_some_and(|b| el.ancestors().any(|a| a.id() == b));
+    f.published_at = read_date(
+        page,
+        scope,
+        profile.map(|p| &p.published),
+        ld.and_then(|l| l.date_published.as_deref()),
+        meta.and_then(|m| m.published_time.as_ref()),
+        &exclude_time,
+        true,
+        "published_at",
+        trace,
+    );
+    f.modified_at = read_date(
+        page,
+        scope,
+        profile.map(|p| &p.modified),
+        ld.and_then(|l| l.date_modified.as_deref()),
+        meta.and_then(|m| m.modified_time.as_ref()),
+        &exclude_time,
+        false,
+        "modified_at",
+        trace,
+    );
+
+    // authors
+    if let Some((values, sel)) = profile.and_then(|p| p.authors.all_values(c)) {
+        push_unique(&mut f.authors, values);
+        trace.found("authors", "selector", sel.as_str());
+    } else if let Some(name) = byline_author {
+        f.authors.push(name);
+        trace.found("authors", "byline", "the byline's name");
+    } else if let Some(l) = ld.filter(|l| l.authors.iter().any(|a| a.is_person)) {
+        push_unique(
+            &mut f.authors,
+            l.authors
+                .iter()
+                .filter(|a| a.is_person)
+                .map(|a| a.name.clone()),
+        );
+        trace.found("authors", "json-ld", "author (Person)");
+    } else if let Some(a) = meta
+        .and_then(|m| m.author.as_deref())
+        .filter(|a| !is_outlet(a) && !a.contains("://"))
+    {
+        f.authors.push(a.to_string());
+        trace.found("authors", "meta", "author");
+    }
+
+    // section
+    f.section = if let Some((v, s)) = profile.and_then(|p| p.section.first_value(c)) {
+        trace.found("section", "selector", s.as_str());
+        Some(v)
+    } else if let Some(v) = ld.and_then(|l| l.section.clone()) {
+        trace.found("section", "json-ld", "articleSection");
+        Some(v)
+    } else if let Some(v) = meta.and_then(|m| m.section.clone()) {
+        trace.found("section", "meta", "article:section");
+        Some(v)
+    } else {
+        None
+    };
+
+    // tags
+    if let Some((values, sel)) = profile.and_then(|p| p.tags.all_values(c)) {
+        push_unique(&mut f.tags, values.iter().flat_map(|v| split_keywords(v)));
+        trace.found("tags", "selector", sel.as_str());
+    } else if let Some(l) = ld.filter(|l| !l.keywords.is_empty()) {
+        push_unique(&mut f.tags, l.keywords.iter().cloned());
+        trace.found("tags", "json-ld", "keywords");
+    } else if let Some(m) = meta.filter(|m| !m.tags.is_empty()) {
+        push_unique(&mut f.tags, m.tags.iter().cloned());
+        trace.found("tags", "meta", "article:tag");
+    } else if let Some(m) = meta.filter(|m| !m.keywords.is_empty()) {
+        push_unique(&mut f.tags, m.keywords.iter().cloned());
+        trace.found("tags", "meta", "keywords");
+    }
+
+    // lead image
+    let image_from_profile = profile.and_then(|p| {
+        p.image.iter().find_map(|s| {
+            s.first_value(c)
+                .and_then(|v| resolve_str(page.base, &v))
+                .map(|v| (v, s))
+        })
+    });
+    f.image_url = if let Some((v, s)) = image_from_profile {
+        trace.found("image_url", "selector", s.as_str());
+        Some(v)
+    } else if let Some(v) = ld
+        .and_then(|l| l.image.as_deref())
+        .and_then(|i| resolve_str(page.base, i))
+    {
+        trace.found("image_url", "json-ld", "image");
+        Some(v)
+    } else if let Some(v) = meta
+        .and_then(|m| m.og_image.as_deref())
+        .and_then(|i| resolve_str(page.base, i))
+    {
+        trace.found("image_url", "meta", "og:image");
+        Some(v)
+    } else if let Some(v) = f.captions.iter().find_map(|c| c.image_url.clone()) {
+        trace.found("image_url", "selector", "the first caption's image");
+        Some(v)
+    } else {
+        None
+    };
+
+    // related
+    if let Some(p) = profile {
+        f.related = read_related(page, scope, p, trace);
+    }
+    f
+}
+
+fn m_site<'a>(page: &'a Page<'_>) -> Option<&'a str> {
+    page.meta.og_site_name.as_deref()
+}
+
+/// `<title>` without the site's name: «خبر | الشرق الأوسط» → «خبر».
+pub fn title_without_site(title: &str, site: Option<&str>) -> String {
+    const SEPARATORS: [&str; 5] = [" | ", " - ", " – ", " — ", " :: "];
+    for sep in SEPARATORS {
+        if let Some((head, tail)) = title.rsplit_once(sep) {
+            if site.is_none_or(|s| tail.trim() == s) && !head.trim().is_empty() {
+                return head.trim().to_string();
+            }
+        }
+        if let (Some(site), Some((head, tail))) = (site, title.split_once(sep)) {
+            if head.trim() == site && !tail.trim().is_empty() {
+                return tail.trim().to_string();
+            }
+        }
+    }
+    title.to_string()
+}
+
+fn push_unique(out: &mut Vec<String>, values: impl IntoIterator<Item = String>) {
+    for v in values {
+        if !out.contains(&v) {
+            out.push(v);
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn read_date(
+    page: &Page<'_>,
+    scope: &ArticleScope<'_>,
+    selectors: Option<&SelectorList>,
+    ld_value: Option<&str>,
+    meta_value: Option<&(String, &'static str)>,
+    exclude: &dyn Fn(&ElementRef<'_>) -> bool,
+    look_at_time_elements: bool,
+    field: &'static str,
+    trace: &mut Trace,
+) -> Option<String> {
+    let tz = page.offset;
+    let c = scope.container;
+    // machine timestamps first
+    for sel in selectors.into_iter().flat_map(SelectorList::iter) {
+        if let Some(dt) = sel.values(c).iter().find_map(|v| parse_machine(v, tz)) {
+            trace.found(field, "selector", sel.as_str());
+            return Some(format_rfc3339(&dt));
+        }
+    }
+    if let Some(dt) = ld_value.and_then(|v| parse_machine(v, tz)) {
+        trace.found(
+            field,
+            "json-ld",
+            if field == "published_at" {
+                "datePublished"
+            } else {
+                "dateModified"
+            },
+        );
+        return Some(format_rfc3339(&dt));
+    }
+    if let Some((v, key)) = meta_value {
+        if let Some(dt) = parse_machine(v, tz) {
+            trace.found(field, "meta", *key);
+            return Some(format_rfc3339(&dt));
+        }
+    }
+    if look_at_time_elements {
+        let found = c
+            .select(&TIME_WITH_DATETIME)
+            .filter(|el| !exclude(el) && !within_any(*el, &scope.excluded, c.id()))
+            .find_map(|el| {
+                el.value()
+                    .attr("datetime")
+                    .and_then(|v| parse_machine(v, tz))
+            });
+        if let Some(dt) = found {
+            trace.found(field, "time", "time[datetime]");
+            return Some(format_rfc3339(&dt));
+        }
+    }
+    // then the visible date line
+    for sel in selectors
+        .into_iter()
+        .flat_map(SelectorList::iter)
+        .filter(|s| !s.reads_attribute())
+    {
+        if let Some(dt) = sel.values(c).iter().find_map(|v| parse_visible(v, tz)) {
+            trace.found(field, "visible-text", sel.as_str());
+            return Some(format_rfc3339(&dt));
+        }
+    }
+    if look_at_time_elements {
+        trace.missing(
+            field,
+            selectors.map_or("json-ld, meta, time[datetime]".into(), |s| {
+                format!("{}, json-ld, meta, time[datetime]", tried(s))
+            }),
+        );
+    }
+    None
+}
+
+fn read_related(
+    page: &Page<'_>,
+    scope: &ArticleScope<'_>,
+    p: &Profile,
+    trace: &mut Trace,
+) -> Vec<Related> {
+    let rules = &p.related;
+    let Some((block, _)) = rules.block.first_element(scope.container) else {
+        return Vec::new();
+    };
+    let Some((cards, card_sel)) = rules.card.elements(block) else {
+        return Vec::new();
+    };
+    let mut seen: HashSet<String> = HashSet::new();
+    seen.insert(same_article_key(&scope.url));
+    let mut out = Vec::new();
+    for card in cards {
+        let Some(url) = rules
+            .url
+            .first_value(card)
+            .and_then(|(href, _)| resolve(page.base, &href))
+        else {
+            continue;
+        };
+        let Some((title, _)) = rules.title.first_value(card) else {
+            continue;
+        };
+        if !seen.insert(same_article_key(&url)) {
+            continue;
+        }
+        let caption = rules
+            .caption
+            .first_value(card)
+            .and_then(|(raw, _)| split_credit(&raw))
+            .map(|(text, credit)| Caption {
+                text,
+                credit,
+                image_url: rules
+                    .image
+                    .first_value(card)
+                    .and_then(|(src, _)| resolve_str(page.base, &src)),
+            });
+        out.push(Related {
+            url: url.into(),
+            title,
+            section: rules.section.first_value(card).map(|(v, _)| v),
+            summary: rules.summary.first_value(card).map(|(v, _)| v),
+            dateline: rules
+                .dateline
+                .first_value(card)
+                .and_then(|(v, _)| parse_line(&v))
+                .map(|p| p.dateline),
+            caption,
+        });
+    }
+    if !out.is_empty() {
+        trace.found("related", "selector", card_sel.as_str());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_the_site_name_from_titles() {
+        assert_eq!(
+            title_without_site("خبر | الشرق الأوسط", Some("الشرق الأوسط")),
+            "خبر"
+        );
+        assert_eq!(title_without_site("Site - Story", Some("Site")), "Story");
+        assert_eq!(title_without_site("A - B | Site", None), "A - B");
+        assert_eq!(title_without_site("Plain", None), "Plain");
+    }
+}

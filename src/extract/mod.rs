@@ -1,0 +1,369 @@
+//! The extractor: one page's bytes in, one record per article out. Decodes, parses once,
+//! reads page metadata, picks the site profile, finds the article containers and reads
+//! each one's fields.
+
+mod article;
+mod trace;
+
+pub use article::title_without_site;
+pub use trace::{FieldNote, Trace};
+
+use std::collections::HashSet;
+
+use chrono::FixedOffset;
+use ego_tree::NodeId;
+use scraper::{ElementRef, Html};
+use url::Url;
+
+use crate::charset::decode;
+use crate::config::{Config, Profile};
+use crate::metadata::PageMeta;
+use crate::record::{Extraction, Record, SCHEMA, SourceInfo, article_id};
+use crate::text::word_count;
+use crate::urls::{resolve, same_article_key};
+use article::{ArticleScope, read_fields};
+
+/// One page to extract.
+#[derive(Debug, Clone)]
+pub struct PageInput<'a> {
+    pub bytes: &'a [u8],
+    /// The address the page was fetched from or given as.
+    pub page_url: Option<Url>,
+    /// The `charset` of an HTTP Content-Type header.
+    pub http_charset: Option<&'a str>,
+    pub source: SourceInfo,
+    /// The address to use when the page names none (a saved file's `file://` URL).
+    pub fallback_url: Option<Url>,
+}
+
+/// What extraction gave for one page.
+#[derive(Debug, Default)]
+pub struct PageOutput {
+    /// One record per article, in page order, with how each field was found.
+    pub articles: Vec<(Record, Trace)>,
+    /// Problems with the input itself that the user should hear of (for instance bytes
+    /// not valid in the page's declared encoding). The records are still written.
+    pub problems: Vec<String>,
+}
+
+/// What the fields of one article are read against.
+pub struct Page<'a> {
+    pub doc: &'a Html,
+    pub meta: &'a PageMeta,
+    pub base: Option<&'a Url>,
+    pub profile: Option<&'a Profile>,
+    /// The offset for dates printed without one.
+    pub offset: FixedOffset,
+}
+
+/// Turns pages into records using a configuration's site profiles.
+#[derive(Debug, Clone)]
+pub struct Extractor {
+    config: Config,
+    fallback_profile: Option<String>,
+}
+
+/// `--profile` named a profile the configuration does not have.
+#[derive(Debug, thiserror::Error)]
+#[error("no profile named `{name}` in {origin}; it has: {available}")]
+pub struct UnknownProfile {
+    pub name: String,
+    pub origin: String,
+    pub available: String,
+}
+
+impl Extractor {
+    /// `fallback_profile` is used for pages whose host no profile covers.
+    pub fn new(config: Config, fallback_profile: Option<&str>) -> Result<Self, UnknownProfile> {
+        if let Some(name) = fallback_profile {
+            if config.profile(name).is_none() {
+                return Err(UnknownProfile {
+                    name: name.to_string(),
+                    origin: config.origin.display().to_string(),
+                    available: config.profile_names().join(", "),
+                });
+            }
+        }
+        Ok(Self {
+            config,
+            fallback_profile: fallback_profile.map(str::to_string),
+        })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The profile for a page, and a sentence saying why.
+    fn choose_profile(
+        &self,
+        page_url: Option<&Url>,
+        meta: &PageMeta,
+    ) -> (Option<&Profile>, String) {
+        let declared = meta
+            .canonical
+            .as_deref()
+            .or(meta.og_url.as_deref())
+            .and_then(|u| Url::parse(u).ok())
+            .and_then(|u| u.host_str().map(str::to_string));
+        let page_host = page_url.and_then(|u| u.host_str().map(str::to_string));
+        for (host, what) in [
+            (page_host.as_deref(), "the page's address"),
+            (declared.as_deref(), "the canonical link"),
+        ] {
+            if let Some(h) = host {
+                if let Some(p) = self.config.profile_for_host(h) {
+                    return (Some(p), format!("{} (host {h} of {what})", p.name));
+                }
+            }
+        }
+        let host = page_host.or(declared).unwrap_or_else(|| "unknown".into());
+        if let Some(p) = self
+            .fallback_profile
+            .as_deref()
+            .and_then(|n| self.config.profile(n))
+        {
+            return (
+                Some(p),
+                format!("{} (--profile; no profile covers host {host})", p.name),
+            );
+        }
+        (None, format!("none: no profile covers host {host}"))
+    }
+
+    /// Extracts every article on one page.
+    pub fn extract(&self, input: &PageInput<'_>) -> PageOutput {
+        let mut out = PageOutput::default();
+        let tld = input.page_url.as_ref().and_then(|u| {
+            u.host_str()
+                .map(|h| h.rsplit('.').next().unwrap_or("").to_string())
+        });
+        let decoded = decode(
+            input.bytes,
+            input.http_charset,
+            tld.as_deref().map(str::as_bytes),
+        );
+        let charset = format!("{} ({})", decoded.encoding.name(), decoded.source.as_str());
+        let mut page_warnings = Vec::new();
+        if let Some(at) = decoded.first_malformed {
+            let msg = format!(
+                "bytes not valid in {} from byte {at} on; replaced with U+FFFD (check the page's declared charset)",
+                decoded.encoding.name()
+            );
+            out.problems.push(msg.clone());
+            page_warnings.push(msg);
+        }
+        let doc = Html::parse_document(&decoded.text);
+        let meta = PageMeta::read(&doc);
+
+        let base = page_base(input, &meta);
+        let (profile, profile_choice) = self.choose_profile(input.page_url.as_ref(), &meta);
+        let offset = profile.map_or(FixedOffset::east_opt(0).expect("zero offset"), |p| {
+            p.timezone
+        });
+        let page = Page {
+            doc: &doc,
+            meta: &meta,
+            base: base.as_ref(),
+            profile,
+            offset,
+        };
+        if profile.is_none() {
+            page_warnings.push(format!(
+                "no site profile covers this page ({profile_choice}); fields come from its metadata only"
+            ));
+        }
+
+        let root = doc.root_element();
+        let containers: Vec<ElementRef<'_>> = match profile {
+            Some(p) => match p.article.elements(root) {
+                Some((els, _)) => els,
+                None => {
+                    if !p.article.is_empty() {
+                        page_warnings.push("no element matched the profile's `article` selectors; read the whole page as one article".into());
+                    }
+                    vec![root]
+                }
+            },
+            None => vec![root],
+        };
+
+        let canonical = meta
+            .canonical
+            .as_deref()
+            .and_then(|h| resolve(base.as_ref(), h));
+        let og_url = meta
+            .og_url
+            .as_deref()
+            .and_then(|h| resolve(base.as_ref(), h));
+        let ld_url = meta
+            .json_ld
+            .as_ref()
+            .and_then(|l| l.url.as_deref())
+            .and_then(|h| resolve(base.as_ref(), h));
+        let own_urls: Vec<Option<Url>> = containers
+            .iter()
+            .map(|c| {
+                profile
+                    .and_then(|p| p.url.first_value(*c))
+                    .and_then(|(href, _)| resolve(base.as_ref(), &href))
+            })
+            .collect();
+        let declared_key = canonical.as_ref().or(og_url.as_ref()).map(same_article_key);
+        let primary = declared_key
+            .and_then(|k| {
+                own_urls
+                    .iter()
+                    .position(|u| u.as_ref().is_some_and(|u| same_article_key(u) == k))
+            })
+            .unwrap_or(0);
+
+        let mut seen_urls: HashSet<String> = HashSet::new();
+        for (i, container) in containers.iter().enumerate() {
+            let mut trace = Trace {
+                profile_choice: profile_choice.clone(),
+                ..Trace::default()
+            };
+            let mut warnings = page_warnings.clone();
+            let is_primary = i == primary;
+            let url = if is_primary {
+                [
+                    (canonical.clone(), "link", "canonical"),
+                    (og_url.clone(), "meta", "og:url"),
+                    (ld_url.clone(), "json-ld", "url"),
+                    (own_urls[i].clone(), "selector", "url"),
+                    (input.page_url.clone(), "page", "--url or fetched address"),
+                    (input.fallback_url.clone(), "page", "the file's path"),
+                ]
+                .into_iter()
+                .find_map(|(u, s, r)| u.map(|u| (u, s, r)))
+            } else {
+                own_urls[i].clone().map(|u| (u, "selector", "url"))
+            };
+            let url = match url {
+                Some((u, source, rule)) => {
+                    let rule = if source == "selector" {
+                        profile.map_or("url".to_string(), |p| selector_text(&p.url))
+                    } else {
+                        rule.to_string()
+                    };
+                    trace.found("url", source, rule);
+                    u
+                }
+                None => {
+                    warnings.push(format!(
+                        "article {} on the page has no address of its own",
+                        i + 1
+                    ));
+                    synthetic_url(base.as_ref(), input.bytes, i)
+                }
+            };
+            let dedupe_key = format!(
+                "{}#{}",
+                same_article_key(&url),
+                url.fragment().unwrap_or("")
+            );
+            if !seen_urls.insert(dedupe_key) {
+                continue;
+            }
+            let excluded: HashSet<NodeId> = containers
+                .iter()
+                .filter(|o| {
+                    o.id() != container.id() && o.ancestors().any(|a| a.id() == container.id())
+                })
+                .map(|o| o.id())
+                .collect();
+            let scope = ArticleScope {
+                container: *container,
+                primary: is_primary,
+                excluded,
+                url,
+            };
+            let fields = read_fields(&page, &scope, &mut trace);
+            let language = meta.language();
+            if let Some((_, source)) = &language {
+                trace.found(
+                    "language",
+                    if *source == "html-lang" {
+                        "meta"
+                    } else {
+                        source
+                    },
+                    *source,
+                );
+            }
+            if fields.headline.is_none() {
+                warnings.push("no headline found".into());
+            }
+            if fields.body.is_empty() {
+                warnings.push("no body text found".into());
+            }
+            let url = scope.url.to_string();
+            let record = Record {
+                schema: SCHEMA.to_string(),
+                id: article_id(&url),
+                url,
+                page_url: input.page_url.as_ref().map(Url::to_string),
+                source: input.source.clone(),
+                site: profile.map_or_else(|| "generic".to_string(), |p| p.name.clone()),
+                language: language.map(|(l, _)| l),
+                word_count: word_count(&fields.body),
+                headline: fields.headline,
+                subtitle: fields.subtitle,
+                body: fields.body,
+                captions: fields.captions,
+                dateline: fields.dateline,
+                published_at: fields.published_at,
+                modified_at: fields.modified_at,
+                authors: fields.authors,
+                section: fields.section,
+                tags: fields.tags,
+                image_url: fields.image_url,
+                related: fields.related,
+                extraction: Extraction {
+                    profile: profile.map(|p| p.name.clone()),
+                    sources: trace.sources(),
+                    warnings,
+                    charset: Some(charset.clone()),
+                },
+            };
+            out.articles.push((record, trace));
+        }
+        out
+    }
+}
+
+fn selector_text(list: &crate::selector::SelectorList) -> String {
+    list.iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+/// The address relative links on the page resolve against: `<base href>`, the page's own
+/// address, its canonical link, og:url, then the file's.
+fn page_base(input: &PageInput<'_>, meta: &PageMeta) -> Option<Url> {
+    let declared = |h: Option<&str>| h.and_then(|h| resolve(input.page_url.as_ref(), h));
+    let own = input
+        .page_url
+        .clone()
+        .or_else(|| declared(meta.canonical.as_deref()))
+        .or_else(|| declared(meta.og_url.as_deref()));
+    meta.base_href
+        .as_deref()
+        .and_then(|h| resolve(own.as_ref(), h))
+        .or(own)
+        .or_else(|| input.fallback_url.clone())
+}
+
+/// An address for an article that has none: the page's with a fragment naming the
+/// article, or a content-derived URN when the page has no address either.
+fn synthetic_url(base: Option<&Url>, bytes: &[u8], index: usize) -> Url {
+    if let Some(b) = base {
+        let mut u = b.clone();
+        u.set_fragment(Some(&format!("article-{}", index + 1)));
+        return u;
+    }
+    let hash = article_id(&String::from_utf8_lossy(bytes));
+    Url::parse(&format!("urn:sha256:{hash}:{}", index + 1)).expect("urn is a valid URL")
+}

@@ -1,0 +1,107 @@
+//! What the extractor did for each field of a record: the source that gave it and the
+//! rule (selector, meta key, JSON-LD property), or what was tried in vain. Feeds
+//! `extraction.sources` and `--explain`.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use crate::record::Record;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldNote {
+    pub field: &'static str,
+    /// `selector`, `json-ld`, `meta`, `time`, `link`, `byline`, `first-paragraph`, …
+    pub source: &'static str,
+    /// The selector, meta key or property that gave the value.
+    pub rule: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Trace {
+    pub found: Vec<FieldNote>,
+    /// Fields left empty, with what was tried.
+    pub missing: Vec<(&'static str, String)>,
+    /// How the profile was chosen.
+    pub profile_choice: String,
+}
+
+impl Trace {
+    pub fn found(&mut self, field: &'static str, source: &'static str, rule: impl Into<String>) {
+        self.found.push(FieldNote {
+            field,
+            source,
+            rule: rule.into(),
+        });
+    }
+
+    pub fn missing(&mut self, field: &'static str, tried: impl Into<String>) {
+        self.missing.push((field, tried.into()));
+    }
+
+    /// Field → source, as `extraction.sources` carries it.
+    pub fn sources(&self) -> BTreeMap<String, String> {
+        self.found
+            .iter()
+            .map(|n| (n.field.to_string(), n.source.to_string()))
+            .collect()
+    }
+
+    /// A human-readable account of one record, for `--explain`.
+    pub fn render(&self, record: &Record, label: &str) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "{label}: {}", record.url);
+        let _ = writeln!(out, "  profile          {}", self.profile_choice);
+        if let Some(c) = &record.extraction.charset {
+            let _ = writeln!(out, "  charset          {c}");
+        }
+        for n in &self.found {
+            let value = preview(record, n.field);
+            let _ = writeln!(
+                out,
+                "  {:<16} {:<16} {:<40} {}",
+                n.field, n.source, n.rule, value
+            );
+        }
+        for (field, tried) in &self.missing {
+            let _ = writeln!(out, "  {field:<16} {:<16} tried: {tried}", "(not found)");
+        }
+        for w in &record.extraction.warnings {
+            let _ = writeln!(out, "  warning          {w}");
+        }
+        out
+    }
+}
+
+fn clip(s: &str) -> String {
+    const MAX: usize = 60;
+    if s.chars().count() <= MAX {
+        format!("«{s}»")
+    } else {
+        format!("«{}…»", s.chars().take(MAX).collect::<String>())
+    }
+}
+
+fn preview(r: &Record, field: &str) -> String {
+    let opt = |o: &Option<String>| o.as_deref().map(clip).unwrap_or_default();
+    match field {
+        "url" => r.url.clone(),
+        "language" => opt(&r.language),
+        "headline" => opt(&r.headline),
+        "subtitle" => opt(&r.subtitle),
+        "body" => format!("{} paragraphs, {} words", r.body.len(), r.word_count),
+        "captions" => format!("{} captions", r.captions.len()),
+        "dateline" => r
+            .dateline
+            .as_ref()
+            .map(|d| clip(&d.raw))
+            .unwrap_or_default(),
+        "published_at" => opt(&r.published_at),
+        "modified_at" => opt(&r.modified_at),
+        "authors" => r.authors.join(", "),
+        "section" => opt(&r.section),
+        "tags" => r.tags.join(", "),
+        "image_url" => opt(&r.image_url),
+        "related" => format!("{} entries", r.related.len()),
+        _ => String::new(),
+    }
+}

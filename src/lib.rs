@@ -1,0 +1,26 @@
+//! khabar: news article pages in, one clean JSON record per article out.
+//!
+//! Data flows one way: sources ([`source`]) → extraction ([`extract`], driven by the site
+//! profiles of [`config`]) → records ([`record`]) → sinks ([`sink`]). [`run`] wires them
+//! for the `extract` command; `main.rs` only parses arguments.
+
+pub mod caption;
+pub mod charset;
+pub mod config;
+pub mod dateline;
+pub mod dates;
+pub mod dom;
+pub mod extract;
+pub mod logging;
+pub mod metadata;
+pub mod record;
+pub mod run;
+pub mod selector;
+pub mod sink;
+pub mod source;
+pub mod text;
+pub mod urls;
+
+pub use config::{Config, ConfigError};
+pub use extract::{Extractor, PageInput, PageOutput};
+pub use record::Record;

@@ -1,0 +1,158 @@
+//! The `khabar` command line: parses arguments and wires the library's parts together.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use khabar::config::Config;
+use khabar::extract::Extractor;
+use khabar::run::{ExtractOptions, run_extract};
+use khabar::sink::{NdjsonWriter, open_append};
+use khabar::source::list_inputs;
+
+/// Exit codes: 0 all went well; 1 some inputs failed or had problems (see stderr);
+/// 2 the command line or the config is wrong and nothing was done.
+const EXIT_INPUT_PROBLEMS: u8 = 1;
+const EXIT_USAGE: u8 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "khabar",
+    version,
+    about = "News article pages in, one JSON record per article out (NDJSON)."
+)]
+struct Cli {
+    /// Configuration file with the site profiles [default: ./config.toml if present, else the built-in one]
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Print errors only
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    /// Print more about what is happening (-vv for even more)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Extract articles from saved pages: files, directories, or `-` for standard input
+    Extract(ExtractArgs),
+}
+
+#[derive(clap::Args)]
+struct ExtractArgs {
+    /// Saved pages, directories of them (searched for .html/.htm/.xhtml/.shtml), or `-` for stdin
+    #[arg(value_name = "INPUT")]
+    inputs: Vec<String>,
+    /// The address of the page (one input only): picks the profile and resolves relative links
+    #[arg(long, value_name = "URL")]
+    url: Option<String>,
+    /// NDJSON file of {"file", "url"} lines; files are relative to the INPUT directory, else to the manifest's
+    #[arg(long, value_name = "FILE")]
+    manifest: Option<PathBuf>,
+    /// Profile for pages whose host no profile covers
+    #[arg(long, value_name = "NAME")]
+    profile: Option<String>,
+    /// Explain on stderr where each field of each record came from
+    #[arg(long)]
+    explain: bool,
+    /// Append records to FILE instead of writing them to stdout
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Worker threads [default: the number of CPUs]
+    #[arg(short, long, value_name = "N")]
+    jobs: Option<usize>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    khabar::logging::init(cli.quiet, cli.verbose);
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                return ExitCode::SUCCESS;
+            }
+            tracing::error!("{e:#}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn load_config(path: Option<&Path>) -> anyhow::Result<Config> {
+    match path {
+        Some(p) => Ok(Config::load(p)?),
+        None if Path::new("config.toml").is_file() => Ok(Config::load(Path::new("config.toml"))?),
+        None => Ok(Config::builtin()),
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<u8> {
+    let config = load_config(cli.config.as_deref())?;
+    match cli.command {
+        Command::Extract(args) => extract(config, args),
+    }
+}
+
+fn extract(config: Config, args: ExtractArgs) -> anyhow::Result<u8> {
+    let extractor = Extractor::new(config, args.profile.as_deref())?;
+    let (items, listing_errors) =
+        list_inputs(&args.inputs, args.manifest.as_deref(), args.url.as_deref())?;
+    for e in &listing_errors {
+        tracing::error!("{e}");
+    }
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let opts = ExtractOptions {
+        jobs,
+        explain: args.explain,
+        progress_every: Duration::from_secs(5),
+    };
+    let started = Instant::now();
+    let mut stderr = io::stderr();
+    let stats = match &args.output {
+        Some(path) => {
+            let file = open_append(path)
+                .with_context(|| format!("cannot open output file {}", path.display()))?;
+            let mut sink = NdjsonWriter::new(file);
+            run_extract(items, &extractor, &mut sink, &opts, &mut stderr)
+                .with_context(|| format!("cannot write to {}", path.display()))?
+        }
+        None => {
+            let mut sink =
+                NdjsonWriter::new(io::BufWriter::with_capacity(64 * 1024, io::stdout().lock()));
+            run_extract(items, &extractor, &mut sink, &opts, &mut stderr)
+                .context("cannot write to standard output")?
+        }
+    };
+    let _ = stderr.flush();
+    let failed = stats.failed + listing_errors.len() as u64;
+    tracing::info!(
+        "{} pages, {} records, {} failed, {} with problems, in {:.2} s",
+        stats.pages,
+        stats.records,
+        failed,
+        stats.with_problems,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(if failed == 0 && stats.all_ok() {
+        0
+    } else {
+        EXIT_INPUT_PROBLEMS
+    })
+}

@@ -1,0 +1,408 @@
+//! Page-level metadata: `<html lang>`, `<title>`, canonical and base links, OpenGraph and
+//! `article:*` meta, named meta, and the JSON-LD article object (NewsArticle and its kin,
+//! inside `@graph` too). Read in one pass over the parsed document's nodes.
+
+use scraper::{ElementRef, Html, Node};
+use serde_json::Value;
+
+use crate::text::normalize_opt;
+
+/// A JSON-LD author.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LdAuthor {
+    pub name: String,
+    /// `@type` Person, or a bare name; Organization is not a person.
+    pub is_person: bool,
+}
+
+/// The fields khabar reads from the page's JSON-LD article object.
+#[derive(Debug, Clone, Default)]
+pub struct LdArticle {
+    pub headline: Option<String>,
+    pub alternative_headline: Option<String>,
+    pub date_published: Option<String>,
+    pub date_modified: Option<String>,
+    pub section: Option<String>,
+    pub keywords: Vec<String>,
+    pub authors: Vec<LdAuthor>,
+    pub image: Option<String>,
+    pub url: Option<String>,
+    pub in_language: Option<String>,
+    pub article_body: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PageMeta {
+    pub lang: Option<String>,
+    pub title: Option<String>,
+    pub canonical: Option<String>,
+    pub base_href: Option<String>,
+    pub og_title: Option<String>,
+    pub og_url: Option<String>,
+    pub og_image: Option<String>,
+    pub og_type: Option<String>,
+    pub og_site_name: Option<String>,
+    pub og_locale: Option<String>,
+    pub published_time: Option<(String, &'static str)>,
+    pub modified_time: Option<(String, &'static str)>,
+    pub section: Option<String>,
+    pub tags: Vec<String>,
+    pub keywords: Vec<String>,
+    pub author: Option<String>,
+    pub content_language: Option<String>,
+    pub json_ld: Option<LdArticle>,
+}
+
+const ARTICLE_TYPES: &[&str] = &[
+    "NewsArticle",
+    "Article",
+    "ReportageNewsArticle",
+    "AnalysisNewsArticle",
+    "OpinionNewsArticle",
+    "BackgroundNewsArticle",
+    "ReviewNewsArticle",
+    "AskPublicNewsArticle",
+    "SatiricalArticle",
+    "BlogPosting",
+    "LiveBlogPosting",
+    "Report",
+    "TechArticle",
+];
+
+/// Meta names and properties that carry the publication time, best first.
+const PUBLISHED_KEYS: &[&str] = &[
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "dc.date.issued",
+    "dcterms.created",
+    "date",
+];
+const MODIFIED_KEYS: &[&str] = &[
+    "article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "dcterms.modified",
+];
+
+fn rank(keys: &[&'static str], key: &str) -> Option<(usize, &'static str)> {
+    keys.iter().position(|k| *k == key).map(|i| (i, keys[i]))
+}
+
+impl PageMeta {
+    /// Reads the metadata of a parsed page.
+    pub fn read(doc: &Html) -> Self {
+        let mut m = Self::default();
+        let mut published_rank = usize::MAX;
+        let mut modified_rank = usize::MAX;
+        for node in doc.tree.nodes() {
+            let Node::Element(el) = node.value() else {
+                continue;
+            };
+            match el.name() {
+                "html" if m.lang.is_none() => m.lang = el.attr("lang").and_then(normalize_opt),
+                "title" if m.title.is_none() => {
+                    m.title = ElementRef::wrap(node).and_then(crate::dom::text_of);
+                }
+                "base" if m.base_href.is_none() => {
+                    m.base_href = el.attr("href").map(str::to_string)
+                }
+                "link" => {
+                    let rel = el.attr("rel").unwrap_or("");
+                    if m.canonical.is_none()
+                        && rel
+                            .split_ascii_whitespace()
+                            .any(|r| r.eq_ignore_ascii_case("canonical"))
+                    {
+                        m.canonical = el.attr("href").map(str::to_string);
+                    }
+                }
+                "meta" => {
+                    let key = el
+                        .attr("property")
+                        .or_else(|| el.attr("name"))
+                        .or_else(|| el.attr("itemprop"));
+                    let (Some(key), Some(content)) = (key, el.attr("content")) else {
+                        if el
+                            .attr("http-equiv")
+                            .is_some_and(|h| h.eq_ignore_ascii_case("content-language"))
+                        {
+                            m.content_language = el.attr("content").and_then(normalize_opt);
+                        }
+                        continue;
+                    };
+                    let key = key.trim().to_ascii_lowercase();
+                    let Some(value) = normalize_opt(content) else {
+                        continue;
+                    };
+                    if let Some((r, k)) = rank(PUBLISHED_KEYS, &key) {
+                        if r < published_rank {
+                            published_rank = r;
+                            m.published_time = Some((value, k));
+                        }
+                        continue;
+                    }
+                    if let Some((r, k)) = rank(MODIFIED_KEYS, &key) {
+                        if r < modified_rank {
+                            modified_rank = r;
+                            m.modified_time = Some((value, k));
+                        }
+                        continue;
+                    }
+                    let slot = match key.as_str() {
+                        "og:title" => &mut m.og_title,
+                        "og:url" => &mut m.og_url,
+                        "og:image" | "og:image:url" | "og:image:secure_url" => &mut m.og_image,
+                        "og:type" => &mut m.og_type,
+                        "og:site_name" => &mut m.og_site_name,
+                        "og:locale" => &mut m.og_locale,
+                        "article:section" => &mut m.section,
+                        "author" | "article:author" => &mut m.author,
+                        "article:tag" => {
+                            m.tags.push(value);
+                            continue;
+                        }
+                        "news_keywords" | "keywords" => {
+                            if m.keywords.is_empty() {
+                                m.keywords = split_keywords(&value);
+                            }
+                            continue;
+                        }
+                        _ => continue,
+                    };
+                    if slot.is_none() {
+                        *slot = Some(value);
+                    }
+                }
+                "script" if m.json_ld.is_none() => {
+                    let is_ld = el
+                        .attr("type")
+                        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"));
+                    if is_ld {
+                        let text: String = node
+                            .children()
+                            .filter_map(|c| {
+                                if let Node::Text(t) = c.value() {
+                                    Some(&**t)
+                                } else {
+                                    None
+                                }
+                            })
+                            .collect();
+                        m.json_ld = parse_json_ld(&text);
+                    }
+                }
+                _ => {}
+            }
+        }
+        m
+    }
+
+    /// The page's language as a BCP 47 tag: `<html lang>`, then Content-Language, then
+    /// og:locale, then JSON-LD inLanguage.
+    pub fn language(&self) -> Option<(String, &'static str)> {
+        let pick = |v: &Option<String>| v.as_deref().map(|s| s.replace('_', "-"));
+        pick(&self.lang)
+            .map(|l| (l, "html-lang"))
+            .or_else(|| pick(&self.content_language).map(|l| (l, "meta")))
+            .or_else(|| pick(&self.og_locale).map(|l| (l, "meta")))
+            .or_else(|| {
+                self.json_ld
+                    .as_ref()
+                    .and_then(|j| pick(&j.in_language))
+                    .map(|l| (l, "json-ld"))
+            })
+            .filter(|(l, _)| !l.is_empty() && l.len() <= 35)
+    }
+}
+
+/// Splits a keywords string at commas (Latin and Arabic) and semicolons.
+pub fn split_keywords(s: &str) -> Vec<String> {
+    s.split([',', '،', ';']).filter_map(normalize_opt).collect()
+}
+
+/// Parses a JSON-LD script and returns its article object, if it has one. Tolerates the
+/// usual damage: HTML comment or CDATA wrappers, raw line breaks inside strings, a
+/// trailing semicolon.
+pub fn parse_json_ld(text: &str) -> Option<LdArticle> {
+    let value: Value = serde_json::from_str(text).ok().or_else(|| {
+        let cleaned = text
+            .trim()
+            .trim_start_matches("<!--")
+            .trim_end_matches("-->")
+            .trim()
+            .trim_start_matches("//<![CDATA[")
+            .trim_end_matches("//]]>")
+            .trim()
+            .trim_end_matches(';')
+            .replace(['\n', '\r', '\t'], " ");
+        serde_json::from_str(&cleaned).ok()
+    })?;
+    find_article(&value, 0).map(read_article)
+}
+
+fn type_matches(v: &Value) -> bool {
+    let is_article = |t: &str| {
+        let t = t.rsplit(['/', ':']).next().unwrap_or(t);
+        ARTICLE_TYPES.contains(&t)
+    };
+    match v.get("@type") {
+        Some(Value::String(t)) => is_article(t),
+        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).any(is_article),
+        _ => false,
+    }
+}
+
+fn find_article(v: &Value, depth: usize) -> Option<&Value> {
+    if depth > 4 {
+        return None;
+    }
+    match v {
+        Value::Array(items) => items.iter().find_map(|i| find_article(i, depth + 1)),
+        Value::Object(o) => {
+            if type_matches(v) {
+                return Some(v);
+            }
+            ["@graph", "mainEntity", "mainEntityOfPage"]
+                .iter()
+                .filter_map(|k| o.get(*k))
+                .find_map(|inner| find_article(inner, depth + 1))
+        }
+        _ => None,
+    }
+}
+
+fn string_of(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) => normalize_opt(s),
+        Value::Array(items) => items.iter().find_map(|i| string_of(Some(i))),
+        Value::Object(o) => string_of(
+            o.get("url")
+                .or_else(|| o.get("@id"))
+                .or_else(|| o.get("name")),
+        ),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn authors_of(v: Option<&Value>, out: &mut Vec<LdAuthor>) {
+    match v {
+        Some(Value::String(s)) => {
+            if let Some(name) = normalize_opt(s) {
+                out.push(LdAuthor {
+                    name,
+                    is_person: true,
+                });
+            }
+        }
+        Some(Value::Array(items)) => items.iter().for_each(|i| authors_of(Some(i), out)),
+        Some(Value::Object(o)) => {
+            let is_person = match o.get("@type") {
+                Some(Value::String(t)) => t.ends_with("Person"),
+                Some(Value::Array(ts)) => ts
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .any(|t| t.ends_with("Person")),
+                _ => true,
+            };
+            if let Some(name) = o
+                .get("name")
+                .and_then(Value::as_str)
+                .and_then(normalize_opt)
+            {
+                out.push(LdAuthor { name, is_person });
+            }
+        }
+        _ => {}
+    }
+}
+
+fn read_article(v: &Value) -> LdArticle {
+    let mut authors = Vec::new();
+    authors_of(v.get("author"), &mut authors);
+    let keywords = match v.get("keywords") {
+        Some(Value::String(s)) => split_keywords(s),
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .filter_map(normalize_opt)
+            .collect(),
+        _ => Vec::new(),
+    };
+    LdArticle {
+        headline: string_of(v.get("headline")).or_else(|| string_of(v.get("name"))),
+        alternative_headline: string_of(v.get("alternativeHeadline")),
+        date_published: string_of(v.get("datePublished")),
+        date_modified: string_of(v.get("dateModified")),
+        section: string_of(v.get("articleSection")),
+        keywords,
+        authors,
+        image: string_of(v.get("image")),
+        url: string_of(v.get("url")).or_else(|| string_of(v.get("mainEntityOfPage"))),
+        in_language: string_of(v.get("inLanguage")),
+        article_body: v
+            .get("articleBody")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_head_metadata() {
+        let doc = Html::parse_document(
+            r#"<html lang="ar"><head><title> خبر | الشرق الأوسط </title>
+            <link rel="canonical" href="https://aawsat.com/a">
+            <meta property="og:title" content="خبر">
+            <meta name="date" content="2020-01-01">
+            <meta property="article:published_time" content="2024-03-27T13:52:00+00:00">
+            <meta property="article:tag" content="روسيا"><meta property="article:tag" content="مالي">
+            <meta name="keywords" content="أ، ب, ج">
+            </head><body></body></html>"#,
+        );
+        let m = PageMeta::read(&doc);
+        assert_eq!(m.lang.as_deref(), Some("ar"));
+        assert_eq!(m.title.as_deref(), Some("خبر | الشرق الأوسط"));
+        assert_eq!(m.canonical.as_deref(), Some("https://aawsat.com/a"));
+        assert_eq!(
+            m.published_time,
+            Some(("2024-03-27T13:52:00+00:00".into(), "article:published_time"))
+        );
+        assert_eq!(m.tags, vec!["روسيا", "مالي"]);
+        assert_eq!(m.keywords, vec!["أ", "ب", "ج"]);
+    }
+
+    #[test]
+    fn finds_the_article_inside_a_graph() {
+        let ld = r#"{"@context":"https://schema.org","@graph":[
+            {"@type":"BreadcrumbList","itemListElement":[]},
+            {"@type":["NewsArticle"],"headline":"عنوان","datePublished":"2024-03-27T13:52:00+00:00",
+             "articleSection":["العالم"],"keywords":"روسيا, مالي",
+             "author":[{"@type":"Organization","name":"الشرق الأوسط"},{"@type":"Person","name":"حمدي عابدين"}],
+             "image":{"@type":"ImageObject","url":"https://x/a.jpg"}}]}"#;
+        let a = parse_json_ld(ld).unwrap();
+        assert_eq!(a.headline.as_deref(), Some("عنوان"));
+        assert_eq!(a.section.as_deref(), Some("العالم"));
+        assert_eq!(a.keywords, vec!["روسيا", "مالي"]);
+        assert_eq!(a.image.as_deref(), Some("https://x/a.jpg"));
+        assert_eq!(a.authors.len(), 2);
+        assert!(!a.authors[0].is_person && a.authors[1].is_person);
+    }
+
+    #[test]
+    fn tolerates_damaged_json_ld() {
+        let ld = "<!--\n{\"@type\":\"Article\",\"headline\":\"line\nbreak\"};\n-->";
+        assert_eq!(
+            parse_json_ld(ld).unwrap().headline.as_deref(),
+            Some("line break")
+        );
+        assert!(parse_json_ld("{not json").is_none());
+        assert!(parse_json_ld(r#"{"@type":"WebSite","name":"x"}"#).is_none());
+    }
+}

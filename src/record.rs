@@ -1,0 +1,106 @@
+//! The NDJSON record: one article, as `../shared/record.md` defines it. Field order here
+//! is the order on the wire.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+pub use crate::caption::Caption;
+pub use crate::dateline::Dateline;
+
+/// The record format's version: bumped only when a field is renamed or changes type.
+pub const SCHEMA: &str = "khabar.article/1";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    Http,
+    File,
+    Stdin,
+    Warc,
+}
+
+/// Where the bytes came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceInfo {
+    pub kind: SourceKind,
+    pub file: Option<String>,
+    pub fetched_at: Option<String>,
+    pub status: Option<u16>,
+}
+
+/// One entry of the page's related-articles block.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Related {
+    pub url: String,
+    pub title: String,
+    pub section: Option<String>,
+    pub summary: Option<String>,
+    pub dateline: Option<Dateline>,
+    pub caption: Option<Caption>,
+}
+
+/// How each field was found.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Extraction {
+    /// The site profile used, or null for a page no profile covers.
+    pub profile: Option<String>,
+    /// Field name → `selector`, `json-ld`, `meta`, `time`, `link`, `url`, `page`, `byline`,
+    /// `first-paragraph`.
+    pub sources: BTreeMap<String, String>,
+    pub warnings: Vec<String>,
+    /// The page's encoding and how it was decided, e.g. `windows-1256 (<meta> tag)`.
+    pub charset: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record {
+    pub schema: String,
+    pub id: String,
+    pub url: String,
+    pub page_url: Option<String>,
+    pub source: SourceInfo,
+    pub site: String,
+    pub language: Option<String>,
+    pub headline: Option<String>,
+    pub subtitle: Option<String>,
+    pub body: Vec<String>,
+    pub captions: Vec<Caption>,
+    pub dateline: Option<Dateline>,
+    pub published_at: Option<String>,
+    pub modified_at: Option<String>,
+    pub authors: Vec<String>,
+    pub section: Option<String>,
+    pub tags: Vec<String>,
+    pub image_url: Option<String>,
+    pub related: Vec<Related>,
+    pub word_count: usize,
+    pub extraction: Extraction,
+}
+
+/// The article id: lowercase hex SHA-256 of its URL, so the same article always gets the
+/// same id.
+pub fn article_id(url: &str) -> String {
+    let digest = Sha256::digest(url.as_bytes());
+    let mut out = String::with_capacity(64);
+    for b in digest.iter() {
+        out.push(char::from_digit(u32::from(b >> 4), 16).expect("nibble"));
+        out.push(char::from_digit(u32::from(b & 0xF), 16).expect("nibble"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_is_the_sha256_of_the_url() {
+        // known vector: sha256("abc")
+        assert_eq!(
+            article_id("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

@@ -1,0 +1,388 @@
+//! Where pages come from for `extract`: files, directories of saved pages, standard
+//! input, and manifests (NDJSON lines `{"file": …, "url": …}`). Inputs are listed first
+//! and read one at a time, so a large archive never sits in memory whole.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use url::Url;
+
+use crate::record::{SourceInfo, SourceKind};
+
+/// File name endings taken when walking a directory.
+const PAGE_EXTENSIONS: &[&str] = &["html", "htm", "xhtml", "shtml"];
+
+/// A problem with one input; the others are still processed.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    #[error("{path}: cannot read: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path}: the file is empty; there is nothing to extract")]
+    Empty { path: String },
+    #[error(
+        "{path}: not an HTML page (binary data: NUL bytes near the start); give saved .html files"
+    )]
+    Binary { path: String },
+    #[error("{path}:{line}: {message}")]
+    Manifest {
+        path: String,
+        line: usize,
+        message: String,
+    },
+}
+
+/// A mistake in how the inputs were named: nothing is processed.
+#[derive(Debug, thiserror::Error)]
+pub enum UsageError {
+    #[error("no input given: name saved pages or directories, or `-` for standard input")]
+    NoInput,
+    #[error(
+        "--url applies to one page only, but {0} inputs were given; use --manifest to give each page its address"
+    )]
+    UrlWithManyInputs(usize),
+    #[error("--url `{0}` is not an absolute http(s) address")]
+    BadUrl(String),
+    #[error(
+        "with --manifest, give at most one directory (the folder its `file` entries are relative to)"
+    )]
+    ManifestWithInputs,
+    #[error("cannot read manifest {path}: {source}")]
+    ManifestUnreadable {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+/// One page to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputItem {
+    /// `None` for standard input.
+    pub path: Option<PathBuf>,
+    pub url: Option<Url>,
+}
+
+impl InputItem {
+    /// The name used in messages and in `source.file`.
+    pub fn label(&self) -> String {
+        self.path
+            .as_ref()
+            .map_or_else(|| "<stdin>".to_string(), |p| p.display().to_string())
+    }
+}
+
+/// A page read into memory, ready for the extractor.
+#[derive(Debug)]
+pub struct LoadedPage {
+    pub item: InputItem,
+    pub bytes: Vec<u8>,
+    pub source: SourceInfo,
+    pub fallback_url: Option<Url>,
+}
+
+/// Parses `--url`.
+pub fn parse_page_url(s: &str) -> Result<Url, UsageError> {
+    Url::parse(s)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+        .ok_or_else(|| UsageError::BadUrl(s.to_string()))
+}
+
+/// Lists the pages named on the command line. Problems with single entries (a manifest
+/// line, an unreadable directory) come back beside the list.
+pub fn list_inputs(
+    inputs: &[String],
+    manifest: Option<&Path>,
+    url: Option<&str>,
+) -> Result<(Vec<InputItem>, Vec<InputError>), UsageError> {
+    let mut items = Vec::new();
+    let mut errors = Vec::new();
+    if let Some(m) = manifest {
+        if inputs.len() > 1 || url.is_some() {
+            return Err(UsageError::ManifestWithInputs);
+        }
+        let base = match inputs.first() {
+            Some(dir) => PathBuf::from(dir),
+            None => m.parent().map(Path::to_path_buf).unwrap_or_default(),
+        };
+        read_manifest(m, &base, &mut items, &mut errors)?;
+        return Ok((items, errors));
+    }
+    if inputs.is_empty() {
+        return Err(UsageError::NoInput);
+    }
+    let page_url = url.map(parse_page_url).transpose()?;
+    for input in inputs {
+        if input == "-" {
+            items.push(InputItem {
+                path: None,
+                url: None,
+            });
+            continue;
+        }
+        let path = PathBuf::from(input);
+        if path.is_dir() {
+            walk_dir(&path, &mut items, &mut errors);
+        } else {
+            items.push(InputItem {
+                path: Some(path),
+                url: None,
+            });
+        }
+    }
+    if let Some(u) = page_url {
+        if items.len() != 1 {
+            return Err(UsageError::UrlWithManyInputs(items.len()));
+        }
+        items[0].url = Some(u);
+    }
+    Ok((items, errors))
+}
+
+/// Saved pages below `dir`, in name order, recursively; links to directories are not
+/// followed (no cycles).
+fn walk_dir(dir: &Path, items: &mut Vec<InputItem>, errors: &mut Vec<InputError>) {
+    let mut stack = vec![dir.to_path_buf()];
+    let mut found = Vec::new();
+    while let Some(d) = stack.pop() {
+        let entries = match fs::read_dir(&d) {
+            Ok(e) => e,
+            Err(source) => {
+                errors.push(InputError::Read {
+                    path: d.display().to_string(),
+                    source,
+                });
+                continue;
+            }
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(ft) = entry.file_type() else { continue };
+            if ft.is_dir() {
+                stack.push(path);
+            } else if is_page_name(&path) {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    items.extend(found.into_iter().map(|p| InputItem {
+        path: Some(p),
+        url: None,
+    }));
+}
+
+fn is_page_name(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| PAGE_EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
+}
+
+#[derive(Deserialize)]
+struct ManifestLine {
+    file: String,
+    #[serde(default)]
+    url: Option<String>,
+}
+
+fn read_manifest(
+    path: &Path,
+    base: &Path,
+    items: &mut Vec<InputItem>,
+    errors: &mut Vec<InputError>,
+) -> Result<(), UsageError> {
+    let label = path.display().to_string();
+    let bytes = fs::read(path).map_err(|source| UsageError::ManifestUnreadable {
+        path: label.clone(),
+        source,
+    })?;
+    for (n, raw) in bytes.split(|b| *b == b'\n').enumerate() {
+        let line_no = n + 1;
+        let bad = |message: String| InputError::Manifest {
+            path: label.clone(),
+            line: line_no,
+            message,
+        };
+        let Ok(line) = std::str::from_utf8(raw) else {
+            errors.push(bad("the line is not valid UTF-8".into()));
+            continue;
+        };
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let entry: ManifestLine = match serde_json::from_str(line) {
+            Ok(e) => e,
+            Err(e) => {
+                errors.push(bad(format!(
+                    "expected a JSON object {{\"file\": …, \"url\": …}}: {e}"
+                )));
+                continue;
+            }
+        };
+        let url = match entry.url.as_deref().filter(|u| !u.trim().is_empty()) {
+            None => None,
+            Some(u) => match parse_page_url(u) {
+                Ok(u) => Some(u),
+                Err(e) => {
+                    errors.push(bad(e.to_string().replacen("--url", "url", 1)));
+                    continue;
+                }
+            },
+        };
+        items.push(InputItem {
+            path: Some(base.join(&entry.file)),
+            url,
+        });
+    }
+    Ok(())
+}
+
+/// Reads one input and checks that it is a page at all.
+pub fn load(item: InputItem) -> Result<LoadedPage, InputError> {
+    let label = item.label();
+    let (bytes, source) = match &item.path {
+        None => {
+            let mut buf = Vec::new();
+            std::io::stdin()
+                .lock()
+                .read_to_end(&mut buf)
+                .map_err(|source| InputError::Read {
+                    path: label.clone(),
+                    source,
+                })?;
+            (
+                buf,
+                SourceInfo {
+                    kind: SourceKind::Stdin,
+                    file: None,
+                    fetched_at: None,
+                    status: None,
+                },
+            )
+        }
+        Some(p) => {
+            let bytes = fs::read(p).map_err(|source| InputError::Read {
+                path: label.clone(),
+                source,
+            })?;
+            (
+                bytes,
+                SourceInfo {
+                    kind: SourceKind::File,
+                    file: Some(label.clone()),
+                    fetched_at: None,
+                    status: None,
+                },
+            )
+        }
+    };
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(InputError::Empty { path: label });
+    }
+    if crate::charset::looks_binary(&bytes) {
+        return Err(InputError::Binary { path: label });
+    }
+    let fallback_url = item
+        .path
+        .as_ref()
+        .and_then(|p| fs::canonicalize(p).ok())
+        .and_then(|p| Url::from_file_path(p).ok());
+    Ok(LoadedPage {
+        item,
+        bytes,
+        source,
+        fallback_url,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walks_directories_in_name_order_and_takes_pages_only() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("sub")).unwrap();
+        for name in ["b.html", "a.HTM", "notes.txt", "sub/c.xhtml"] {
+            fs::write(dir.path().join(name), "<p>x</p>").unwrap();
+        }
+        let (items, errors) = list_inputs(&[dir.path().display().to_string()], None, None).unwrap();
+        assert!(errors.is_empty());
+        let names: Vec<String> = items
+            .iter()
+            .map(|i| {
+                i.path
+                    .as_ref()
+                    .unwrap()
+                    .strip_prefix(dir.path())
+                    .unwrap()
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(names, vec!["a.HTM", "b.html", "sub/c.xhtml"]);
+    }
+
+    #[test]
+    fn url_needs_exactly_one_page() {
+        let err = list_inputs(
+            &["a.html".into(), "b.html".into()],
+            None,
+            Some("https://x.com/a"),
+        )
+        .unwrap_err();
+        assert!(matches!(err, UsageError::UrlWithManyInputs(2)));
+        assert!(matches!(
+            list_inputs(&["a.html".into()], None, Some("x.com/a")),
+            Err(UsageError::BadUrl(_))
+        ));
+        assert!(matches!(
+            list_inputs(&[], None, None),
+            Err(UsageError::NoInput)
+        ));
+    }
+
+    #[test]
+    fn manifest_lines_resolve_against_the_directory_and_bad_lines_are_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let m = dir.path().join("m.ndjson");
+        fs::write(&m, "{\"file\":\"a.html\",\"url\":\"https://x.com/a\"}\n\nnot json\n{\"file\":\"b.html\",\"url\":\"ftp://x\"}\n{\"file\":\"c.html\"}\n").unwrap();
+        let (items, errors) = list_inputs(&["pages".into()], Some(&m), None).unwrap();
+        assert_eq!(items.len(), 2);
+        assert_eq!(items[0].path.as_deref(), Some(Path::new("pages/a.html")));
+        assert_eq!(items[0].url.as_ref().unwrap().as_str(), "https://x.com/a");
+        assert_eq!(items[1].url, None);
+        let msgs: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(msgs.len(), 2);
+        assert!(msgs[0].contains("m.ndjson:3:"), "{}", msgs[0]);
+        assert!(msgs[1].contains("m.ndjson:4:"), "{}", msgs[1]);
+    }
+
+    #[test]
+    fn empty_and_binary_files_are_refused_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let empty = dir.path().join("e.html");
+        fs::write(&empty, " \n").unwrap();
+        let bin = dir.path().join("b.html");
+        fs::write(&bin, b"\x89PNG\r\n\x1a\n\0\0").unwrap();
+        let item = |p: &Path| InputItem {
+            path: Some(p.to_path_buf()),
+            url: None,
+        };
+        assert!(matches!(load(item(&empty)), Err(InputError::Empty { .. })));
+        let err = load(item(&bin)).unwrap_err().to_string();
+        assert!(
+            err.contains("b.html") && err.contains("not an HTML page"),
+            "{err}"
+        );
+        let err = load(item(&dir.path().join("missing.html")))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("missing.html: cannot read"), "{err}");
+    }
+}

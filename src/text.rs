@@ -1,0 +1,139 @@
+//! Text normalisation shared by every field of the record (see `record.md`).
+
+/// Characters removed outright: bidi controls, zero-width space and the byte-order mark.
+fn is_removed(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{061C}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
+}
+
+/// Folds runs of white space (no-break spaces and line breaks included) into one space,
+/// trims both ends and removes bidi control marks and zero-width spaces. Letters, digits,
+/// diacritics, tatweel and punctuation are kept as written.
+pub fn normalize(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    push_normalized(&mut out, input);
+    let trimmed_len = out.trim_end_matches(' ').len();
+    out.truncate(trimmed_len);
+    out
+}
+
+/// Appends `input` to `out`, normalised, where `out` already holds normalised text: white
+/// space at the seam folds into one space and no leading space is ever written.
+pub fn push_normalized(out: &mut String, input: &str) {
+    for c in input.chars() {
+        if is_removed(c) {
+            continue;
+        }
+        if c.is_whitespace() || c.is_control() {
+            if !out.is_empty() && !out.ends_with(' ') {
+                out.push(' ');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+}
+
+/// [`normalize`], then `None` for a string that is empty afterwards.
+pub fn normalize_opt(input: &str) -> Option<String> {
+    let s = normalize(input);
+    (!s.is_empty()).then_some(s)
+}
+
+/// Words in the paragraphs: white-space separated tokens that hold at least one letter or
+/// digit (a lone dash or guillemet is not a word).
+pub fn word_count<S: AsRef<str>>(paragraphs: &[S]) -> usize {
+    paragraphs
+        .iter()
+        .flat_map(|p| p.as_ref().split_whitespace())
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count()
+}
+
+/// A folded form for matching words whatever their spelling: diacritics and tatweel
+/// removed, the hamza forms of alef, alef maqsura and teh marbuta folded, Arabic-Indic
+/// digits made ASCII, Latin lower-cased. Used for month names and keyword lists, never for
+/// output.
+pub fn fold_for_matching(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    for c in input.chars() {
+        match c {
+            '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' => {}
+            'أ' | 'إ' | 'آ' | 'ٱ' => out.push('ا'),
+            'ى' => out.push('ي'),
+            'ة' => out.push('ه'),
+            'ؤ' => out.push('و'),
+            'ئ' => out.push('ي'),
+            '\u{0660}'..='\u{0669}' => {
+                out.push(char::from(b'0' + (c as u32 - 0x0660) as u8));
+            }
+            '\u{06F0}'..='\u{06F9}' => {
+                out.push(char::from(b'0' + (c as u32 - 0x06F0) as u8));
+            }
+            c if is_removed(c) => {}
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_white_space_and_trims() {
+        assert_eq!(normalize("  a\u{00A0}\u{00A0}b\n\t c  "), "a b c");
+        assert_eq!(normalize("\u{2003}x\u{3000}y"), "x y");
+    }
+
+    #[test]
+    fn removes_bidi_marks_and_zero_width_spaces() {
+        assert_eq!(
+            normalize("\u{200F}مالي\u{200E} و\u{061C}روسيا\u{200B}"),
+            "مالي وروسيا"
+        );
+        assert_eq!(normalize("\u{202B}a\u{202C} \u{2067}b\u{2069}"), "a b");
+        assert_eq!(normalize("\u{FEFF}x"), "x");
+    }
+
+    #[test]
+    fn keeps_tatweel_diacritics_and_arabic_indic_digits() {
+        let s = "رَمضان الـحرب ١٤٤٥ «فاغنر»";
+        assert_eq!(normalize(s), s);
+    }
+
+    #[test]
+    fn mark_between_spaces_does_not_leave_double_space() {
+        assert_eq!(normalize("a \u{200F} b"), "a b");
+    }
+
+    #[test]
+    fn empty_after_normalising_is_none() {
+        assert_eq!(normalize_opt(" \u{200F}\u{00A0} "), None);
+        assert_eq!(normalize_opt(" x "), Some("x".to_string()));
+    }
+
+    #[test]
+    fn counts_words_with_letters_or_digits_only() {
+        assert_eq!(word_count(&["موسكو - رويترز: قال", "٣ أيام — 2024"]), 6);
+        assert_eq!(word_count::<&str>(&[]), 0);
+    }
+
+    #[test]
+    fn folding_unifies_spellings() {
+        assert_eq!(fold_for_matching("أبريل"), fold_for_matching("ابريل"));
+        assert_eq!(fold_for_matching("آذار"), "اذار");
+        assert_eq!(fold_for_matching("رَمضان"), "رمضان");
+        assert_eq!(fold_for_matching("١٢ March"), "12 march");
+        assert_eq!(fold_for_matching("مـ"), "م");
+    }
+}
