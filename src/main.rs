@@ -85,6 +85,14 @@ fn main() -> ExitCode {
     }
 }
 
+fn plural(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
         c.downcast_ref::<io::Error>()
@@ -143,9 +151,9 @@ fn extract(config: Config, args: ExtractArgs) -> anyhow::Result<u8> {
     let _ = stderr.flush();
     let failed = stats.failed + listing_errors.len() as u64;
     tracing::info!(
-        "{} pages, {} records, {} failed, {} with problems, in {:.2} s",
-        stats.pages,
-        stats.records,
+        "{}, {}, {} failed, {} with problems, in {:.2} s",
+        plural(stats.pages, "page"),
+        plural(stats.records, "record"),
         failed,
         stats.with_problems,
         started.elapsed().as_secs_f64()

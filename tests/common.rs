@@ -37,10 +37,14 @@ pub fn run_with_stdin(args: &[&str], stdin: &[u8]) -> Output {
 /// Every stdout line parsed as JSON; fails the test on a line that is not a whole object.
 pub fn records(out: &Output) -> Vec<serde_json::Value> {
     let text = String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8");
-    assert!(text.is_empty() || text.ends_with('\n'), "stdout ends mid-line");
+    assert!(
+        text.is_empty() || text.ends_with('\n'),
+        "stdout ends mid-line"
+    );
     text.lines()
         .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}"));
+            let v: serde_json::Value =
+                serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}"));
             assert!(v.is_object(), "not an object: {l}");
             v
         })

@@ -6,14 +6,25 @@ mod common;
 use common::{records, repo, run};
 use serde_json::Value;
 
-const PAGES: &[&str] = &["byline-visible-date", "cp1256", "levantine-dates", "seed", "wire-embed"];
+const PAGES: &[&str] = &[
+    "byline-visible-date",
+    "cp1256",
+    "levantine-dates",
+    "seed",
+    "wire-embed",
+];
 
 fn expected() -> Vec<Value> {
     PAGES
         .iter()
         .flat_map(|p| {
-            let text = std::fs::read_to_string(repo().join(format!("fixtures/aawsat/{p}.expected.ndjson"))).unwrap();
-            text.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()).collect::<Vec<_>>()
+            let text = std::fs::read_to_string(
+                repo().join(format!("fixtures/aawsat/{p}.expected.ndjson")),
+            )
+            .unwrap();
+            text.lines()
+                .map(|l| serde_json::from_str::<Value>(l).unwrap())
+                .collect::<Vec<_>>()
         })
         .collect()
 }
@@ -35,14 +46,23 @@ fn every_field_of_every_fixture_record_matches() {
             );
         }
         // nothing beyond the contract but `extraction`
-        let extra: Vec<&String> = g.as_object().unwrap().keys().filter(|k| !w.contains_key(*k) && *k != "extraction").collect();
+        let extra: Vec<&String> = g
+            .as_object()
+            .unwrap()
+            .keys()
+            .filter(|k| !w.contains_key(*k) && *k != "extraction")
+            .collect();
         assert!(extra.is_empty(), "unexpected fields {extra:?}");
     }
 }
 
 #[test]
 fn extraction_says_where_fields_came_from() {
-    let out = run(&["extract", "fixtures/aawsat/byline-visible-date.html", "fixtures/aawsat/seed.html"]);
+    let out = run(&[
+        "extract",
+        "fixtures/aawsat/byline-visible-date.html",
+        "fixtures/aawsat/seed.html",
+    ]);
     let got = records(&out);
     let byline = &got[0]["extraction"];
     assert_eq!(byline["profile"], "aawsat");
@@ -53,7 +73,10 @@ fn extraction_says_where_fields_came_from() {
     assert_eq!(seed["sources"]["published_at"], "json-ld");
     assert_eq!(seed["sources"]["url"], "link");
     assert_eq!(seed["charset"], "UTF-8 (<meta> tag)");
-    assert_eq!(got[2]["extraction"]["sources"]["url"], "selector", "second article's own link");
+    assert_eq!(
+        got[2]["extraction"]["sources"]["url"], "selector",
+        "second article's own link"
+    );
     let cp = records(&run(&["extract", "fixtures/aawsat/cp1256.html"]));
     assert_eq!(cp[0]["extraction"]["charset"], "windows-1256 (<meta> tag)");
 }
@@ -65,9 +88,17 @@ fn the_seed_page_gives_two_records_that_do_not_share_anything() {
     let (first, second) = (&got[0], &got[1]);
     assert_ne!(first["url"], second["url"]);
     assert_ne!(first["id"], second["id"]);
-    let body1: Vec<&str> = first["body"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
+    let body1: Vec<&str> = first["body"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
     for p in second["body"].as_array().unwrap() {
-        assert!(!body1.contains(&p.as_str().unwrap()), "second article's paragraph leaked into the first");
+        assert!(
+            !body1.contains(&p.as_str().unwrap()),
+            "second article's paragraph leaked into the first"
+        );
     }
     assert_eq!(first["related"].as_array().unwrap().len(), 5);
     assert!(second["related"].as_array().unwrap().is_empty());
@@ -79,5 +110,8 @@ fn the_seed_page_gives_two_records_that_do_not_share_anything() {
 fn the_font_size_buttons_never_appear() {
     let out = run(&["extract", "fixtures/aawsat"]);
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(!text.contains("\"TT\"") && !text.contains(" TT") && !text.contains("TT "), "a lone TT leaked");
+    assert!(
+        !text.contains("\"TT\"") && !text.contains(" TT") && !text.contains("TT "),
+        "a lone TT leaked"
+    );
 }

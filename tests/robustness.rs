@@ -6,16 +6,27 @@ use khabar::record::{SourceInfo, SourceKind};
 use proptest::prelude::*;
 use std::sync::LazyLock;
 
-static EXTRACTOR: LazyLock<Extractor> = LazyLock::new(|| Extractor::new(Config::builtin(), Some("aawsat")).unwrap());
-static SEED: LazyLock<Vec<u8>> =
-    LazyLock::new(|| std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/aawsat/seed.html")).unwrap());
+static EXTRACTOR: LazyLock<Extractor> =
+    LazyLock::new(|| Extractor::new(Config::builtin(), Some("aawsat")).unwrap());
+static SEED: LazyLock<Vec<u8>> = LazyLock::new(|| {
+    std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/aawsat/seed.html"
+    ))
+    .unwrap()
+});
 
 fn extract(bytes: &[u8], url: Option<&str>) -> usize {
     let input = PageInput {
         bytes,
         page_url: url.and_then(|u| url::Url::parse(u).ok()),
         http_charset: None,
-        source: SourceInfo { kind: SourceKind::File, file: None, fetched_at: None, status: None },
+        source: SourceInfo {
+            kind: SourceKind::File,
+            file: None,
+            fetched_at: None,
+            status: None,
+        },
         fallback_url: None,
     };
     let out = EXTRACTOR.extract(&input);

@@ -406,8 +406,16 @@ fn read_date(
         .flat_map(SelectorList::iter)
         .filter(|s| !s.reads_attribute())
     {
-        if let Some(dt) = sel.values(c).iter().find_map(|v| parse_visible(v, tz)) {
-            trace.found(field, "visible-text", sel.as_str());
+        if let Some((dt, text)) = sel
+            .values(c)
+            .into_iter()
+            .find_map(|v| parse_visible(&v, tz).map(|d| (d, v)))
+        {
+            trace.found(
+                field,
+                "visible-text",
+                format!("{} read «{text}»", sel.as_str()),
+            );
             return Some(format_rfc3339(&dt));
         }
     }

@@ -49,7 +49,8 @@ impl Trace {
     /// A human-readable account of one record, for `--explain`.
     pub fn render(&self, record: &Record, label: &str) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "{label}: {}", record.url);
+        let readable = percent_encoding::percent_decode_str(&record.url).decode_utf8_lossy();
+        let _ = writeln!(out, "{label}: {readable}");
         let _ = writeln!(out, "  profile          {}", self.profile_choice);
         if let Some(c) = &record.extraction.charset {
             let _ = writeln!(out, "  charset          {c}");
