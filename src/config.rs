@@ -9,6 +9,9 @@ use chrono::FixedOffset;
 use serde::Deserialize;
 use toml::Spanned;
 
+use regex::Regex;
+
+use crate::crawl::settings::{CrawlSettings, RawCrawl};
 use crate::dates::parse_offset;
 use crate::selector::{FieldSelector, SelectorList};
 
@@ -42,7 +45,7 @@ pub enum ConfigError {
         selector: String,
         message: String,
     },
-    #[error("{path}:{line}: profile `{profile}`, field `{field}`: {message}")]
+    #[error("{path}:{line}: {}, field `{field}`: {message}", section_name(profile))]
     Value {
         path: PathBuf,
         line: usize,
@@ -52,6 +55,10 @@ pub enum ConfigError {
     },
 }
 
+fn section_name(profile: &str) -> String {
+    if profile == "crawl" { "section [crawl]".to_string() } else { format!("profile `{profile}`") }
+}
+
 type Sel = Vec<Spanned<String>>;
 
 #[derive(Debug, Deserialize)]
@@ -59,6 +66,8 @@ type Sel = Vec<Spanned<String>>;
 struct RawConfig {
     #[serde(default)]
     profiles: BTreeMap<String, RawProfile>,
+    #[serde(default)]
+    crawl: RawCrawl,
 }
 
 #[derive(Debug, Deserialize)]
@@ -97,6 +106,10 @@ struct RawProfile {
     captions: RawCaptions,
     #[serde(default)]
     related: RawRelated,
+    #[serde(default)]
+    article_urls: Vec<Spanned<String>>,
+    #[serde(default)]
+    follow: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -176,6 +189,10 @@ pub struct Profile {
     pub image: SelectorList,
     pub captions: CaptionRules,
     pub related: RelatedRules,
+    /// Addresses of article pages (crawling): a page whose URL matches one is extracted.
+    pub article_urls: Vec<Regex>,
+    /// Addresses worth following for more links (crawling); empty: every in-scope link.
+    pub follow: Vec<Regex>,
 }
 
 impl Profile {
@@ -199,6 +216,8 @@ pub struct Config {
     /// Where it came from, for messages: a path, or `<built-in>`.
     pub origin: PathBuf,
     pub profiles: Vec<Profile>,
+    /// The `[crawl]` section: seeds, scope, limits and politeness.
+    pub crawl: CrawlSettings,
 }
 
 impl Config {
@@ -226,9 +245,11 @@ impl Config {
         for (name, p) in raw.profiles {
             profiles.push(ctx.profile(name, p)?);
         }
+        let crawl = CrawlSettings::from_raw(raw.crawl, &ctx)?;
         Ok(Self {
             origin: origin.to_path_buf(),
             profiles,
+            crawl,
         })
     }
 
@@ -308,14 +329,38 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-struct Ctx<'a> {
+/// Locates values in the config text for error messages.
+pub(crate) struct Ctx<'a> {
     text: &'a str,
     origin: &'a Path,
 }
 
 impl Ctx<'_> {
-    fn line(&self, span: &std::ops::Range<usize>) -> usize {
+    pub(crate) fn line(&self, span: &std::ops::Range<usize>) -> usize {
         line_col(self.text, span.start).0
+    }
+
+    /// A located mistake in a value.
+    pub(crate) fn value_error(&self, span: &std::ops::Range<usize>, section: &str, field: &str, message: String) -> ConfigError {
+        ConfigError::Value {
+            path: self.origin.to_path_buf(),
+            line: self.line(span),
+            profile: section.to_string(),
+            field: field.to_string(),
+            message,
+        }
+    }
+
+    /// Compiles a list of regular expressions, each error located.
+    pub(crate) fn regexes(&self, section: &str, field: &str, raw: Vec<Spanned<String>>) -> Result<Vec<Regex>, ConfigError> {
+        raw.into_iter()
+            .map(|r| {
+                Regex::new(r.get_ref()).map_err(|e| {
+                    let first = e.to_string().lines().last().unwrap_or("").trim().to_string();
+                    self.value_error(&r.span(), section, field, format!("`{}` is not a valid regular expression: {first}", r.get_ref()))
+                })
+            })
+            .collect()
     }
 
     fn list(&self, profile: &str, field: &str, raw: Sel) -> Result<SelectorList, ConfigError> {
@@ -374,7 +419,11 @@ impl Ctx<'_> {
         }
         let c = p.captions;
         let r = p.related;
+        let article_urls = self.regexes(&name, "article_urls", p.article_urls)?;
+        let follow = self.regexes(&name, "follow", p.follow)?;
         Ok(Profile {
+            article_urls,
+            follow,
             hosts,
             timezone,
             article: self.list(n, "article", p.article)?,

@@ -7,6 +7,7 @@
 pub mod caption;
 pub mod charset;
 pub mod config;
+pub mod crawl;
 pub mod dateline;
 pub mod dates;
 pub mod dom;

@@ -43,6 +43,51 @@ struct Cli {
 enum Command {
     /// Extract articles from saved pages: files, directories, or `-` for standard input
     Extract(ExtractArgs),
+    /// Crawl sites politely and extract their articles as they are fetched
+    Crawl(CrawlArgs),
+}
+
+#[derive(clap::Args)]
+struct CrawlArgs {
+    /// Start addresses: article or section pages, RSS/Atom feeds, sitemaps [default: the config's [crawl] seeds]
+    #[arg(value_name = "URL")]
+    seeds: Vec<String>,
+    /// Requests per second per host (0: no limit)
+    #[arg(long, value_name = "R")]
+    rate: Option<f64>,
+    /// Requests a host may get at once after a quiet spell
+    #[arg(long, value_name = "N")]
+    burst: Option<u32>,
+    /// Requests in flight at once, all hosts together
+    #[arg(long, value_name = "N")]
+    concurrency: Option<usize>,
+    /// Requests in flight at once to one host
+    #[arg(long, value_name = "N")]
+    per_host: Option<usize>,
+    /// Pages fetched at most (0: no limit)
+    #[arg(long, value_name = "N")]
+    max_pages: Option<u64>,
+    /// Link hops from a seed at most
+    #[arg(long, value_name = "N")]
+    max_depth: Option<u32>,
+    /// Stop the crawl after this many seconds
+    #[arg(long, value_name = "SECS")]
+    max_time: Option<u64>,
+    /// Timeout for one request, in seconds
+    #[arg(long, value_name = "SECS")]
+    timeout: Option<u64>,
+    /// The User-Agent header (its first word is the name robots.txt rules are matched against)
+    #[arg(long, value_name = "UA")]
+    user_agent: Option<String>,
+    /// Allow requests to loopback, private and link-local addresses
+    #[arg(long)]
+    allow_private: bool,
+    /// Do not read or obey robots.txt (be sure you may)
+    #[arg(long)]
+    ignore_robots: bool,
+    /// Append records to FILE instead of writing them to stdout
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -109,9 +154,11 @@ fn load_config(path: Option<&Path>) -> anyhow::Result<Config> {
 }
 
 fn run(cli: Cli) -> anyhow::Result<u8> {
+    let quiet = cli.quiet;
     let config = load_config(cli.config.as_deref())?;
     match cli.command {
         Command::Extract(args) => extract(config, args),
+        Command::Crawl(args) => crawl(config, args, quiet),
     }
 }
 
@@ -163,4 +210,109 @@ fn extract(config: Config, args: ExtractArgs) -> anyhow::Result<u8> {
     } else {
         EXIT_INPUT_PROBLEMS
     })
+}
+
+/// Exit code of a crawl stopped by Ctrl-C.
+const EXIT_INTERRUPTED: u8 = 130;
+
+fn crawl(config: Config, args: CrawlArgs, quiet: bool) -> anyhow::Result<u8> {
+    let mut settings = config.crawl.clone();
+    if !args.seeds.is_empty() {
+        settings.seeds = args.seeds.clone();
+        settings.sitemaps.clear();
+        settings.feeds.clear();
+    }
+    if let Some(r) = args.rate {
+        anyhow::ensure!(r.is_finite() && r >= 0.0, "--rate must be 0 or more (0: no limit)");
+        settings.rate = r;
+    }
+    if let Some(b) = args.burst {
+        anyhow::ensure!(b >= 1, "--burst must be 1 or more");
+        settings.burst = b;
+    }
+    if let Some(c) = args.concurrency {
+        anyhow::ensure!(c >= 1, "--concurrency must be 1 or more");
+        settings.concurrency = c;
+    }
+    if let Some(c) = args.per_host {
+        anyhow::ensure!(c >= 1, "--per-host must be 1 or more");
+        settings.per_host = c;
+    }
+    if let Some(n) = args.max_pages {
+        settings.max_pages = n;
+    }
+    if let Some(n) = args.max_depth {
+        settings.max_depth = n;
+    }
+    if let Some(t) = args.max_time {
+        settings.max_duration = Duration::from_secs(t);
+    }
+    if let Some(t) = args.timeout {
+        anyhow::ensure!(t >= 1, "--timeout must be 1 second or more");
+        settings.timeout = Duration::from_secs(t);
+    }
+    if let Some(ua) = args.user_agent {
+        anyhow::ensure!(!ua.trim().is_empty() && !ua.contains(['\r', '\n']), "--user-agent must be one non-empty line");
+        settings.user_agent = ua;
+    }
+    settings.allow_private |= args.allow_private;
+    if args.ignore_robots {
+        tracing::warn!("--ignore-robots: robots.txt is NOT being read or obeyed on this crawl");
+        settings.robots = false;
+    }
+    let extractor = std::sync::Arc::new(Extractor::new(config, None)?);
+
+    let (tx, rx) = std::sync::mpsc::sync_channel::<khabar::Record>(1024);
+    let output = args.output.clone();
+    let writer = std::thread::spawn(move || -> io::Result<u64> {
+        fn drain<W: Write>(rx: std::sync::mpsc::Receiver<khabar::Record>, out: W) -> io::Result<u64> {
+            let mut sink = NdjsonWriter::new(out);
+            for record in rx {
+                sink.write(&record)?;
+                sink.flush()?;
+            }
+            Ok(sink.written())
+        }
+        match output {
+            Some(path) => drain(rx, open_append(&path)?),
+            None => drain(rx, io::BufWriter::new(io::stdout().lock())),
+        }
+    });
+
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the async runtime")?;
+    let started = Instant::now();
+    let outcome = runtime.block_on(async move {
+        let crawler = khabar::crawl::Crawler::new(settings, extractor).await?;
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                let _ = stop_tx.send(true);
+                if tokio::signal::ctrl_c().await.is_ok() {
+                    eprintln!("khabar: interrupted twice: quitting now");
+                    std::process::exit(i32::from(EXIT_INTERRUPTED));
+                }
+            }
+        });
+        let progress = khabar::crawl::Progress::new(quiet);
+        anyhow::Ok(crawler.run(tx, stop_rx, progress).await)
+    })?;
+    let written = writer.join().map_err(|_| anyhow::anyhow!("the output thread failed"))?;
+    tracing::info!("{}", outcome.stats.summary(started.elapsed()));
+    match written {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(0),
+        Err(e) => {
+            let target = args.output.as_ref().map_or("standard output".to_string(), |p| p.display().to_string());
+            tracing::error!("cannot write to {target}: {e}; records extracted after this were not written");
+            return Ok(EXIT_INPUT_PROBLEMS);
+        }
+        Ok(_) => {}
+    }
+    if outcome.interrupted {
+        return Ok(EXIT_INTERRUPTED);
+    }
+    if outcome.stats.pages == 0 && outcome.stats.errors_total() > 0 {
+        tracing::error!("no page could be fetched");
+        return Ok(EXIT_INPUT_PROBLEMS);
+    }
+    Ok(0)
 }

@@ -56,6 +56,27 @@ pub struct Page<'a> {
     pub offset: FixedOffset,
 }
 
+/// A decoded, parsed page with its metadata and profile.
+pub struct ParsedPage<'c> {
+    pub doc: Html,
+    pub meta: PageMeta,
+    /// What relative links on the page resolve against.
+    pub base: Option<Url>,
+    pub profile: Option<&'c Profile>,
+    profile_choice: String,
+    charset: String,
+    warnings: Vec<String>,
+    problems: Vec<String>,
+}
+
+impl ParsedPage<'_> {
+    /// Whether the page's metadata says it is an article: og:type `article`, or a JSON-LD
+    /// article object.
+    pub fn metadata_says_article(&self) -> bool {
+        self.meta.json_ld.is_some() || self.meta.og_type.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("article"))
+    }
+}
+
 /// Turns pages into records using a configuration's site profiles.
 #[derive(Debug, Clone)]
 pub struct Extractor {
@@ -133,7 +154,13 @@ impl Extractor {
 
     /// Extracts every article on one page.
     pub fn extract(&self, input: &PageInput<'_>) -> PageOutput {
-        let mut out = PageOutput::default();
+        let parsed = self.parse(input);
+        self.records(&parsed, input)
+    }
+
+    /// Decodes and parses a page once, reads its metadata and picks its profile: what
+    /// both record building and link discovery (when crawling) work from.
+    pub fn parse(&self, input: &PageInput<'_>) -> ParsedPage<'_> {
         let tld = input.page_url.as_ref().and_then(|u| {
             u.host_str()
                 .map(|h| h.rsplit('.').next().unwrap_or("").to_string())
@@ -144,36 +171,45 @@ impl Extractor {
             tld.as_deref().map(str::as_bytes),
         );
         let charset = format!("{} ({})", decoded.encoding.name(), decoded.source.as_str());
-        let mut page_warnings = Vec::new();
+        let mut warnings = Vec::new();
+        let mut problems = Vec::new();
         if let Some(at) = decoded.first_malformed {
             let msg = format!(
                 "bytes not valid in {} from byte {at} on; replaced with U+FFFD (check the page's declared charset)",
                 decoded.encoding.name()
             );
-            out.problems.push(msg.clone());
-            page_warnings.push(msg);
+            problems.push(msg.clone());
+            warnings.push(msg);
         }
         let doc = Html::parse_document(&decoded.text);
         let meta = PageMeta::read(&doc);
-
         let base = page_base(input, &meta);
         let (profile, profile_choice) = self.choose_profile(input.page_url.as_ref(), &meta);
+        if profile.is_none() {
+            warnings.push(format!(
+                "no site profile covers this page ({profile_choice}); fields come from its metadata only"
+            ));
+        }
+        ParsedPage { doc, meta, base, profile, profile_choice, charset, warnings, problems }
+    }
+
+    /// One record per article of a parsed page.
+    pub fn records(&self, parsed: &ParsedPage<'_>, input: &PageInput<'_>) -> PageOutput {
+        let mut out = PageOutput { problems: parsed.problems.clone(), ..PageOutput::default() };
+        let mut page_warnings = parsed.warnings.clone();
+        let (doc, meta, base, profile) = (&parsed.doc, &parsed.meta, &parsed.base, parsed.profile);
+        let profile_choice = &parsed.profile_choice;
+        let charset = &parsed.charset;
         let offset = profile.map_or(FixedOffset::east_opt(0).expect("zero offset"), |p| {
             p.timezone
         });
         let page = Page {
-            doc: &doc,
-            meta: &meta,
+            doc,
+            meta,
             base: base.as_ref(),
             profile,
             offset,
         };
-        if profile.is_none() {
-            page_warnings.push(format!(
-                "no site profile covers this page ({profile_choice}); fields come from its metadata only"
-            ));
-        }
-
         let root = doc.root_element();
         let containers: Vec<ElementRef<'_>> = match profile {
             Some(p) => match p.article.elements(root) {

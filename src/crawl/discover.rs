@@ -1,0 +1,310 @@
+//! Finding more addresses: links on HTML pages, sitemap indexes and URL sets (gzipped too,
+//! Google News sitemaps included), RSS 2.0 and Atom feeds.
+
+use std::io::Read;
+use std::sync::LazyLock;
+
+use quick_xml::Reader;
+use quick_xml::events::Event;
+use scraper::{Html, Selector};
+use url::Url;
+
+use crate::urls::resolve;
+
+/// What a response holds, judged from its Content-Type, its address and its first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocKind {
+    Html,
+    Sitemap,
+    Feed,
+    /// Anything else (PDF, images, JSON…): skipped.
+    Other,
+}
+
+/// Gzip's magic number.
+fn is_gzip(body: &[u8]) -> bool {
+    body.starts_with(&[0x1f, 0x8b])
+}
+
+/// Decompresses a gzipped sitemap, reading at most `limit` bytes of output (a
+/// decompression bomb stops there).
+pub fn gunzip_limited(body: &[u8], limit: u64) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(body)
+        .take(limit + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| format!("bad gzip data: {e}"))?;
+    if out.len() as u64 > limit {
+        return Err(format!("gzip data expands past {limit} bytes"));
+    }
+    Ok(out)
+}
+
+pub fn sniff(content_type: Option<&str>, body: &[u8]) -> DocKind {
+    let ct = content_type.unwrap_or("");
+    if ct.contains("html") {
+        return DocKind::Html;
+    }
+    if is_gzip(body) && (ct.is_empty() || ct.contains("gzip") || ct.contains("octet-stream") || ct.contains("xml")) {
+        return DocKind::Sitemap;
+    }
+    let head: String = String::from_utf8_lossy(&body[..body.len().min(1024)]).to_ascii_lowercase();
+    if ct.contains("xml") || ct.is_empty() || ct.starts_with("text/plain") {
+        if head.contains("<urlset") || head.contains("<sitemapindex") {
+            return DocKind::Sitemap;
+        }
+        if head.contains("<rss") || head.contains("<feed") || head.contains("<rdf:rdf") {
+            return DocKind::Feed;
+        }
+        if ct.is_empty() && (head.contains("<html") || head.contains("<!doctype html")) {
+            return DocKind::Html;
+        }
+    }
+    if ct.contains("rss") || ct.contains("atom") {
+        return DocKind::Feed;
+    }
+    DocKind::Other
+}
+
+/// A sitemap's entries.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SitemapEntries {
+    /// Page addresses with their `<lastmod>`, if given.
+    pub pages: Vec<(String, Option<String>)>,
+    /// Child sitemaps of a sitemap index.
+    pub sitemaps: Vec<String>,
+}
+
+fn entity(name: &str) -> Option<char> {
+    match name {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        _ => {
+            let n = name.strip_prefix('#')?;
+            let code = match n.strip_prefix('x').or_else(|| n.strip_prefix('X')) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => n.parse().ok()?,
+            };
+            char::from_u32(code)
+        }
+    }
+}
+
+/// What [`walk_xml`] reports: an element's text, or a `<link href=…>` element, each with
+/// the local names of the elements open around it.
+enum XmlItem<'a> {
+    Text(&'a [String], &'a str),
+    Link(&'a [String], &'a str, Option<&'a str>),
+}
+
+fn attr(e: &quick_xml::events::BytesStart<'_>, name: &str) -> Option<String> {
+    let a = e.try_get_attribute(name).ok().flatten()?;
+    a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(|v| v.into_owned())
+}
+
+/// Walks an XML document, reporting each element's text and each `<link href>`. Stops
+/// quietly at the first syntax error, keeping what came before.
+fn walk_xml(body: &[u8], mut report: impl FnMut(XmlItem<'_>)) {
+    let mut reader = Reader::from_reader(body);
+    let mut buf = Vec::new();
+    let mut path: Vec<String> = Vec::new();
+    let mut text = String::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) => {
+                let name = e.local_name().as_ref().to_ascii_lowercase();
+                if name == "link" {
+                    if let Some(href) = attr(&e, "href") {
+                        report(XmlItem::Link(&path, &href, attr(&e, "rel").as_deref()));
+                    }
+                }
+                path.push(name);
+                text.clear();
+            }
+            Ok(Event::Empty(e)) => {
+                if e.local_name().as_ref().eq_ignore_ascii_case("link") {
+                    if let Some(href) = attr(&e, "href") {
+                        report(XmlItem::Link(&path, &href, attr(&e, "rel").as_deref()));
+                    }
+                }
+            }
+            Ok(Event::Text(t)) => text.push_str(&t.xml10_content()),
+            Ok(Event::CData(c)) => text.push_str(&c.into_inner()),
+            Ok(Event::GeneralRef(r)) => {
+                if let Some(c) = entity(&r.into_inner()) {
+                    text.push(c);
+                }
+            }
+            Ok(Event::End(_)) => {
+                let t = text.trim().to_string();
+                text.clear();
+                if !t.is_empty() {
+                    report(XmlItem::Text(&path, &t));
+                }
+                path.pop();
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(_) => {}
+        }
+        buf.clear();
+    }
+}
+
+/// Reads a sitemap index or URL set (already decompressed), in one pass: each `<loc>` is
+/// paired with the `<lastmod>` of the same `<url>`.
+pub fn parse_sitemap(body: &[u8]) -> SitemapEntries {
+    let mut entries = SitemapEntries::default();
+    let mut current: Option<(Option<String>, Option<String>)> = None;
+    let mut reader = Reader::from_reader(body);
+    let mut buf = Vec::new();
+    let mut path: Vec<String> = Vec::new();
+    let mut text = String::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) => {
+                let name = e.local_name().as_ref().to_ascii_lowercase();
+                if name == "url" {
+                    current = Some((None, None));
+                }
+                path.push(name);
+                text.clear();
+            }
+            Ok(Event::Text(t)) => text.push_str(&t.xml10_content()),
+            Ok(Event::CData(c)) => text.push_str(&c.into_inner()),
+            Ok(Event::GeneralRef(r)) => {
+                if let Some(c) = entity(&r.into_inner()) {
+                    text.push(c);
+                }
+            }
+            Ok(Event::End(_)) => {
+                let name = path.pop().unwrap_or_default();
+                let t = text.trim().to_string();
+                text.clear();
+                match (path.last().map(String::as_str), name.as_str()) {
+                    (Some("sitemap"), "loc") if !t.is_empty() => entries.sitemaps.push(t),
+                    (Some("url"), "loc") if !t.is_empty() => {
+                        if let Some(c) = current.as_mut() {
+                            c.0 = Some(t);
+                        }
+                    }
+                    (Some("url"), "lastmod") if !t.is_empty() => {
+                        if let Some(c) = current.as_mut() {
+                            c.1 = Some(t);
+                        }
+                    }
+                    (_, "url") => {
+                        if let Some((Some(loc), lastmod)) = current.take() {
+                            entries.pages.push((loc, lastmod));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(_) => {}
+        }
+        buf.clear();
+    }
+    entries
+}
+
+/// Item links of an RSS 2.0 / RDF feed or entry links of an Atom feed, in feed order.
+pub fn parse_feed(body: &[u8]) -> Vec<String> {
+    let mut links = Vec::new();
+    walk_xml(body, |item| match item {
+        XmlItem::Text(path, text) => {
+            let n = path.len();
+            // RSS: the text of <item><link>; path still holds `link` here
+            if n >= 2 && path[n - 1] == "link" && path[n - 2] == "item" {
+                links.push(text.to_string());
+            }
+        }
+        XmlItem::Link(path, href, rel) => {
+            if path.last().is_some_and(|p| p == "entry") && rel.is_none_or(|r| r == "alternate") {
+                links.push(href.to_string());
+            }
+        }
+    });
+    links
+}
+
+static LINKS: LazyLock<Selector> = LazyLock::new(|| Selector::parse("a[href], area[href]").expect("link selector"));
+
+/// Every link on an HTML page, resolved against `base` (http and https only).
+pub fn html_links(doc: &Html, base: &Url) -> Vec<Url> {
+    doc.select(&LINKS)
+        .filter(|a| a.value().attr("rel").is_none_or(|r| !r.split_ascii_whitespace().any(|t| t.eq_ignore_ascii_case("nofollow"))))
+        .filter_map(|a| a.value().attr("href"))
+        .filter_map(|href| resolve(Some(base), href))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sitemap_index_and_url_set() {
+        let index = br#"<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+            <sitemap><loc>https://aawsat.com/sitemap-1.xml.gz</loc><lastmod>2024-03-27</lastmod></sitemap>
+            <sitemap><loc> https://aawsat.com/sitemap-2.xml </loc></sitemap></sitemapindex>"#;
+        let e = parse_sitemap(index);
+        assert_eq!(e.sitemaps, vec!["https://aawsat.com/sitemap-1.xml.gz", "https://aawsat.com/sitemap-2.xml"]);
+        assert!(e.pages.is_empty());
+        let set = br#"<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+            <url><loc>https://aawsat.com/a?x=1&amp;y=2</loc><lastmod>2024-03-27T10:00:00Z</lastmod>
+              <news:news><news:title>t</news:title></news:news></url>
+            <url><loc><![CDATA[https://aawsat.com/b]]></loc></url></urlset>"#;
+        let e = parse_sitemap(set);
+        assert_eq!(
+            e.pages,
+            vec![
+                ("https://aawsat.com/a?x=1&y=2".to_string(), Some("2024-03-27T10:00:00Z".to_string())),
+                ("https://aawsat.com/b".to_string(), None)
+            ]
+        );
+    }
+
+    #[test]
+    fn rss_and_atom_feeds() {
+        let rss = br#"<rss version="2.0"><channel><title>x</title><link>https://aawsat.com/</link>
+            <item><title>a</title><link>https://aawsat.com/a</link></item>
+            <item><link>https://aawsat.com/b?utm_source=rss&amp;x=1</link></item></channel></rss>"#;
+        assert_eq!(parse_feed(rss), vec!["https://aawsat.com/a", "https://aawsat.com/b?utm_source=rss&x=1"]);
+        let atom = br#"<feed xmlns="http://www.w3.org/2005/Atom"><link href="https://x.com/"/>
+            <entry><link rel="alternate" href="https://x.com/1"/><link rel="enclosure" href="https://x.com/1.mp3"/></entry>
+            <entry><link href="https://x.com/2"/></entry></feed>"#;
+        assert_eq!(parse_feed(atom), vec!["https://x.com/1", "https://x.com/2"]);
+    }
+
+    #[test]
+    fn sniffing() {
+        assert_eq!(sniff(Some("text/html"), b"<p>"), DocKind::Html);
+        assert_eq!(sniff(Some("application/xml"), b"<?xml?><urlset>"), DocKind::Sitemap);
+        assert_eq!(sniff(Some("application/rss+xml"), b"<?xml?><rss>"), DocKind::Feed);
+        assert_eq!(sniff(Some("application/pdf"), b"%PDF-1.4"), DocKind::Other);
+        assert_eq!(sniff(Some("application/x-gzip"), &[0x1f, 0x8b, 8]), DocKind::Sitemap);
+        assert_eq!(sniff(None, b"<!DOCTYPE html><html>"), DocKind::Html);
+    }
+
+    #[test]
+    fn gzip_is_limited() {
+        use std::io::Write;
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        enc.write_all(&vec![b'a'; 100_000]).unwrap();
+        let gz = enc.finish().unwrap();
+        assert_eq!(gunzip_limited(&gz, 200_000).unwrap().len(), 100_000);
+        assert!(gunzip_limited(&gz, 1000).is_err());
+    }
+
+    #[test]
+    fn links_skip_nofollow() {
+        let doc = Html::parse_document(r#"<a href="/a">a</a><a rel="nofollow" href="/b">b</a><a href="mailto:x">m</a>"#);
+        let base = Url::parse("https://aawsat.com/s/").unwrap();
+        let links: Vec<String> = html_links(&doc, &base).into_iter().map(String::from).collect();
+        assert_eq!(links, vec!["https://aawsat.com/a"]);
+    }
+}

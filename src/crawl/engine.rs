@@ -1,0 +1,543 @@
+//! The crawl loop: dispatches requests host by host within the global and per-host slots
+//! and each host's pace, runs each one (fetch, then parse and extract on a blocking
+//! thread), and folds the results back into the frontier and the statistics.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::sync::mpsc::SyncSender;
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+use url::Url;
+
+use crate::crawl::discover::{DocKind, SitemapEntries, gunzip_limited, html_links, parse_feed, parse_sitemap, sniff};
+use crate::crawl::fetch::{FetchError, Fetched, Fetcher};
+use crate::crawl::frontier::{Frontier, Kind, Request, RobotsState};
+use crate::crawl::progress::Progress;
+use crate::crawl::robots::{Robots, product_token};
+use crate::crawl::scope::{Scope, is_internal_ip, normalize};
+use crate::crawl::settings::CrawlSettings;
+use crate::crawl::stats::CrawlStats;
+use crate::extract::{Extractor, PageInput};
+use crate::record::{Record, SourceInfo, SourceKind};
+use crate::urls::same_article_key;
+
+/// Most URLs taken from one sitemap or feed (the sitemap protocol's own limit).
+const MAX_ENTRIES_PER_DOCUMENT: usize = 50_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CrawlError {
+    #[error("nothing to crawl: give seed URLs on the command line or in the [crawl] section of the config")]
+    NoSeeds,
+    #[error("`{0}` is not an absolute http(s) address")]
+    BadSeed(String),
+    #[error("{0}")]
+    Client(String),
+}
+
+/// How a crawl ended.
+#[derive(Debug, Default)]
+pub struct CrawlOutcome {
+    pub stats: CrawlStats,
+    /// Stopped by the shutdown signal (Ctrl-C).
+    pub interrupted: bool,
+    /// Stopped because the record sink went away (a closed pipe, a write error).
+    pub output_closed: bool,
+    /// Stopped by `max_duration` or the idle watchdog.
+    pub timed_out: bool,
+}
+
+struct TaskCtx {
+    fetcher: Fetcher,
+    extractor: Arc<Extractor>,
+    agent: String,
+    robots_timeout: Duration,
+    max_body: u64,
+}
+
+enum Outcome {
+    Failed(FetchError),
+    Status { status: u16, retry_after: Option<Duration>, location: Option<String> },
+    Robots(Robots),
+    Html { records: Vec<Record>, links: Vec<Url>, problems: Vec<String> },
+    Sitemap(SitemapEntries),
+    Feed(Vec<String>),
+    Skipped(String),
+}
+
+struct Done {
+    req: Request,
+    host: String,
+    bytes: u64,
+    outcome: Outcome,
+}
+
+pub struct Crawler {
+    settings: CrawlSettings,
+    extractor: Arc<Extractor>,
+    scope: Scope,
+    ctx: Arc<TaskCtx>,
+    seeds: Vec<(Url, Kind)>,
+}
+
+impl Crawler {
+    /// Checks the seeds, works out the scope and sets up the HTTP client.
+    pub async fn new(settings: CrawlSettings, extractor: Arc<Extractor>) -> Result<Self, CrawlError> {
+        let mut seeds = Vec::new();
+        for (list, kind) in [(&settings.seeds, Kind::Seed), (&settings.sitemaps, Kind::Sitemap), (&settings.feeds, Kind::Feed)] {
+            for s in list {
+                let url = Url::parse(s).ok().filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some());
+                let url = url.ok_or_else(|| CrawlError::BadSeed(s.clone()))?;
+                seeds.push((normalize(&url, &settings.strip_params), kind));
+            }
+        }
+        if seeds.is_empty() {
+            return Err(CrawlError::NoSeeds);
+        }
+        let hosts = if settings.allowed_hosts.is_empty() {
+            let mut h: Vec<String> = seeds
+                .iter()
+                .filter_map(|(u, _)| u.host_str())
+                .map(|h| h.strip_prefix("www.").unwrap_or(h).to_string())
+                .collect();
+            h.sort();
+            h.dedup();
+            h
+        } else {
+            settings.allowed_hosts.clone()
+        };
+        // a seed that is itself an internal address may be crawled: the user asked for it
+        let mut internal_ok = HashSet::new();
+        for (u, _) in &seeds {
+            let Some(host) = u.host_str() else { continue };
+            let port = u.port_or_known_default().unwrap_or(80);
+            let internal = match tokio::net::lookup_host((host.trim_matches(['[', ']']), port)).await {
+                Ok(mut addrs) => addrs.any(|a| is_internal_ip(a.ip())),
+                Err(_) => false,
+            };
+            if internal {
+                internal_ok.insert(host.to_string());
+            }
+        }
+        let internal_ok = Arc::new(internal_ok);
+        let scope = Scope {
+            hosts,
+            allow: settings.allow.clone(),
+            deny: settings.deny.clone(),
+            allow_private: settings.allow_private,
+            internal_ok: (*internal_ok).clone(),
+        };
+        let fetcher = Fetcher::new(&settings, internal_ok).map_err(CrawlError::Client)?;
+        let ctx = Arc::new(TaskCtx {
+            fetcher,
+            extractor: extractor.clone(),
+            agent: product_token(&settings.user_agent).to_string(),
+            robots_timeout: settings.robots_timeout,
+            max_body: settings.max_body_bytes,
+        });
+        Ok(Self { settings, extractor, scope, ctx, seeds })
+    }
+
+    /// Runs the crawl to its end. Records go to `sink` as soon as they are extracted;
+    /// `shutdown` turning true stops scheduling and lets requests in flight finish.
+    pub async fn run(self, sink: SyncSender<Record>, mut shutdown: watch::Receiver<bool>, mut progress: Progress) -> CrawlOutcome {
+        let mut run = Run::new(&self);
+        for (url, kind) in &self.seeds {
+            let req = Request { url: url.clone(), kind: *kind, depth: 0, attempt: 0, redirects: 0 };
+            run.frontier.add(req);
+        }
+        let started = Instant::now();
+        let deadline = (!self.settings.max_duration.is_zero()).then(|| started + self.settings.max_duration);
+        let mut tasks: JoinSet<Done> = JoinSet::new();
+        let mut last_completion = Instant::now();
+        let mut stop_at: Option<Instant> = None;
+        loop {
+            let wake = if stop_at.is_none() { run.dispatch(&mut tasks, &self.ctx) } else { None };
+            progress.update(&run.stats, run.frontier.queued(), tasks.len());
+            if tasks.is_empty() && (stop_at.is_some() || (wake.is_none() && run.frontier.queued() == 0)) {
+                break;
+            }
+            let idle_deadline = last_completion + self.settings.idle_timeout;
+            let mut next = idle_deadline;
+            for t in [wake, deadline, stop_at].into_iter().flatten() {
+                next = next.min(t);
+            }
+            tokio::select! {
+                Some(joined) = tasks.join_next(), if !tasks.is_empty() => {
+                    last_completion = Instant::now();
+                    if let Ok(done) = joined {
+                        if !run.handle(done, &sink) {
+                            run.outcome.output_closed = true;
+                            stop_at.get_or_insert_with(Instant::now);
+                        }
+                    }
+                }
+                changed = shutdown.changed(), if stop_at.is_none() => {
+                    if changed.is_err() || *shutdown.borrow() {
+                        run.outcome.interrupted = true;
+                        stop_at = Some(Instant::now() + self.settings.timeout);
+                        tracing::warn!("stopping: letting {} requests in flight finish (Ctrl-C again to quit now)", tasks.len());
+                    }
+                }
+                _ = tokio::time::sleep_until(next) => {
+                    let now = Instant::now();
+                    if deadline.is_some_and(|d| now >= d) && stop_at.is_none() {
+                        tracing::warn!("max_duration reached: stopping the crawl");
+                        run.outcome.timed_out = true;
+                        stop_at = Some(now + self.settings.timeout);
+                    }
+                    if stop_at.is_some_and(|s| now >= s) || (now >= idle_deadline && !tasks.is_empty()) {
+                        if now >= idle_deadline && stop_at.is_none() {
+                            tracing::warn!("no request finished for {:?}: stopping the crawl", self.settings.idle_timeout);
+                            run.outcome.timed_out = true;
+                        }
+                        tasks.abort_all();
+                        run.stats.error("aborted-at-stop");
+                        break;
+                    }
+                }
+            }
+        }
+        progress.finish();
+        let mut outcome = run.outcome;
+        outcome.stats = run.stats;
+        outcome
+    }
+}
+
+/// The mutable state of one crawl.
+struct Run<'a> {
+    crawler: &'a Crawler,
+    settings: &'a CrawlSettings,
+    frontier: Frontier,
+    stats: CrawlStats,
+    outcome: CrawlOutcome,
+    pages_dispatched: u64,
+    emitted: HashSet<String>,
+    round_robin: usize,
+}
+
+impl<'a> Run<'a> {
+    fn new(crawler: &'a Crawler) -> Self {
+        let s = &crawler.settings;
+        Self {
+            crawler,
+            settings: s,
+            frontier: Frontier::new(s.rate, s.burst, s.robots),
+            stats: CrawlStats::default(),
+            outcome: CrawlOutcome::default(),
+            pages_dispatched: 0,
+            emitted: HashSet::new(),
+            round_robin: 0,
+        }
+    }
+
+    fn page_budget_spent(&self) -> bool {
+        self.settings.max_pages > 0 && self.pages_dispatched >= self.settings.max_pages
+    }
+
+    /// Starts every request that may start now; returns when the next one may.
+    fn dispatch(&mut self, tasks: &mut JoinSet<Done>, ctx: &Arc<TaskCtx>) -> Option<Instant> {
+        let now = Instant::now();
+        let mut wake: Option<Instant> = None;
+        let soonest = |t: Instant, wake: &mut Option<Instant>| *wake = Some(wake.map_or(t, |w| w.min(t)));
+        let n = self.frontier.order.len();
+        let mut progressed = true;
+        while progressed && tasks.len() < self.settings.concurrency {
+            progressed = false;
+            for i in 0..n {
+                if tasks.len() >= self.settings.concurrency {
+                    break;
+                }
+                let key = self.frontier.order[(self.round_robin + i) % n].clone();
+                let budget_spent = self.page_budget_spent();
+                let host = self.frontier.hosts.get_mut(&key).expect("ordered hosts exist");
+                if host.in_flight >= self.settings.per_host || host.queued() == 0 {
+                    continue;
+                }
+                if let Some(until) = host.blocked_until {
+                    if until > now {
+                        soonest(until, &mut wake);
+                        continue;
+                    }
+                    host.blocked_until = None;
+                }
+                if budget_spent {
+                    let dropped = host.drop_pages();
+                    if dropped > 0 {
+                        *self.stats.skipped.entry("max-pages".into()).or_default() += dropped as u64;
+                    }
+                    if host.queued() == 0 {
+                        continue;
+                    }
+                }
+                let request = match &host.robots {
+                    RobotsState::Fetching => continue,
+                    RobotsState::Unknown => {
+                        let head = host.peek().expect("queued");
+                        let mut robots_url = head.url.clone();
+                        robots_url.set_path("/robots.txt");
+                        robots_url.set_query(None);
+                        Request { url: robots_url, kind: Kind::Robots, depth: 0, attempt: 0, redirects: 0 }
+                    }
+                    RobotsState::Ready(robots) => {
+                        let head = host.peek().expect("queued");
+                        let path = match head.url.query() {
+                            Some(q) => format!("{}?{q}", head.url.path()),
+                            None => head.url.path().to_string(),
+                        };
+                        if !robots.allows(&path) {
+                            host.pop();
+                            self.stats.robots_blocked += 1;
+                            progressed = true;
+                            continue;
+                        }
+                        host.peek().expect("queued").clone()
+                    }
+                };
+                if let Err(wait) = host.pacer.try_take() {
+                    soonest(now + wait, &mut wake);
+                    continue;
+                }
+                if request.kind == Kind::Robots {
+                    host.robots = RobotsState::Fetching;
+                } else {
+                    host.pop();
+                }
+                host.in_flight += 1;
+                if request.kind.is_page() && request.attempt == 0 {
+                    self.pages_dispatched += 1;
+                }
+                self.stats.request_sent(&key, now);
+                tasks.spawn(run_request(ctx.clone(), request, key));
+                progressed = true;
+            }
+        }
+        self.round_robin = self.round_robin.wrapping_add(1);
+        wake
+    }
+
+    /// Queues a discovered URL if it is in scope, new and within the limits.
+    fn enqueue(&mut self, url: &Url, kind: Kind, depth: u32, redirects: u32, from_links: bool) {
+        let url = normalize(url, &self.settings.strip_params);
+        if let Err(why) = self.crawler.scope.check(&url) {
+            self.stats.skip(why.as_str());
+            return;
+        }
+        let profile = url.host_str().and_then(|h| self.crawler.extractor.config().profile_for_host(h));
+        let kind = match kind {
+            Kind::Page { .. } => {
+                if depth > self.settings.max_depth {
+                    self.stats.skip("max-depth");
+                    return;
+                }
+                let article = profile.is_some_and(|p| p.article_urls.iter().any(|r| r.is_match(url.as_str())));
+                if from_links && !article {
+                    if let Some(p) = profile.filter(|p| !p.follow.is_empty()) {
+                        if !p.follow.iter().any(|r| r.is_match(url.as_str())) {
+                            self.stats.skip("not followed (profile)");
+                            return;
+                        }
+                    }
+                }
+                Kind::Page { article }
+            }
+            other => other,
+        };
+        if kind.is_page() && self.page_budget_spent() {
+            self.stats.skip("max-pages");
+            return;
+        }
+        if !self.frontier.add(Request { url, kind, depth, attempt: 0, redirects }) {
+            self.stats.skip("duplicate");
+        }
+    }
+
+    /// Schedules another try, after Retry-After (capped) or an exponential backoff with
+    /// jitter. Returns false when the tries are used up.
+    fn retry(&mut self, mut req: Request, host: &str, retry_after: Option<Duration>) -> bool {
+        if req.attempt >= self.settings.retries {
+            return false;
+        }
+        let backoff = self.settings.backoff_base.saturating_mul(1 << req.attempt.min(16));
+        let jitter = backoff.mul_f64(fastrand::f64() * 0.5);
+        let wait = match retry_after {
+            Some(ra) => ra.min(self.settings.max_retry_after),
+            None => backoff + jitter,
+        };
+        req.attempt += 1;
+        self.stats.retries += 1;
+        let h = self.frontier.hosts.get_mut(host).expect("host of a finished request");
+        let until = Instant::now() + wait;
+        h.blocked_until = Some(h.blocked_until.map_or(until, |b| b.max(until)));
+        h.push_front(req);
+        true
+    }
+
+    /// Folds one finished request back in. Returns false when the sink is gone.
+    fn handle(&mut self, done: Done, sink: &SyncSender<Record>) -> bool {
+        let Done { req, host, bytes, outcome } = done;
+        self.stats.bytes += bytes;
+        if let Some(h) = self.frontier.hosts.get_mut(&host) {
+            h.in_flight = h.in_flight.saturating_sub(1);
+        }
+        match outcome {
+            Outcome::Robots(robots) => {
+                if let Some(delay) = robots.crawl_delay {
+                    let delay = delay.min(self.settings.max_crawl_delay);
+                    self.frontier.hosts.get_mut(&host).expect("host").pacer.slow_to(delay);
+                }
+                let sitemaps: Vec<Url> = robots.sitemaps.iter().filter_map(|s| Url::parse(s).ok()).collect();
+                self.frontier.hosts.get_mut(&host).expect("host").robots = RobotsState::Ready(robots);
+                for s in sitemaps {
+                    self.enqueue(&s, Kind::Sitemap, 0, 0, false);
+                }
+            }
+            Outcome::Failed(e) => {
+                if e.is_transient() && self.retry(req.clone(), &host, None) {
+                    return true;
+                }
+                tracing::debug!("{}: {e}", req.url);
+                self.stats.error(e.kind());
+            }
+            Outcome::Status { status, retry_after, location } => {
+                if (300..400).contains(&status) {
+                    match location.and_then(|l| req.url.join(&l).ok()) {
+                        Some(_) if req.redirects >= self.settings.max_redirects => self.stats.error("too-many-redirects"),
+                        Some(target) => self.enqueue(&target, req.kind, req.depth, req.redirects + 1, false),
+                        None => self.stats.error(format!("http-{status}-without-location")),
+                    }
+                } else if matches!(status, 408 | 429 | 500 | 502 | 503 | 504) && self.retry(req.clone(), &host, retry_after) {
+                    return true;
+                } else {
+                    tracing::debug!("{}: HTTP {status}", req.url);
+                    self.stats.error(format!("http-{status}"));
+                }
+            }
+            Outcome::Html { records, links, problems } => {
+                self.stats.pages += 1;
+                for p in problems {
+                    tracing::warn!("{}: {p}", req.url);
+                }
+                for record in records {
+                    let key = Url::parse(&record.url).map_or(record.url.clone(), |u| same_article_key(&u));
+                    if !self.emitted.insert(key) {
+                        self.stats.skip("duplicate article (canonical)");
+                        continue;
+                    }
+                    if let Ok(u) = Url::parse(&record.url) {
+                        self.frontier.mark_seen(&normalize(&u, &self.settings.strip_params));
+                    }
+                    self.stats.record(&record);
+                    if sink.send(record).is_err() {
+                        return false;
+                    }
+                }
+                if req.depth < self.settings.max_depth {
+                    for link in links {
+                        self.enqueue(&link, Kind::Page { article: false }, req.depth + 1, 0, true);
+                    }
+                } else if !links.is_empty() {
+                    self.stats.skip("max-depth");
+                }
+            }
+            Outcome::Sitemap(entries) => {
+                for s in entries.sitemaps.iter().take(MAX_ENTRIES_PER_DOCUMENT) {
+                    if let Ok(u) = req.url.join(s) {
+                        self.enqueue(&u, Kind::Sitemap, req.depth, 0, false);
+                    }
+                }
+                for (p, _lastmod) in entries.pages.iter().take(MAX_ENTRIES_PER_DOCUMENT) {
+                    if let Ok(u) = req.url.join(p) {
+                        self.enqueue(&u, Kind::Page { article: false }, req.depth + 1, 0, false);
+                    }
+                }
+            }
+            Outcome::Feed(links) => {
+                for l in links.iter().take(MAX_ENTRIES_PER_DOCUMENT) {
+                    if let Ok(u) = req.url.join(l) {
+                        self.enqueue(&u, Kind::Page { article: false }, req.depth + 1, 0, false);
+                    }
+                }
+            }
+            Outcome::Skipped(why) => self.stats.skip(why),
+        }
+        true
+    }
+}
+
+async fn run_request(ctx: Arc<TaskCtx>, req: Request, host: String) -> Done {
+    if req.kind == Kind::Robots {
+        let robots = match ctx.fetcher.get(&req.url, &[], Some(ctx.robots_timeout)).await {
+            Ok(f) if (200..300).contains(&f.status) => Robots::parse(&String::from_utf8_lossy(&f.body), &ctx.agent),
+            Ok(f) if (400..500).contains(&f.status) => Robots::allow_all(),
+            Ok(f) => {
+                tracing::warn!("{}: HTTP {}: treating every path on {host} as disallowed for this run", req.url, f.status);
+                Robots::disallow_all()
+            }
+            Err(e) => {
+                tracing::warn!("{}: {e}: treating every path on {host} as disallowed for this run", req.url);
+                Robots::disallow_all()
+            }
+        };
+        return Done { req, host, bytes: 0, outcome: Outcome::Robots(robots) };
+    }
+    let fetched = match ctx.fetcher.get(&req.url, &[], None).await {
+        Ok(f) => f,
+        Err(e) => return Done { req, host, bytes: 0, outcome: Outcome::Failed(e) },
+    };
+    let bytes = fetched.body.len() as u64;
+    if !(200..300).contains(&fetched.status) {
+        let outcome = Outcome::Status { status: fetched.status, retry_after: fetched.retry_after, location: fetched.location };
+        return Done { req, host, bytes, outcome };
+    }
+    let outcome = match sniff(fetched.content_type.as_deref(), &fetched.body) {
+        DocKind::Html => {
+            let ctx = ctx.clone();
+            let article_hint = req.kind;
+            match tokio::task::spawn_blocking(move || read_html(&ctx, &fetched, article_hint)).await {
+                Ok(o) => o,
+                Err(_) => Outcome::Failed(FetchError::Other("extraction thread failed".into())),
+            }
+        }
+        DocKind::Sitemap => {
+            let body = if fetched.body.starts_with(&[0x1f, 0x8b]) {
+                match gunzip_limited(&fetched.body, ctx.max_body) {
+                    Ok(b) => b,
+                    Err(e) => return Done { req, host, bytes, outcome: Outcome::Failed(FetchError::Other(e)) },
+                }
+            } else {
+                fetched.body
+            };
+            Outcome::Sitemap(parse_sitemap(&body))
+        }
+        DocKind::Feed => Outcome::Feed(parse_feed(&fetched.body)),
+        DocKind::Other => Outcome::Skipped(format!("not html ({})", fetched.content_type.as_deref().unwrap_or("no content type"))),
+    };
+    Done { req, host, bytes, outcome }
+}
+
+/// Parses a fetched HTML page once: its links, and its records when it is an article.
+fn read_html(ctx: &TaskCtx, f: &Fetched, kind: Kind) -> Outcome {
+    let input = PageInput {
+        bytes: &f.body,
+        page_url: Some(f.url.clone()),
+        http_charset: f.charset.as_deref(),
+        source: SourceInfo { kind: SourceKind::Http, file: None, fetched_at: Some(f.fetched_at.clone()), status: Some(f.status) },
+        fallback_url: None,
+    };
+    let parsed = ctx.extractor.parse(&input);
+    let links = parsed.base.as_ref().map(|b| html_links(&parsed.doc, b)).unwrap_or_default();
+    let is_article = match (kind, parsed.profile) {
+        (Kind::Page { article: true }, _) => true,
+        (_, Some(p)) if !p.article_urls.is_empty() => p.article_urls.iter().any(|r| r.is_match(f.url.as_str())),
+        _ => parsed.metadata_says_article(),
+    };
+    if !is_article {
+        return Outcome::Html { records: Vec::new(), links, problems: Vec::new() };
+    }
+    let out = ctx.extractor.records(&parsed, &input);
+    Outcome::Html { records: out.articles.into_iter().map(|(r, _)| r).collect(), links, problems: out.problems }
+}

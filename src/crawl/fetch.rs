@@ -1,0 +1,206 @@
+//! The downloader: one HTTP GET with timeouts, a body size limit enforced on the
+//! decompressed bytes as they stream in, no automatic redirects (each hop goes back
+//! through the scheduler to be checked against scope and robots), and a resolver that
+//! refuses internal addresses.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use reqwest::dns::{Name, Resolve, Resolving};
+use reqwest::header::{self, HeaderMap};
+use url::Url;
+
+use crate::crawl::scope::is_internal_ip;
+use crate::crawl::settings::CrawlSettings;
+
+/// One response, read whole.
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    pub url: Url,
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub charset: Option<String>,
+    pub location: Option<String>,
+    pub retry_after: Option<Duration>,
+    pub body: Vec<u8>,
+    pub fetched_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FetchError {
+    #[error("timed out")]
+    Timeout,
+    #[error("connection failed: {0}")]
+    Connect(String),
+    #[error("refused: {0}")]
+    Refused(String),
+    #[error("body larger than {0} bytes")]
+    TooLarge(u64),
+    #[error("{0}")]
+    Other(String),
+}
+
+impl FetchError {
+    /// The name errors are counted under in the summary.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Timeout => "timeout",
+            Self::Connect(_) => "connect",
+            Self::Refused(_) => "refused-address",
+            Self::TooLarge(_) => "too-large",
+            Self::Other(_) => "other",
+        }
+    }
+
+    /// Whether trying again may help.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, Self::Timeout | Self::Connect(_))
+    }
+}
+
+/// Resolves host names and drops internal addresses unless allowed for that host.
+struct GuardedResolver {
+    allow_private: bool,
+    internal_ok: Arc<std::collections::HashSet<String>>,
+}
+
+impl Resolve for GuardedResolver {
+    fn resolve(&self, name: Name) -> Resolving {
+        let host = name.as_str().to_string();
+        let allowed = self.allow_private || self.internal_ok.contains(&host);
+        Box::pin(async move {
+            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let total = addrs.len();
+            let kept: Vec<SocketAddr> = addrs.into_iter().filter(|a| allowed || !is_internal_ip(a.ip())).collect();
+            if kept.is_empty() && total > 0 {
+                return Err(format!("{host} resolves to an internal address (set allow_private to crawl it)").into());
+            }
+            Ok(Box::new(kept.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
+
+#[derive(Clone)]
+pub struct Fetcher {
+    client: reqwest::Client,
+    max_body: u64,
+}
+
+impl Fetcher {
+    pub fn new(settings: &CrawlSettings, internal_ok: Arc<std::collections::HashSet<String>>) -> Result<Self, String> {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = reqwest::Client::builder()
+            .user_agent(settings.user_agent.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(settings.timeout)
+            .connect_timeout(settings.connect_timeout)
+            .no_proxy()
+            .pool_max_idle_per_host(settings.per_host.max(1))
+            .dns_resolver(Arc::new(GuardedResolver { allow_private: settings.allow_private, internal_ok }))
+            .build()
+            .map_err(|e| format!("cannot set up the HTTP client: {e}"))?;
+        Ok(Self { client, max_body: settings.max_body_bytes })
+    }
+
+    /// GETs `url`, with `extra` headers, and reads the body up to the size limit.
+    pub async fn get(&self, url: &Url, extra: &[(&'static str, String)], timeout: Option<Duration>) -> Result<Fetched, FetchError> {
+        let mut req = self.client.get(url.clone());
+        for (k, v) in extra {
+            req = req.header(*k, v);
+        }
+        if let Some(t) = timeout {
+            req = req.timeout(t);
+        }
+        let mut resp = req.send().await.map_err(classify)?;
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        if resp.content_length().is_some_and(|n| n > self.max_body) {
+            return Err(FetchError::TooLarge(self.max_body));
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = resp.chunk().await.map_err(classify)? {
+            if body.len() as u64 + chunk.len() as u64 > self.max_body {
+                return Err(FetchError::TooLarge(self.max_body));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let (content_type, charset) = content_type(&headers);
+        Ok(Fetched {
+            url: url.clone(),
+            status,
+            content_type,
+            charset,
+            location: headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).map(str::to_string),
+            retry_after: headers.get(header::RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(|v| parse_retry_after(v, Utc::now())),
+            body,
+            fetched_at: Utc::now().to_rfc3339_opts(SecondsFormat::Secs, false),
+        })
+    }
+}
+
+fn classify(e: reqwest::Error) -> FetchError {
+    if e.is_timeout() {
+        return FetchError::Timeout;
+    }
+    let mut chain = String::new();
+    let mut src: Option<&dyn std::error::Error> = Some(&e);
+    while let Some(s) = src {
+        if !chain.is_empty() {
+            chain.push_str(": ");
+        }
+        chain.push_str(&s.to_string());
+        src = s.source();
+    }
+    if chain.contains("internal address") {
+        return FetchError::Refused(chain);
+    }
+    if e.is_connect() {
+        return FetchError::Connect(chain);
+    }
+    FetchError::Other(chain)
+}
+
+/// The media type (lower-cased, without parameters) and charset of a Content-Type header.
+fn content_type(headers: &HeaderMap) -> (Option<String>, Option<String>) {
+    let Some(v) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else { return (None, None) };
+    let mut parts = v.split(';');
+    let media = parts.next().map(|m| m.trim().to_ascii_lowercase()).filter(|m| !m.is_empty());
+    let charset = parts.find_map(|p| {
+        let (k, v) = p.split_once('=')?;
+        k.trim().eq_ignore_ascii_case("charset").then(|| v.trim().trim_matches('"').to_string())
+    });
+    (media, charset)
+}
+
+/// `Retry-After`: delay seconds or an HTTP date.
+pub fn parse_retry_after(v: &str, now: DateTime<Utc>) -> Option<Duration> {
+    let v = v.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = DateTime::parse_from_rfc2822(v).ok()?;
+    Some((when.with_timezone(&Utc) - now).to_std().unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_in_seconds_or_as_a_date() {
+        let now = DateTime::parse_from_rfc3339("2024-03-27T13:52:00Z").unwrap().with_timezone(&Utc);
+        assert_eq!(parse_retry_after("7", now), Some(Duration::from_secs(7)));
+        assert_eq!(parse_retry_after("Wed, 27 Mar 2024 13:52:30 GMT", now), Some(Duration::from_secs(30)));
+        assert_eq!(parse_retry_after("Wed, 27 Mar 2024 13:00:00 GMT", now), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after("soon", now), None);
+    }
+
+    #[test]
+    fn content_type_and_charset() {
+        let mut h = HeaderMap::new();
+        h.insert(header::CONTENT_TYPE, "Text/HTML; Charset=\"windows-1256\"".parse().unwrap());
+        assert_eq!(content_type(&h), (Some("text/html".into()), Some("windows-1256".into())));
+    }
+}

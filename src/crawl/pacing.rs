@@ -1,0 +1,162 @@
+//! Per-host politeness: a GCRA rate limiter (governor) per host, on tokio's clock so that
+//! tests can run the schedule on a paused clock. R requests per second with a burst of B
+//! means: at most B at once after a quiet spell, then one every 1/R seconds.
+
+use std::num::NonZeroU32;
+use std::time::Duration;
+
+use governor::clock::{Clock, Reference};
+use governor::middleware::NoOpMiddleware;
+use governor::state::{InMemoryState, NotKeyed};
+use governor::{Quota, RateLimiter};
+use tokio::time::Instant;
+
+/// Tokio's clock, as governor wants it: time since the clock was made.
+#[derive(Debug, Clone)]
+pub struct TokioClock {
+    start: Instant,
+}
+
+impl TokioClock {
+    pub fn new() -> Self {
+        Self { start: Instant::now() }
+    }
+}
+
+impl Default for TokioClock {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Clock for TokioClock {
+    type Instant = Duration;
+    fn now(&self) -> Duration {
+        Instant::now().duration_since(self.start)
+    }
+}
+
+type Limiter = RateLimiter<NotKeyed, InMemoryState, TokioClock, NoOpMiddleware<Duration>>;
+
+/// One host's pace.
+pub struct Pacer {
+    limiter: Option<Limiter>,
+    clock: TokioClock,
+    /// Requests per second (0: unlimited).
+    pub rate: f64,
+}
+
+impl Pacer {
+    /// `rate` requests per second (0 or less: no limit) with `burst` at once.
+    pub fn new(rate: f64, burst: u32) -> Self {
+        let clock = TokioClock::new();
+        let limiter = (rate > 0.0).then(|| {
+            let period = Duration::from_secs_f64(1.0 / rate).max(Duration::from_nanos(1));
+            let quota = Quota::with_period(period)
+                .expect("a positive period")
+                .allow_burst(NonZeroU32::new(burst.max(1)).expect("burst is at least 1"));
+            RateLimiter::direct_with_clock(quota, clock.clone())
+        });
+        Self { limiter, clock, rate: rate.max(0.0) }
+    }
+
+    /// Takes a slot now if the pace allows; otherwise says how long to wait.
+    pub fn try_take(&self) -> Result<(), Duration> {
+        match &self.limiter {
+            None => Ok(()),
+            Some(l) => l.check().map_err(|not_until| not_until.wait_time_from(self.clock.now())),
+        }
+    }
+
+    /// Slows this host down to at most one request per `delay` (robots.txt Crawl-delay),
+    /// counting a request made just now (robots.txt itself).
+    pub fn slow_to(&mut self, delay: Duration) {
+        if delay.is_zero() {
+            return;
+        }
+        let rate = 1.0 / delay.as_secs_f64();
+        if self.rate > 0.0 && self.rate <= rate {
+            return;
+        }
+        *self = Self::new(rate, 1);
+        let _ = self.try_take();
+    }
+
+    /// Waits until a slot is free and takes it.
+    pub async fn take(&self) {
+        while let Err(wait) = self.try_take() {
+            tokio::time::sleep(wait).await;
+        }
+    }
+}
+
+// `Duration` is governor's reference type for our clock; make sure it stays one.
+const _: fn() = || {
+    fn is_reference<T: Reference>() {}
+    is_reference::<Duration>();
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The schedule the pacer yields for `n` requests made as fast as it allows.
+    async fn schedule(rate: f64, burst: u32, n: usize) -> Vec<Duration> {
+        let pacer = Pacer::new(rate, burst);
+        let start = Instant::now();
+        let mut times = Vec::with_capacity(n);
+        for _ in 0..n {
+            pacer.take().await;
+            times.push(start.elapsed());
+        }
+        times
+    }
+
+    fn most_in_window(times: &[Duration], window: Duration) -> usize {
+        times
+            .iter()
+            .map(|t| times.iter().filter(|u| **u >= *t && **u < *t + window).count())
+            .max()
+            .unwrap_or(0)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn holds_the_rate_exactly() {
+        for (rate, burst) in [(20.0, 1), (5.0, 1), (3.0, 3), (0.5, 1)] {
+            let n = 200;
+            let times = schedule(rate, burst, n).await;
+            let limit = rate.ceil() as usize + burst as usize;
+            assert!(most_in_window(&times, Duration::from_secs(1)) <= limit, "rate {rate} burst {burst}");
+            // long-run rate within 2%
+            let span = (times[n - 1] - times[burst as usize - 1]).as_secs_f64();
+            let achieved = (n - burst as usize) as f64 / span;
+            assert!((achieved - rate).abs() / rate < 0.02, "rate {rate}: achieved {achieved}");
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn no_burst_means_evenly_spaced() {
+        let times = schedule(20.0, 1, 50).await;
+        assert_eq!(most_in_window(&times, Duration::from_millis(100)), 2);
+        for w in times.windows(2) {
+            assert!(w[1] - w[0] >= Duration::from_millis(49), "{:?}", w);
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn crawl_delay_slows_a_host_down_but_never_speeds_it_up() {
+        let mut p = Pacer::new(10.0, 1);
+        p.slow_to(Duration::from_secs(2));
+        assert!((p.rate - 0.5).abs() < 1e-9);
+        assert!(p.try_take().is_err(), "the robots.txt request counts");
+        let mut q = Pacer::new(0.1, 1);
+        q.slow_to(Duration::from_secs(2));
+        assert!((q.rate - 0.1).abs() < 1e-9);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn zero_rate_is_unlimited() {
+        let times = schedule(0.0, 1, 100).await;
+        assert_eq!(times[99], Duration::ZERO);
+    }
+}

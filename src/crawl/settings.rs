@@ -1,0 +1,212 @@
+//! The `[crawl]` section of the config: seeds, scope, limits and politeness. Command-line
+//! flags override it field by field.
+
+use std::time::Duration;
+
+use regex::Regex;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::config::{ConfigError, Ctx};
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCrawl {
+    #[serde(default)]
+    seeds: Vec<Spanned<String>>,
+    #[serde(default)]
+    sitemaps: Vec<Spanned<String>>,
+    #[serde(default)]
+    feeds: Vec<Spanned<String>>,
+    #[serde(default)]
+    allowed_hosts: Vec<String>,
+    #[serde(default)]
+    allow: Vec<Spanned<String>>,
+    #[serde(default)]
+    deny: Vec<Spanned<String>>,
+    strip_params: Option<Vec<String>>,
+    rate: Option<Spanned<f64>>,
+    burst: Option<Spanned<u32>>,
+    concurrency: Option<Spanned<usize>>,
+    per_host: Option<Spanned<usize>>,
+    max_pages: Option<u64>,
+    max_depth: Option<u32>,
+    max_duration_secs: Option<u64>,
+    idle_timeout_secs: Option<Spanned<u64>>,
+    timeout_secs: Option<Spanned<u64>>,
+    connect_timeout_secs: Option<Spanned<u64>>,
+    max_body_bytes: Option<Spanned<u64>>,
+    max_redirects: Option<u32>,
+    retries: Option<u32>,
+    backoff_base_ms: Option<u64>,
+    max_retry_after_secs: Option<u64>,
+    max_crawl_delay_secs: Option<u64>,
+    robots: Option<bool>,
+    robots_timeout_secs: Option<u64>,
+    user_agent: Option<Spanned<String>>,
+    allow_private: Option<bool>,
+}
+
+/// Crawl settings with their defaults filled in.
+#[derive(Debug, Clone)]
+pub struct CrawlSettings {
+    /// Start addresses: pages, feeds or sitemaps (told apart by what they return).
+    pub seeds: Vec<String>,
+    pub sitemaps: Vec<String>,
+    pub feeds: Vec<String>,
+    /// Hosts the crawl stays on (subdomains included); empty: the seeds' hosts.
+    pub allowed_hosts: Vec<String>,
+    /// When not empty, a URL must match one of these.
+    pub allow: Vec<Regex>,
+    /// A URL matching one of these is never fetched.
+    pub deny: Vec<Regex>,
+    /// Query parameters removed before URLs are compared (`utm_*` style prefixes allowed).
+    pub strip_params: Vec<String>,
+    /// Requests per second per host; 0 means no limit.
+    pub rate: f64,
+    /// Requests a host may get at once after a quiet spell, on top of the rate.
+    pub burst: u32,
+    /// Requests in flight at once, all hosts together.
+    pub concurrency: usize,
+    /// Requests in flight at once to one host.
+    pub per_host: usize,
+    /// Pages fetched at most (sitemaps, feeds and robots.txt not counted); 0: no limit.
+    pub max_pages: u64,
+    /// Links followed from a seed at most.
+    pub max_depth: u32,
+    /// The whole crawl's time limit; zero: none.
+    pub max_duration: Duration,
+    /// The crawl ends when nothing has completed for this long.
+    pub idle_timeout: Duration,
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    pub max_body_bytes: u64,
+    pub max_redirects: u32,
+    pub retries: u32,
+    pub backoff_base: Duration,
+    pub max_retry_after: Duration,
+    pub max_crawl_delay: Duration,
+    pub robots: bool,
+    pub robots_timeout: Duration,
+    pub user_agent: String,
+    pub allow_private: bool,
+}
+
+pub const DEFAULT_USER_AGENT: &str = concat!("khabar/", env!("CARGO_PKG_VERSION"), " (news archiver; +https://crates.io/crates/khabar)");
+
+pub const DEFAULT_STRIP_PARAMS: &[&str] = &[
+    "utm_*", "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "_ga", "igshid", "ocid",
+    "cmpid", "at_medium", "at_campaign", "ref_src",
+];
+
+impl Default for CrawlSettings {
+    fn default() -> Self {
+        Self {
+            seeds: Vec::new(),
+            sitemaps: Vec::new(),
+            feeds: Vec::new(),
+            allowed_hosts: Vec::new(),
+            allow: Vec::new(),
+            deny: Vec::new(),
+            strip_params: DEFAULT_STRIP_PARAMS.iter().map(|s| s.to_string()).collect(),
+            rate: 1.0,
+            burst: 1,
+            concurrency: 16,
+            per_host: 2,
+            max_pages: 1000,
+            max_depth: 3,
+            max_duration: Duration::ZERO,
+            idle_timeout: Duration::from_secs(120),
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            max_body_bytes: 10 * 1024 * 1024,
+            max_redirects: 5,
+            retries: 3,
+            backoff_base: Duration::from_millis(500),
+            max_retry_after: Duration::from_secs(120),
+            max_crawl_delay: Duration::from_secs(30),
+            robots: true,
+            robots_timeout: Duration::from_secs(10),
+            user_agent: DEFAULT_USER_AGENT.to_string(),
+            allow_private: false,
+        }
+    }
+}
+
+impl CrawlSettings {
+    pub(crate) fn from_raw(raw: RawCrawl, ctx: &Ctx<'_>) -> Result<Self, ConfigError> {
+        let d = Self::default();
+        let err = |span: &std::ops::Range<usize>, field: &str, msg: String| ctx.value_error(span, "crawl", field, msg);
+        let urls = |field: &str, list: Vec<Spanned<String>>| -> Result<Vec<String>, ConfigError> {
+            list.into_iter()
+                .map(|u| match url::Url::parse(u.get_ref()) {
+                    Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => Ok(u.into_inner()),
+                    _ => Err(err(&u.span(), field, format!("`{}` is not an absolute http(s) address", u.get_ref()))),
+                })
+                .collect()
+        };
+        let rate = match raw.rate {
+            Some(r) if !(r.get_ref().is_finite() && *r.get_ref() >= 0.0) => {
+                return Err(err(&r.span(), "rate", "must be a number of requests per second, 0 or more (0: no limit)".into()));
+            }
+            Some(r) => r.into_inner(),
+            None => d.rate,
+        };
+        let positive = |v: Option<Spanned<usize>>, field: &str, default: usize| match v {
+            Some(v) if *v.get_ref() == 0 => Err(err(&v.span(), field, "must be 1 or more".into())),
+            Some(v) => Ok(v.into_inner()),
+            None => Ok(default),
+        };
+        let positive_secs = |v: Option<Spanned<u64>>, field: &str, default: Duration| match v {
+            Some(v) if *v.get_ref() == 0 => Err(err(&v.span(), field, "must be 1 second or more".into())),
+            Some(v) => Ok(Duration::from_secs(v.into_inner())),
+            None => Ok(default),
+        };
+        let burst = match raw.burst {
+            Some(b) if *b.get_ref() == 0 => return Err(err(&b.span(), "burst", "must be 1 or more".into())),
+            Some(b) => b.into_inner(),
+            None => d.burst,
+        };
+        let max_body_bytes = match raw.max_body_bytes {
+            Some(b) if *b.get_ref() < 1024 => return Err(err(&b.span(), "max_body_bytes", "must be at least 1024".into())),
+            Some(b) => b.into_inner(),
+            None => d.max_body_bytes,
+        };
+        let user_agent = match raw.user_agent {
+            Some(ua) if ua.get_ref().trim().is_empty() || ua.get_ref().contains(['\r', '\n']) => {
+                return Err(err(&ua.span(), "user_agent", "must be one non-empty line".into()));
+            }
+            Some(ua) => ua.into_inner(),
+            None => d.user_agent,
+        };
+        Ok(Self {
+            seeds: urls("seeds", raw.seeds)?,
+            sitemaps: urls("sitemaps", raw.sitemaps)?,
+            feeds: urls("feeds", raw.feeds)?,
+            allowed_hosts: raw.allowed_hosts.iter().map(|h| h.trim().trim_end_matches('.').to_ascii_lowercase()).collect(),
+            allow: ctx.regexes("crawl", "allow", raw.allow)?,
+            deny: ctx.regexes("crawl", "deny", raw.deny)?,
+            strip_params: raw.strip_params.unwrap_or(d.strip_params),
+            rate,
+            burst,
+            concurrency: positive(raw.concurrency, "concurrency", d.concurrency)?,
+            per_host: positive(raw.per_host, "per_host", d.per_host)?,
+            max_pages: raw.max_pages.unwrap_or(d.max_pages),
+            max_depth: raw.max_depth.unwrap_or(d.max_depth),
+            max_duration: raw.max_duration_secs.map_or(d.max_duration, Duration::from_secs),
+            idle_timeout: positive_secs(raw.idle_timeout_secs, "idle_timeout_secs", d.idle_timeout)?,
+            timeout: positive_secs(raw.timeout_secs, "timeout_secs", d.timeout)?,
+            connect_timeout: positive_secs(raw.connect_timeout_secs, "connect_timeout_secs", d.connect_timeout)?,
+            max_body_bytes,
+            max_redirects: raw.max_redirects.unwrap_or(d.max_redirects),
+            retries: raw.retries.unwrap_or(d.retries),
+            backoff_base: raw.backoff_base_ms.map_or(d.backoff_base, Duration::from_millis),
+            max_retry_after: raw.max_retry_after_secs.map_or(d.max_retry_after, Duration::from_secs),
+            max_crawl_delay: raw.max_crawl_delay_secs.map_or(d.max_crawl_delay, Duration::from_secs),
+            robots: raw.robots.unwrap_or(d.robots),
+            robots_timeout: raw.robots_timeout_secs.map_or(d.robots_timeout, Duration::from_secs),
+            user_agent,
+            allow_private: raw.allow_private.unwrap_or(d.allow_private),
+        })
+    }
+}

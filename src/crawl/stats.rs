@@ -1,0 +1,147 @@
+//! Crawl statistics: what was fetched, skipped and failed, the pace each host got, and how
+//! often each field was filled per profile (a field that drops to 0% means its selectors
+//! broke).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use crate::record::Record;
+
+#[derive(Debug, Default, Clone)]
+pub struct HostStats {
+    pub requests: u64,
+    first: Option<Instant>,
+    last: Option<Instant>,
+}
+
+impl HostStats {
+    /// Requests per second between this host's first and last request.
+    pub fn achieved_rate(&self) -> Option<f64> {
+        let span = self.last?.duration_since(self.first?).as_secs_f64();
+        (self.requests > 1 && span > 0.0).then(|| (self.requests - 1) as f64 / span)
+    }
+}
+
+/// Fields whose fill rate is reported.
+pub const FILLED_FIELDS: &[&str] = &[
+    "headline", "subtitle", "body", "captions", "dateline", "published_at", "modified_at", "authors",
+    "section", "tags", "image_url", "related",
+];
+
+#[derive(Debug, Default, Clone)]
+pub struct FieldFill {
+    pub records: u64,
+    pub filled: BTreeMap<&'static str, u64>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct CrawlStats {
+    /// Requests sent (robots.txt, sitemaps, feeds, pages, retries, redirect hops).
+    pub requests: u64,
+    /// HTML pages fetched with a 2xx answer.
+    pub pages: u64,
+    pub records: u64,
+    /// Body bytes received.
+    pub bytes: u64,
+    pub retries: u64,
+    pub robots_blocked: u64,
+    /// Failures by kind: timeout, connect, http-404, too-large, …
+    pub errors: BTreeMap<String, u64>,
+    /// URLs not fetched, by reason: off-scope host, duplicate, max-depth, max-pages, non-html…
+    pub skipped: BTreeMap<String, u64>,
+    pub hosts: BTreeMap<String, HostStats>,
+    pub fill: BTreeMap<String, FieldFill>,
+}
+
+fn filled(r: &Record, field: &str) -> bool {
+    match field {
+        "headline" => r.headline.is_some(),
+        "subtitle" => r.subtitle.is_some(),
+        "body" => !r.body.is_empty(),
+        "captions" => !r.captions.is_empty(),
+        "dateline" => r.dateline.is_some(),
+        "published_at" => r.published_at.is_some(),
+        "modified_at" => r.modified_at.is_some(),
+        "authors" => !r.authors.is_empty(),
+        "section" => r.section.is_some(),
+        "tags" => !r.tags.is_empty(),
+        "image_url" => r.image_url.is_some(),
+        "related" => !r.related.is_empty(),
+        _ => false,
+    }
+}
+
+impl CrawlStats {
+    pub fn request_sent(&mut self, host: &str, at: Instant) {
+        self.requests += 1;
+        let h = self.hosts.entry(host.to_string()).or_default();
+        h.requests += 1;
+        h.first.get_or_insert(at);
+        h.last = Some(at);
+    }
+
+    pub fn error(&mut self, kind: impl Into<String>) {
+        *self.errors.entry(kind.into()).or_default() += 1;
+    }
+
+    pub fn skip(&mut self, reason: impl Into<String>) {
+        *self.skipped.entry(reason.into()).or_default() += 1;
+    }
+
+    pub fn errors_total(&self) -> u64 {
+        self.errors.values().sum()
+    }
+
+    pub fn record(&mut self, r: &Record) {
+        self.records += 1;
+        let fill = self.fill.entry(r.site.clone()).or_default();
+        fill.records += 1;
+        for f in FILLED_FIELDS {
+            if filled(r, f) {
+                *fill.filled.entry(f).or_default() += 1;
+            }
+        }
+    }
+
+    /// The end-of-crawl summary, several lines.
+    pub fn summary(&self, elapsed: Duration) -> String {
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "crawl finished in {:.1} s: {} requests, {} pages, {} records, {:.1} MiB, {} retries, {} blocked by robots.txt",
+            elapsed.as_secs_f64(),
+            self.requests,
+            self.pages,
+            self.records,
+            self.bytes as f64 / (1024.0 * 1024.0),
+            self.retries,
+            self.robots_blocked
+        );
+        let list = |m: &BTreeMap<String, u64>| m.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ");
+        if !self.errors.is_empty() {
+            let _ = writeln!(s, "  errors: {}", list(&self.errors));
+        }
+        if !self.skipped.is_empty() {
+            let _ = writeln!(s, "  not fetched: {}", list(&self.skipped));
+        }
+        for (host, h) in &self.hosts {
+            let rate = h.achieved_rate().map_or("-".to_string(), |r| format!("{r:.2}/s"));
+            let _ = writeln!(s, "  host {host}: {} requests, achieved rate {rate}", h.requests);
+        }
+        for (profile, f) in &self.fill {
+            let fields = FILLED_FIELDS
+                .iter()
+                .map(|name| {
+                    let n = f.filled.get(name).copied().unwrap_or(0);
+                    format!("{name} {:.0}%", 100.0 * n as f64 / f.records.max(1) as f64)
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let _ = writeln!(s, "  fields filled ({profile}, {} records): {fields}", f.records);
+        }
+        s.trim_end().to_string()
+    }
+}
