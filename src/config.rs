@@ -56,7 +56,11 @@ pub enum ConfigError {
 }
 
 fn section_name(profile: &str) -> String {
-    if profile == "crawl" { "section [crawl]".to_string() } else { format!("profile `{profile}`") }
+    if profile == "crawl" {
+        "section [crawl]".to_string()
+    } else {
+        format!("profile `{profile}`")
+    }
 }
 
 type Sel = Vec<Spanned<String>>;
@@ -341,7 +345,13 @@ impl Ctx<'_> {
     }
 
     /// A located mistake in a value.
-    pub(crate) fn value_error(&self, span: &std::ops::Range<usize>, section: &str, field: &str, message: String) -> ConfigError {
+    pub(crate) fn value_error(
+        &self,
+        span: &std::ops::Range<usize>,
+        section: &str,
+        field: &str,
+        message: String,
+    ) -> ConfigError {
         ConfigError::Value {
             path: self.origin.to_path_buf(),
             line: self.line(span),
@@ -352,12 +362,31 @@ impl Ctx<'_> {
     }
 
     /// Compiles a list of regular expressions, each error located.
-    pub(crate) fn regexes(&self, section: &str, field: &str, raw: Vec<Spanned<String>>) -> Result<Vec<Regex>, ConfigError> {
+    pub(crate) fn regexes(
+        &self,
+        section: &str,
+        field: &str,
+        raw: Vec<Spanned<String>>,
+    ) -> Result<Vec<Regex>, ConfigError> {
         raw.into_iter()
             .map(|r| {
                 Regex::new(r.get_ref()).map_err(|e| {
-                    let first = e.to_string().lines().last().unwrap_or("").trim().to_string();
-                    self.value_error(&r.span(), section, field, format!("`{}` is not a valid regular expression: {first}", r.get_ref()))
+                    let first = e
+                        .to_string()
+                        .lines()
+                        .last()
+                        .unwrap_or("")
+                        .trim()
+                        .to_string();
+                    self.value_error(
+                        &r.span(),
+                        section,
+                        field,
+                        format!(
+                            "`{}` is not a valid regular expression: {first}",
+                            r.get_ref()
+                        ),
+                    )
                 })
             })
             .collect()
@@ -500,6 +529,55 @@ mod tests {
         let p = c.profile("aawsat").unwrap();
         assert_eq!(p.hosts, vec!["aawsat.com"]);
         assert!(!p.body.is_empty() && !p.related.card.is_empty());
+    }
+
+    #[test]
+    fn aawsat_article_and_follow_patterns() {
+        let c = Config::builtin();
+        let p = c.profile("aawsat").unwrap();
+        let article = |u: &str| p.article_urls.iter().any(|r| r.is_match(u));
+        assert!(article(
+            "https://aawsat.com/%D8%A7%D9%84%D8%B9%D8%A7%D9%84%D9%85/4926491-%D8%A8%D9%88"
+        ));
+        assert!(article("https://www.aawsat.com/a/b/5083812-%C2%AB%D9%83"));
+        assert!(article("https://aawsat.com/node/4926491"));
+        assert!(article("https://aawsat.com/home/article/123/slug"));
+        assert!(!article(
+            "https://aawsat.com/%D8%A7%D9%84%D8%B9%D8%A7%D9%84%D9%85"
+        ));
+        assert!(!article("https://aawsat.com/feed"));
+        let follow = |u: &str| p.follow.iter().any(|r| r.is_match(u));
+        assert!(follow(
+            "https://aawsat.com/%D8%A7%D9%84%D8%B9%D8%A7%D9%84%D9%85?page=2"
+        ));
+        assert!(!follow("https://aawsat.com/search?q=x"));
+        assert!(!follow("https://evil.com/aawsat.com/"));
+        assert!(
+            c.crawl
+                .deny
+                .iter()
+                .any(|r| r.is_match("https://aawsat.com/a.jpg?x=1"))
+        );
+    }
+
+    #[test]
+    fn crawl_section_mistakes_are_located() {
+        let e = parse("[crawl]\nrate = -1\n").unwrap_err().to_string();
+        assert!(
+            e.starts_with("test.toml:2: section [crawl], field `rate`"),
+            "{e}"
+        );
+        let e = parse("[crawl]\nseeds = [\"aawsat.com\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("not an absolute http(s) address"), "{e}");
+        let e = parse("[crawl]\ndeny = [\"(\"]\n").unwrap_err().to_string();
+        assert!(
+            e.contains("field `deny`") && e.contains("not a valid regular expression"),
+            "{e}"
+        );
+        let e = parse("[crawl]\nconcurency = 3\n").unwrap_err().to_string();
+        assert!(e.contains("did you mean `concurrency`?"), "{e}");
     }
 
     #[test]

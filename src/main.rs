@@ -9,10 +9,13 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use khabar::config::Config;
+use khabar::crawl::settings::Overrides;
+use khabar::crawl::{Crawler, Progress};
 use khabar::extract::Extractor;
 use khabar::run::{ExtractOptions, run_extract};
-use khabar::sink::{NdjsonWriter, open_append};
+use khabar::sink::{NdjsonWriter, open_append, spawn_record_writer};
 use khabar::source::list_inputs;
+use std::sync::Arc;
 
 /// Exit codes: 0 all went well; 1 some inputs failed or had problems (see stderr);
 /// 2 the command line or the config is wrong and nothing was done.
@@ -217,72 +220,32 @@ const EXIT_INTERRUPTED: u8 = 130;
 
 fn crawl(config: Config, args: CrawlArgs, quiet: bool) -> anyhow::Result<u8> {
     let mut settings = config.crawl.clone();
-    if !args.seeds.is_empty() {
-        settings.seeds = args.seeds.clone();
-        settings.sitemaps.clear();
-        settings.feeds.clear();
+    settings.apply(Overrides {
+        seeds: args.seeds,
+        rate: args.rate,
+        burst: args.burst,
+        concurrency: args.concurrency,
+        per_host: args.per_host,
+        max_pages: args.max_pages,
+        max_depth: args.max_depth,
+        max_duration: args.max_time.map(Duration::from_secs),
+        timeout: args.timeout.map(Duration::from_secs),
+        user_agent: args.user_agent,
+        allow_private: args.allow_private,
+        ignore_robots: args.ignore_robots,
+    })?;
+    if !settings.robots {
+        tracing::warn!("robots.txt is NOT being read or obeyed on this crawl");
     }
-    if let Some(r) = args.rate {
-        anyhow::ensure!(r.is_finite() && r >= 0.0, "--rate must be 0 or more (0: no limit)");
-        settings.rate = r;
-    }
-    if let Some(b) = args.burst {
-        anyhow::ensure!(b >= 1, "--burst must be 1 or more");
-        settings.burst = b;
-    }
-    if let Some(c) = args.concurrency {
-        anyhow::ensure!(c >= 1, "--concurrency must be 1 or more");
-        settings.concurrency = c;
-    }
-    if let Some(c) = args.per_host {
-        anyhow::ensure!(c >= 1, "--per-host must be 1 or more");
-        settings.per_host = c;
-    }
-    if let Some(n) = args.max_pages {
-        settings.max_pages = n;
-    }
-    if let Some(n) = args.max_depth {
-        settings.max_depth = n;
-    }
-    if let Some(t) = args.max_time {
-        settings.max_duration = Duration::from_secs(t);
-    }
-    if let Some(t) = args.timeout {
-        anyhow::ensure!(t >= 1, "--timeout must be 1 second or more");
-        settings.timeout = Duration::from_secs(t);
-    }
-    if let Some(ua) = args.user_agent {
-        anyhow::ensure!(!ua.trim().is_empty() && !ua.contains(['\r', '\n']), "--user-agent must be one non-empty line");
-        settings.user_agent = ua;
-    }
-    settings.allow_private |= args.allow_private;
-    if args.ignore_robots {
-        tracing::warn!("--ignore-robots: robots.txt is NOT being read or obeyed on this crawl");
-        settings.robots = false;
-    }
-    let extractor = std::sync::Arc::new(Extractor::new(config, None)?);
-
-    let (tx, rx) = std::sync::mpsc::sync_channel::<khabar::Record>(1024);
-    let output = args.output.clone();
-    let writer = std::thread::spawn(move || -> io::Result<u64> {
-        fn drain<W: Write>(rx: std::sync::mpsc::Receiver<khabar::Record>, out: W) -> io::Result<u64> {
-            let mut sink = NdjsonWriter::new(out);
-            for record in rx {
-                sink.write(&record)?;
-                sink.flush()?;
-            }
-            Ok(sink.written())
-        }
-        match output {
-            Some(path) => drain(rx, open_append(&path)?),
-            None => drain(rx, io::BufWriter::new(io::stdout().lock())),
-        }
-    });
-
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the async runtime")?;
+    let extractor = Arc::new(Extractor::new(config, None)?);
+    let (records, writer) = spawn_record_writer(args.output.clone());
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
     let started = Instant::now();
     let outcome = runtime.block_on(async move {
-        let crawler = khabar::crawl::Crawler::new(settings, extractor).await?;
+        let crawler = Crawler::new(settings, extractor).await?;
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         tokio::spawn(async move {
             if tokio::signal::ctrl_c().await.is_ok() {
@@ -293,16 +256,22 @@ fn crawl(config: Config, args: CrawlArgs, quiet: bool) -> anyhow::Result<u8> {
                 }
             }
         });
-        let progress = khabar::crawl::Progress::new(quiet);
-        anyhow::Ok(crawler.run(tx, stop_rx, progress).await)
+        anyhow::Ok(crawler.run(records, stop_rx, Progress::new(quiet)).await)
     })?;
-    let written = writer.join().map_err(|_| anyhow::anyhow!("the output thread failed"))?;
+    let written = writer
+        .join()
+        .map_err(|_| anyhow::anyhow!("the output thread failed"))?;
     tracing::info!("{}", outcome.stats.summary(started.elapsed()));
     match written {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(0),
         Err(e) => {
-            let target = args.output.as_ref().map_or("standard output".to_string(), |p| p.display().to_string());
-            tracing::error!("cannot write to {target}: {e}; records extracted after this were not written");
+            let target = args
+                .output
+                .as_ref()
+                .map_or("standard output".to_string(), |p| p.display().to_string());
+            tracing::error!(
+                "cannot write to {target}: {e}; records extracted after this were not written"
+            );
             return Ok(EXIT_INPUT_PROBLEMS);
         }
         Ok(_) => {}

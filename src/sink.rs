@@ -3,9 +3,13 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::thread::JoinHandle;
 
 use serde::Serialize;
+
+use crate::record::Record;
 
 pub struct NdjsonWriter<W: Write> {
     out: W,
@@ -61,6 +65,31 @@ pub fn open_append(path: &Path) -> io::Result<BufWriter<File>> {
         }
     }
     Ok(BufWriter::with_capacity(64 * 1024, file))
+}
+
+/// Writes records arriving on a channel, one line each, flushed at once, on a thread of
+/// its own so that a slow reader never stalls the crawl's scheduler. The thread ends when
+/// every sender is gone or a write fails (a closed pipe among them); its result says
+/// which, and how many records were written.
+pub fn spawn_record_writer(
+    output: Option<PathBuf>,
+) -> (SyncSender<Record>, JoinHandle<io::Result<u64>>) {
+    let (tx, rx) = mpsc::sync_channel::<Record>(1024);
+    let handle = std::thread::spawn(move || -> io::Result<u64> {
+        fn drain<W: Write>(rx: Receiver<Record>, out: W) -> io::Result<u64> {
+            let mut sink = NdjsonWriter::new(out);
+            for record in rx {
+                sink.write(&record)?;
+                sink.flush()?;
+            }
+            Ok(sink.written())
+        }
+        match output {
+            Some(path) => drain(rx, open_append(&path)?),
+            None => drain(rx, io::BufWriter::new(io::stdout().lock())),
+        }
+    });
+    (tx, handle)
 }
 
 #[cfg(test)]

@@ -45,7 +45,12 @@ pub fn sniff(content_type: Option<&str>, body: &[u8]) -> DocKind {
     if ct.contains("html") {
         return DocKind::Html;
     }
-    if is_gzip(body) && (ct.is_empty() || ct.contains("gzip") || ct.contains("octet-stream") || ct.contains("xml")) {
+    if is_gzip(body)
+        && (ct.is_empty()
+            || ct.contains("gzip")
+            || ct.contains("octet-stream")
+            || ct.contains("xml"))
+    {
         return DocKind::Sitemap;
     }
     let head: String = String::from_utf8_lossy(&body[..body.len().min(1024)]).to_ascii_lowercase();
@@ -102,7 +107,9 @@ enum XmlItem<'a> {
 
 fn attr(e: &quick_xml::events::BytesStart<'_>, name: &str) -> Option<String> {
     let a = e.try_get_attribute(name).ok().flatten()?;
-    a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(|v| v.into_owned())
+    a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+        .ok()
+        .map(|v| v.into_owned())
 }
 
 /// Walks an XML document, reporting each element's text and each `<link href>`. Stops
@@ -231,12 +238,18 @@ pub fn parse_feed(body: &[u8]) -> Vec<String> {
     links
 }
 
-static LINKS: LazyLock<Selector> = LazyLock::new(|| Selector::parse("a[href], area[href]").expect("link selector"));
+static LINKS: LazyLock<Selector> =
+    LazyLock::new(|| Selector::parse("a[href], area[href]").expect("link selector"));
 
 /// Every link on an HTML page, resolved against `base` (http and https only).
 pub fn html_links(doc: &Html, base: &Url) -> Vec<Url> {
     doc.select(&LINKS)
-        .filter(|a| a.value().attr("rel").is_none_or(|r| !r.split_ascii_whitespace().any(|t| t.eq_ignore_ascii_case("nofollow"))))
+        .filter(|a| {
+            a.value().attr("rel").is_none_or(|r| {
+                !r.split_ascii_whitespace()
+                    .any(|t| t.eq_ignore_ascii_case("nofollow"))
+            })
+        })
         .filter_map(|a| a.value().attr("href"))
         .filter_map(|href| resolve(Some(base), href))
         .collect()
@@ -252,7 +265,13 @@ mod tests {
             <sitemap><loc>https://aawsat.com/sitemap-1.xml.gz</loc><lastmod>2024-03-27</lastmod></sitemap>
             <sitemap><loc> https://aawsat.com/sitemap-2.xml </loc></sitemap></sitemapindex>"#;
         let e = parse_sitemap(index);
-        assert_eq!(e.sitemaps, vec!["https://aawsat.com/sitemap-1.xml.gz", "https://aawsat.com/sitemap-2.xml"]);
+        assert_eq!(
+            e.sitemaps,
+            vec![
+                "https://aawsat.com/sitemap-1.xml.gz",
+                "https://aawsat.com/sitemap-2.xml"
+            ]
+        );
         assert!(e.pages.is_empty());
         let set = br#"<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
             <url><loc>https://aawsat.com/a?x=1&amp;y=2</loc><lastmod>2024-03-27T10:00:00Z</lastmod>
@@ -262,7 +281,10 @@ mod tests {
         assert_eq!(
             e.pages,
             vec![
-                ("https://aawsat.com/a?x=1&y=2".to_string(), Some("2024-03-27T10:00:00Z".to_string())),
+                (
+                    "https://aawsat.com/a?x=1&y=2".to_string(),
+                    Some("2024-03-27T10:00:00Z".to_string())
+                ),
                 ("https://aawsat.com/b".to_string(), None)
             ]
         );
@@ -273,7 +295,13 @@ mod tests {
         let rss = br#"<rss version="2.0"><channel><title>x</title><link>https://aawsat.com/</link>
             <item><title>a</title><link>https://aawsat.com/a</link></item>
             <item><link>https://aawsat.com/b?utm_source=rss&amp;x=1</link></item></channel></rss>"#;
-        assert_eq!(parse_feed(rss), vec!["https://aawsat.com/a", "https://aawsat.com/b?utm_source=rss&x=1"]);
+        assert_eq!(
+            parse_feed(rss),
+            vec![
+                "https://aawsat.com/a",
+                "https://aawsat.com/b?utm_source=rss&x=1"
+            ]
+        );
         let atom = br#"<feed xmlns="http://www.w3.org/2005/Atom"><link href="https://x.com/"/>
             <entry><link rel="alternate" href="https://x.com/1"/><link rel="enclosure" href="https://x.com/1.mp3"/></entry>
             <entry><link href="https://x.com/2"/></entry></feed>"#;
@@ -283,10 +311,19 @@ mod tests {
     #[test]
     fn sniffing() {
         assert_eq!(sniff(Some("text/html"), b"<p>"), DocKind::Html);
-        assert_eq!(sniff(Some("application/xml"), b"<?xml?><urlset>"), DocKind::Sitemap);
-        assert_eq!(sniff(Some("application/rss+xml"), b"<?xml?><rss>"), DocKind::Feed);
+        assert_eq!(
+            sniff(Some("application/xml"), b"<?xml?><urlset>"),
+            DocKind::Sitemap
+        );
+        assert_eq!(
+            sniff(Some("application/rss+xml"), b"<?xml?><rss>"),
+            DocKind::Feed
+        );
         assert_eq!(sniff(Some("application/pdf"), b"%PDF-1.4"), DocKind::Other);
-        assert_eq!(sniff(Some("application/x-gzip"), &[0x1f, 0x8b, 8]), DocKind::Sitemap);
+        assert_eq!(
+            sniff(Some("application/x-gzip"), &[0x1f, 0x8b, 8]),
+            DocKind::Sitemap
+        );
         assert_eq!(sniff(None, b"<!DOCTYPE html><html>"), DocKind::Html);
     }
 
@@ -302,9 +339,14 @@ mod tests {
 
     #[test]
     fn links_skip_nofollow() {
-        let doc = Html::parse_document(r#"<a href="/a">a</a><a rel="nofollow" href="/b">b</a><a href="mailto:x">m</a>"#);
+        let doc = Html::parse_document(
+            r#"<a href="/a">a</a><a rel="nofollow" href="/b">b</a><a href="mailto:x">m</a>"#,
+        );
         let base = Url::parse("https://aawsat.com/s/").unwrap();
-        let links: Vec<String> = html_links(&doc, &base).into_iter().map(String::from).collect();
+        let links: Vec<String> = html_links(&doc, &base)
+            .into_iter()
+            .map(String::from)
+            .collect();
         assert_eq!(links, vec!["https://aawsat.com/a"]);
     }
 }

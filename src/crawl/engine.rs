@@ -12,7 +12,9 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 use url::Url;
 
-use crate::crawl::discover::{DocKind, SitemapEntries, gunzip_limited, html_links, parse_feed, parse_sitemap, sniff};
+use crate::crawl::discover::{
+    DocKind, SitemapEntries, gunzip_limited, html_links, parse_feed, parse_sitemap, sniff,
+};
 use crate::crawl::fetch::{FetchError, Fetched, Fetcher};
 use crate::crawl::frontier::{Frontier, Kind, Request, RobotsState};
 use crate::crawl::progress::Progress;
@@ -29,7 +31,9 @@ const MAX_ENTRIES_PER_DOCUMENT: usize = 50_000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CrawlError {
-    #[error("nothing to crawl: give seed URLs on the command line or in the [crawl] section of the config")]
+    #[error(
+        "nothing to crawl: give seed URLs on the command line or in the [crawl] section of the config"
+    )]
     NoSeeds,
     #[error("`{0}` is not an absolute http(s) address")]
     BadSeed(String),
@@ -59,9 +63,17 @@ struct TaskCtx {
 
 enum Outcome {
     Failed(FetchError),
-    Status { status: u16, retry_after: Option<Duration>, location: Option<String> },
+    Status {
+        status: u16,
+        retry_after: Option<Duration>,
+        location: Option<String>,
+    },
     Robots(Robots),
-    Html { records: Vec<Record>, links: Vec<Url>, problems: Vec<String> },
+    Html {
+        records: Vec<Record>,
+        links: Vec<Url>,
+        problems: Vec<String>,
+    },
     Sitemap(SitemapEntries),
     Feed(Vec<String>),
     Skipped(String),
@@ -84,11 +96,20 @@ pub struct Crawler {
 
 impl Crawler {
     /// Checks the seeds, works out the scope and sets up the HTTP client.
-    pub async fn new(settings: CrawlSettings, extractor: Arc<Extractor>) -> Result<Self, CrawlError> {
+    pub async fn new(
+        settings: CrawlSettings,
+        extractor: Arc<Extractor>,
+    ) -> Result<Self, CrawlError> {
         let mut seeds = Vec::new();
-        for (list, kind) in [(&settings.seeds, Kind::Seed), (&settings.sitemaps, Kind::Sitemap), (&settings.feeds, Kind::Feed)] {
+        for (list, kind) in [
+            (&settings.seeds, Kind::Seed),
+            (&settings.sitemaps, Kind::Sitemap),
+            (&settings.feeds, Kind::Feed),
+        ] {
             for s in list {
-                let url = Url::parse(s).ok().filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some());
+                let url = Url::parse(s)
+                    .ok()
+                    .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some());
                 let url = url.ok_or_else(|| CrawlError::BadSeed(s.clone()))?;
                 seeds.push((normalize(&url, &settings.strip_params), kind));
             }
@@ -113,10 +134,11 @@ impl Crawler {
         for (u, _) in &seeds {
             let Some(host) = u.host_str() else { continue };
             let port = u.port_or_known_default().unwrap_or(80);
-            let internal = match tokio::net::lookup_host((host.trim_matches(['[', ']']), port)).await {
-                Ok(mut addrs) => addrs.any(|a| is_internal_ip(a.ip())),
-                Err(_) => false,
-            };
+            let internal =
+                match tokio::net::lookup_host((host.trim_matches(['[', ']']), port)).await {
+                    Ok(mut addrs) => addrs.any(|a| is_internal_ip(a.ip())),
+                    Err(_) => false,
+                };
             if internal {
                 internal_ok.insert(host.to_string());
             }
@@ -137,26 +159,50 @@ impl Crawler {
             robots_timeout: settings.robots_timeout,
             max_body: settings.max_body_bytes,
         });
-        Ok(Self { settings, extractor, scope, ctx, seeds })
+        Ok(Self {
+            settings,
+            extractor,
+            scope,
+            ctx,
+            seeds,
+        })
     }
 
     /// Runs the crawl to its end. Records go to `sink` as soon as they are extracted;
     /// `shutdown` turning true stops scheduling and lets requests in flight finish.
-    pub async fn run(self, sink: SyncSender<Record>, mut shutdown: watch::Receiver<bool>, mut progress: Progress) -> CrawlOutcome {
+    pub async fn run(
+        self,
+        sink: SyncSender<Record>,
+        mut shutdown: watch::Receiver<bool>,
+        mut progress: Progress,
+    ) -> CrawlOutcome {
         let mut run = Run::new(&self);
         for (url, kind) in &self.seeds {
-            let req = Request { url: url.clone(), kind: *kind, depth: 0, attempt: 0, redirects: 0 };
+            let req = Request {
+                url: url.clone(),
+                kind: *kind,
+                depth: 0,
+                attempt: 0,
+                redirects: 0,
+            };
             run.frontier.add(req);
         }
         let started = Instant::now();
-        let deadline = (!self.settings.max_duration.is_zero()).then(|| started + self.settings.max_duration);
+        let deadline =
+            (!self.settings.max_duration.is_zero()).then(|| started + self.settings.max_duration);
         let mut tasks: JoinSet<Done> = JoinSet::new();
         let mut last_completion = Instant::now();
         let mut stop_at: Option<Instant> = None;
         loop {
-            let wake = if stop_at.is_none() { run.dispatch(&mut tasks, &self.ctx) } else { None };
+            let wake = if stop_at.is_none() {
+                run.dispatch(&mut tasks, &self.ctx)
+            } else {
+                None
+            };
             progress.update(&run.stats, run.frontier.queued(), tasks.len());
-            if tasks.is_empty() && (stop_at.is_some() || (wake.is_none() && run.frontier.queued() == 0)) {
+            if tasks.is_empty()
+                && (stop_at.is_some() || (wake.is_none() && run.frontier.queued() == 0))
+            {
                 break;
             }
             let idle_deadline = last_completion + self.settings.idle_timeout;
@@ -242,7 +288,8 @@ impl<'a> Run<'a> {
     fn dispatch(&mut self, tasks: &mut JoinSet<Done>, ctx: &Arc<TaskCtx>) -> Option<Instant> {
         let now = Instant::now();
         let mut wake: Option<Instant> = None;
-        let soonest = |t: Instant, wake: &mut Option<Instant>| *wake = Some(wake.map_or(t, |w| w.min(t)));
+        let soonest =
+            |t: Instant, wake: &mut Option<Instant>| *wake = Some(wake.map_or(t, |w| w.min(t)));
         let n = self.frontier.order.len();
         let mut progressed = true;
         while progressed && tasks.len() < self.settings.concurrency {
@@ -253,7 +300,11 @@ impl<'a> Run<'a> {
                 }
                 let key = self.frontier.order[(self.round_robin + i) % n].clone();
                 let budget_spent = self.page_budget_spent();
-                let host = self.frontier.hosts.get_mut(&key).expect("ordered hosts exist");
+                let host = self
+                    .frontier
+                    .hosts
+                    .get_mut(&key)
+                    .expect("ordered hosts exist");
                 if host.in_flight >= self.settings.per_host || host.queued() == 0 {
                     continue;
                 }
@@ -267,7 +318,8 @@ impl<'a> Run<'a> {
                 if budget_spent {
                     let dropped = host.drop_pages();
                     if dropped > 0 {
-                        *self.stats.skipped.entry("max-pages".into()).or_default() += dropped as u64;
+                        *self.stats.skipped.entry("max-pages".into()).or_default() +=
+                            dropped as u64;
                     }
                     if host.queued() == 0 {
                         continue;
@@ -280,7 +332,13 @@ impl<'a> Run<'a> {
                         let mut robots_url = head.url.clone();
                         robots_url.set_path("/robots.txt");
                         robots_url.set_query(None);
-                        Request { url: robots_url, kind: Kind::Robots, depth: 0, attempt: 0, redirects: 0 }
+                        Request {
+                            url: robots_url,
+                            kind: Kind::Robots,
+                            depth: 0,
+                            attempt: 0,
+                            redirects: 0,
+                        }
                     }
                     RobotsState::Ready(robots) => {
                         let head = host.peek().expect("queued");
@@ -326,14 +384,17 @@ impl<'a> Run<'a> {
             self.stats.skip(why.as_str());
             return;
         }
-        let profile = url.host_str().and_then(|h| self.crawler.extractor.config().profile_for_host(h));
+        let profile = url
+            .host_str()
+            .and_then(|h| self.crawler.extractor.config().profile_for_host(h));
         let kind = match kind {
             Kind::Page { .. } => {
                 if depth > self.settings.max_depth {
                     self.stats.skip("max-depth");
                     return;
                 }
-                let article = profile.is_some_and(|p| p.article_urls.iter().any(|r| r.is_match(url.as_str())));
+                let article = profile
+                    .is_some_and(|p| p.article_urls.iter().any(|r| r.is_match(url.as_str())));
                 if from_links && !article {
                     if let Some(p) = profile.filter(|p| !p.follow.is_empty()) {
                         if !p.follow.iter().any(|r| r.is_match(url.as_str())) {
@@ -350,7 +411,13 @@ impl<'a> Run<'a> {
             self.stats.skip("max-pages");
             return;
         }
-        if !self.frontier.add(Request { url, kind, depth, attempt: 0, redirects }) {
+        if !self.frontier.add(Request {
+            url,
+            kind,
+            depth,
+            attempt: 0,
+            redirects,
+        }) {
             self.stats.skip("duplicate");
         }
     }
@@ -361,7 +428,10 @@ impl<'a> Run<'a> {
         if req.attempt >= self.settings.retries {
             return false;
         }
-        let backoff = self.settings.backoff_base.saturating_mul(1 << req.attempt.min(16));
+        let backoff = self
+            .settings
+            .backoff_base
+            .saturating_mul(1 << req.attempt.min(16));
         let jitter = backoff.mul_f64(fastrand::f64() * 0.5);
         let wait = match retry_after {
             Some(ra) => ra.min(self.settings.max_retry_after),
@@ -369,7 +439,11 @@ impl<'a> Run<'a> {
         };
         req.attempt += 1;
         self.stats.retries += 1;
-        let h = self.frontier.hosts.get_mut(host).expect("host of a finished request");
+        let h = self
+            .frontier
+            .hosts
+            .get_mut(host)
+            .expect("host of a finished request");
         let until = Instant::now() + wait;
         h.blocked_until = Some(h.blocked_until.map_or(until, |b| b.max(until)));
         h.push_front(req);
@@ -378,7 +452,12 @@ impl<'a> Run<'a> {
 
     /// Folds one finished request back in. Returns false when the sink is gone.
     fn handle(&mut self, done: Done, sink: &SyncSender<Record>) -> bool {
-        let Done { req, host, bytes, outcome } = done;
+        let Done {
+            req,
+            host,
+            bytes,
+            outcome,
+        } = done;
         self.stats.bytes += bytes;
         if let Some(h) = self.frontier.hosts.get_mut(&host) {
             h.in_flight = h.in_flight.saturating_sub(1);
@@ -387,10 +466,20 @@ impl<'a> Run<'a> {
             Outcome::Robots(robots) => {
                 if let Some(delay) = robots.crawl_delay {
                     let delay = delay.min(self.settings.max_crawl_delay);
-                    self.frontier.hosts.get_mut(&host).expect("host").pacer.slow_to(delay);
+                    self.frontier
+                        .hosts
+                        .get_mut(&host)
+                        .expect("host")
+                        .pacer
+                        .slow_to(delay);
                 }
-                let sitemaps: Vec<Url> = robots.sitemaps.iter().filter_map(|s| Url::parse(s).ok()).collect();
-                self.frontier.hosts.get_mut(&host).expect("host").robots = RobotsState::Ready(robots);
+                let sitemaps: Vec<Url> = robots
+                    .sitemaps
+                    .iter()
+                    .filter_map(|s| Url::parse(s).ok())
+                    .collect();
+                self.frontier.hosts.get_mut(&host).expect("host").robots =
+                    RobotsState::Ready(robots);
                 for s in sitemaps {
                     self.enqueue(&s, Kind::Sitemap, 0, 0, false);
                 }
@@ -402,33 +491,49 @@ impl<'a> Run<'a> {
                 tracing::debug!("{}: {e}", req.url);
                 self.stats.error(e.kind());
             }
-            Outcome::Status { status, retry_after, location } => {
+            Outcome::Status {
+                status,
+                retry_after,
+                location,
+            } => {
                 if (300..400).contains(&status) {
                     match location.and_then(|l| req.url.join(&l).ok()) {
-                        Some(_) if req.redirects >= self.settings.max_redirects => self.stats.error("too-many-redirects"),
-                        Some(target) => self.enqueue(&target, req.kind, req.depth, req.redirects + 1, false),
+                        Some(_) if req.redirects >= self.settings.max_redirects => {
+                            self.stats.error("too-many-redirects")
+                        }
+                        Some(target) => {
+                            self.enqueue(&target, req.kind, req.depth, req.redirects + 1, false)
+                        }
                         None => self.stats.error(format!("http-{status}-without-location")),
                     }
-                } else if matches!(status, 408 | 429 | 500 | 502 | 503 | 504) && self.retry(req.clone(), &host, retry_after) {
+                } else if matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
+                    && self.retry(req.clone(), &host, retry_after)
+                {
                     return true;
                 } else {
                     tracing::debug!("{}: HTTP {status}", req.url);
                     self.stats.error(format!("http-{status}"));
                 }
             }
-            Outcome::Html { records, links, problems } => {
+            Outcome::Html {
+                records,
+                links,
+                problems,
+            } => {
                 self.stats.pages += 1;
                 for p in problems {
                     tracing::warn!("{}: {p}", req.url);
                 }
                 for record in records {
-                    let key = Url::parse(&record.url).map_or(record.url.clone(), |u| same_article_key(&u));
+                    let key = Url::parse(&record.url)
+                        .map_or(record.url.clone(), |u| same_article_key(&u));
                     if !self.emitted.insert(key) {
                         self.stats.skip("duplicate article (canonical)");
                         continue;
                     }
                     if let Ok(u) = Url::parse(&record.url) {
-                        self.frontier.mark_seen(&normalize(&u, &self.settings.strip_params));
+                        self.frontier
+                            .mark_seen(&normalize(&u, &self.settings.strip_params));
                     }
                     self.stats.record(&record);
                     if sink.send(record).is_err() {
@@ -470,34 +575,65 @@ impl<'a> Run<'a> {
 
 async fn run_request(ctx: Arc<TaskCtx>, req: Request, host: String) -> Done {
     if req.kind == Kind::Robots {
-        let robots = match ctx.fetcher.get(&req.url, &[], Some(ctx.robots_timeout)).await {
-            Ok(f) if (200..300).contains(&f.status) => Robots::parse(&String::from_utf8_lossy(&f.body), &ctx.agent),
+        let robots = match fetch_robots(&ctx, &req.url).await {
+            Ok(f) if (200..300).contains(&f.status) => {
+                Robots::parse(&String::from_utf8_lossy(&f.body), &ctx.agent)
+            }
             Ok(f) if (400..500).contains(&f.status) => Robots::allow_all(),
             Ok(f) => {
-                tracing::warn!("{}: HTTP {}: treating every path on {host} as disallowed for this run", req.url, f.status);
+                tracing::warn!(
+                    "{}: HTTP {}: treating every path on {host} as disallowed for this run",
+                    req.url,
+                    f.status
+                );
                 Robots::disallow_all()
             }
             Err(e) => {
-                tracing::warn!("{}: {e}: treating every path on {host} as disallowed for this run", req.url);
+                tracing::warn!(
+                    "{}: {e}: treating every path on {host} as disallowed for this run",
+                    req.url
+                );
                 Robots::disallow_all()
             }
         };
-        return Done { req, host, bytes: 0, outcome: Outcome::Robots(robots) };
+        return Done {
+            req,
+            host,
+            bytes: 0,
+            outcome: Outcome::Robots(robots),
+        };
     }
     let fetched = match ctx.fetcher.get(&req.url, &[], None).await {
         Ok(f) => f,
-        Err(e) => return Done { req, host, bytes: 0, outcome: Outcome::Failed(e) },
+        Err(e) => {
+            return Done {
+                req,
+                host,
+                bytes: 0,
+                outcome: Outcome::Failed(e),
+            };
+        }
     };
     let bytes = fetched.body.len() as u64;
     if !(200..300).contains(&fetched.status) {
-        let outcome = Outcome::Status { status: fetched.status, retry_after: fetched.retry_after, location: fetched.location };
-        return Done { req, host, bytes, outcome };
+        let outcome = Outcome::Status {
+            status: fetched.status,
+            retry_after: fetched.retry_after,
+            location: fetched.location,
+        };
+        return Done {
+            req,
+            host,
+            bytes,
+            outcome,
+        };
     }
     let outcome = match sniff(fetched.content_type.as_deref(), &fetched.body) {
         DocKind::Html => {
             let ctx = ctx.clone();
             let article_hint = req.kind;
-            match tokio::task::spawn_blocking(move || read_html(&ctx, &fetched, article_hint)).await {
+            match tokio::task::spawn_blocking(move || read_html(&ctx, &fetched, article_hint)).await
+            {
                 Ok(o) => o,
                 Err(_) => Outcome::Failed(FetchError::Other("extraction thread failed".into())),
             }
@@ -506,7 +642,14 @@ async fn run_request(ctx: Arc<TaskCtx>, req: Request, host: String) -> Done {
             let body = if fetched.body.starts_with(&[0x1f, 0x8b]) {
                 match gunzip_limited(&fetched.body, ctx.max_body) {
                     Ok(b) => b,
-                    Err(e) => return Done { req, host, bytes, outcome: Outcome::Failed(FetchError::Other(e)) },
+                    Err(e) => {
+                        return Done {
+                            req,
+                            host,
+                            bytes,
+                            outcome: Outcome::Failed(FetchError::Other(e)),
+                        };
+                    }
                 }
             } else {
                 fetched.body
@@ -514,9 +657,37 @@ async fn run_request(ctx: Arc<TaskCtx>, req: Request, host: String) -> Done {
             Outcome::Sitemap(parse_sitemap(&body))
         }
         DocKind::Feed => Outcome::Feed(parse_feed(&fetched.body)),
-        DocKind::Other => Outcome::Skipped(format!("not html ({})", fetched.content_type.as_deref().unwrap_or("no content type"))),
+        DocKind::Other => Outcome::Skipped(format!(
+            "not html ({})",
+            fetched.content_type.as_deref().unwrap_or("no content type")
+        )),
     };
-    Done { req, host, bytes, outcome }
+    Done {
+        req,
+        host,
+        bytes,
+        outcome,
+    }
+}
+
+/// Fetches robots.txt, following up to five redirects as RFC 9309 asks.
+async fn fetch_robots(ctx: &TaskCtx, url: &Url) -> Result<Fetched, FetchError> {
+    let mut url = url.clone();
+    for _ in 0..5 {
+        let f = ctx.fetcher.get(&url, &[], Some(ctx.robots_timeout)).await?;
+        match f
+            .location
+            .as_deref()
+            .filter(|_| (300..400).contains(&f.status))
+            .and_then(|l| url.join(l).ok())
+        {
+            Some(next) if matches!(next.scheme(), "http" | "https") => url = next,
+            _ => return Ok(f),
+        }
+    }
+    Err(FetchError::Other(
+        "robots.txt redirects more than five times".into(),
+    ))
 }
 
 /// Parses a fetched HTML page once: its links, and its records when it is an article.
@@ -525,19 +696,38 @@ fn read_html(ctx: &TaskCtx, f: &Fetched, kind: Kind) -> Outcome {
         bytes: &f.body,
         page_url: Some(f.url.clone()),
         http_charset: f.charset.as_deref(),
-        source: SourceInfo { kind: SourceKind::Http, file: None, fetched_at: Some(f.fetched_at.clone()), status: Some(f.status) },
+        source: SourceInfo {
+            kind: SourceKind::Http,
+            file: None,
+            fetched_at: Some(f.fetched_at.clone()),
+            status: Some(f.status),
+        },
         fallback_url: None,
     };
     let parsed = ctx.extractor.parse(&input);
-    let links = parsed.base.as_ref().map(|b| html_links(&parsed.doc, b)).unwrap_or_default();
+    let links = parsed
+        .base
+        .as_ref()
+        .map(|b| html_links(&parsed.doc, b))
+        .unwrap_or_default();
     let is_article = match (kind, parsed.profile) {
         (Kind::Page { article: true }, _) => true,
-        (_, Some(p)) if !p.article_urls.is_empty() => p.article_urls.iter().any(|r| r.is_match(f.url.as_str())),
+        (_, Some(p)) if !p.article_urls.is_empty() => {
+            p.article_urls.iter().any(|r| r.is_match(f.url.as_str()))
+        }
         _ => parsed.metadata_says_article(),
     };
     if !is_article {
-        return Outcome::Html { records: Vec::new(), links, problems: Vec::new() };
+        return Outcome::Html {
+            records: Vec::new(),
+            links,
+            problems: Vec::new(),
+        };
     }
     let out = ctx.extractor.records(&parsed, &input);
-    Outcome::Html { records: out.articles.into_iter().map(|(r, _)| r).collect(), links, problems: out.problems }
+    Outcome::Html {
+        records: out.articles.into_iter().map(|(r, _)| r).collect(),
+        links,
+        problems: out.problems,
+    }
 }

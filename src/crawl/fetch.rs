@@ -71,11 +71,18 @@ impl Resolve for GuardedResolver {
         let host = name.as_str().to_string();
         let allowed = self.allow_private || self.internal_ok.contains(&host);
         Box::pin(async move {
-            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let addrs: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
             let total = addrs.len();
-            let kept: Vec<SocketAddr> = addrs.into_iter().filter(|a| allowed || !is_internal_ip(a.ip())).collect();
+            let kept: Vec<SocketAddr> = addrs
+                .into_iter()
+                .filter(|a| allowed || !is_internal_ip(a.ip()))
+                .collect();
             if kept.is_empty() && total > 0 {
-                return Err(format!("{host} resolves to an internal address (set allow_private to crawl it)").into());
+                return Err(format!(
+                    "{host} resolves to an internal address (set allow_private to crawl it)"
+                )
+                .into());
             }
             Ok(Box::new(kept.into_iter()) as reqwest::dns::Addrs)
         })
@@ -89,7 +96,10 @@ pub struct Fetcher {
 }
 
 impl Fetcher {
-    pub fn new(settings: &CrawlSettings, internal_ok: Arc<std::collections::HashSet<String>>) -> Result<Self, String> {
+    pub fn new(
+        settings: &CrawlSettings,
+        internal_ok: Arc<std::collections::HashSet<String>>,
+    ) -> Result<Self, String> {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let client = reqwest::Client::builder()
             .user_agent(settings.user_agent.clone())
@@ -98,14 +108,25 @@ impl Fetcher {
             .connect_timeout(settings.connect_timeout)
             .no_proxy()
             .pool_max_idle_per_host(settings.per_host.max(1))
-            .dns_resolver(Arc::new(GuardedResolver { allow_private: settings.allow_private, internal_ok }))
+            .dns_resolver(Arc::new(GuardedResolver {
+                allow_private: settings.allow_private,
+                internal_ok,
+            }))
             .build()
             .map_err(|e| format!("cannot set up the HTTP client: {e}"))?;
-        Ok(Self { client, max_body: settings.max_body_bytes })
+        Ok(Self {
+            client,
+            max_body: settings.max_body_bytes,
+        })
     }
 
     /// GETs `url`, with `extra` headers, and reads the body up to the size limit.
-    pub async fn get(&self, url: &Url, extra: &[(&'static str, String)], timeout: Option<Duration>) -> Result<Fetched, FetchError> {
+    pub async fn get(
+        &self,
+        url: &Url,
+        extra: &[(&'static str, String)],
+        timeout: Option<Duration>,
+    ) -> Result<Fetched, FetchError> {
         let mut req = self.client.get(url.clone());
         for (k, v) in extra {
             req = req.header(*k, v);
@@ -132,8 +153,14 @@ impl Fetcher {
             status,
             content_type,
             charset,
-            location: headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).map(str::to_string),
-            retry_after: headers.get(header::RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(|v| parse_retry_after(v, Utc::now())),
+            location: headers
+                .get(header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string),
+            retry_after: headers
+                .get(header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| parse_retry_after(v, Utc::now())),
             body,
             fetched_at: Utc::now().to_rfc3339_opts(SecondsFormat::Secs, false),
         })
@@ -164,12 +191,22 @@ fn classify(e: reqwest::Error) -> FetchError {
 
 /// The media type (lower-cased, without parameters) and charset of a Content-Type header.
 fn content_type(headers: &HeaderMap) -> (Option<String>, Option<String>) {
-    let Some(v) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else { return (None, None) };
+    let Some(v) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return (None, None);
+    };
     let mut parts = v.split(';');
-    let media = parts.next().map(|m| m.trim().to_ascii_lowercase()).filter(|m| !m.is_empty());
+    let media = parts
+        .next()
+        .map(|m| m.trim().to_ascii_lowercase())
+        .filter(|m| !m.is_empty());
     let charset = parts.find_map(|p| {
         let (k, v) = p.split_once('=')?;
-        k.trim().eq_ignore_ascii_case("charset").then(|| v.trim().trim_matches('"').to_string())
+        k.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| v.trim().trim_matches('"').to_string())
     });
     (media, charset)
 }
@@ -181,7 +218,11 @@ pub fn parse_retry_after(v: &str, now: DateTime<Utc>) -> Option<Duration> {
         return Some(Duration::from_secs(secs));
     }
     let when = DateTime::parse_from_rfc2822(v).ok()?;
-    Some((when.with_timezone(&Utc) - now).to_std().unwrap_or(Duration::ZERO))
+    Some(
+        (when.with_timezone(&Utc) - now)
+            .to_std()
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 #[cfg(test)]
@@ -190,17 +231,31 @@ mod tests {
 
     #[test]
     fn retry_after_in_seconds_or_as_a_date() {
-        let now = DateTime::parse_from_rfc3339("2024-03-27T13:52:00Z").unwrap().with_timezone(&Utc);
+        let now = DateTime::parse_from_rfc3339("2024-03-27T13:52:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
         assert_eq!(parse_retry_after("7", now), Some(Duration::from_secs(7)));
-        assert_eq!(parse_retry_after("Wed, 27 Mar 2024 13:52:30 GMT", now), Some(Duration::from_secs(30)));
-        assert_eq!(parse_retry_after("Wed, 27 Mar 2024 13:00:00 GMT", now), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after("Wed, 27 Mar 2024 13:52:30 GMT", now),
+            Some(Duration::from_secs(30))
+        );
+        assert_eq!(
+            parse_retry_after("Wed, 27 Mar 2024 13:00:00 GMT", now),
+            Some(Duration::ZERO)
+        );
         assert_eq!(parse_retry_after("soon", now), None);
     }
 
     #[test]
     fn content_type_and_charset() {
         let mut h = HeaderMap::new();
-        h.insert(header::CONTENT_TYPE, "Text/HTML; Charset=\"windows-1256\"".parse().unwrap());
-        assert_eq!(content_type(&h), (Some("text/html".into()), Some("windows-1256".into())));
+        h.insert(
+            header::CONTENT_TYPE,
+            "Text/HTML; Charset=\"windows-1256\"".parse().unwrap(),
+        );
+        assert_eq!(
+            content_type(&h),
+            (Some("text/html".into()), Some("windows-1256".into()))
+        );
     }
 }

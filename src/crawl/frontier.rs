@@ -17,7 +17,9 @@ pub enum Kind {
     Feed,
     /// A seed: page, feed or sitemap, told apart by what comes back.
     Seed,
-    Page { article: bool },
+    Page {
+        article: bool,
+    },
 }
 
 impl Kind {
@@ -88,11 +90,17 @@ impl HostQueue {
     }
 
     pub fn peek(&self) -> Option<&Request> {
-        self.discovery.front().or(self.articles.front()).or(self.pages.front())
+        self.discovery
+            .front()
+            .or(self.articles.front())
+            .or(self.pages.front())
     }
 
     pub fn pop(&mut self) -> Option<Request> {
-        self.discovery.pop_front().or_else(|| self.articles.pop_front()).or_else(|| self.pages.pop_front())
+        self.discovery
+            .pop_front()
+            .or_else(|| self.articles.pop_front())
+            .or_else(|| self.pages.pop_front())
     }
 
     pub fn queued(&self) -> usize {
@@ -101,7 +109,9 @@ impl HostQueue {
 
     /// Drops every queued page (not discovery documents): the page budget is spent.
     pub fn drop_pages(&mut self) -> usize {
-        let n = self.articles.len() + self.pages.len() + self.discovery.iter().filter(|r| r.kind.is_page()).count();
+        let n = self.articles.len()
+            + self.pages.len()
+            + self.discovery.iter().filter(|r| r.kind.is_page()).count();
         self.articles.clear();
         self.pages.clear();
         self.discovery.retain(|r| !r.kind.is_page());
@@ -138,7 +148,14 @@ pub struct Frontier {
 
 impl Frontier {
     pub fn new(rate: f64, burst: u32, robots_enabled: bool) -> Self {
-        Self { hosts: HashMap::new(), order: Vec::new(), seen: HashSet::new(), rate, burst, robots_enabled }
+        Self {
+            hosts: HashMap::new(),
+            order: Vec::new(),
+            seen: HashSet::new(),
+            rate,
+            burst,
+            robots_enabled,
+        }
     }
 
     /// Queues a request unless its (normalised) URL was seen before. Returns whether it
@@ -160,8 +177,13 @@ impl Frontier {
         let key = host_key(url);
         if !self.hosts.contains_key(&key) {
             self.order.push(key.clone());
-            let robots = if self.robots_enabled { RobotsState::Unknown } else { RobotsState::Ready(Robots::allow_all()) };
-            self.hosts.insert(key.clone(), HostQueue::new(self.rate, self.burst, robots));
+            let robots = if self.robots_enabled {
+                RobotsState::Unknown
+            } else {
+                RobotsState::Ready(Robots::allow_all())
+            };
+            self.hosts
+                .insert(key.clone(), HostQueue::new(self.rate, self.burst, robots));
         }
         self.hosts.get_mut(&key).expect("just inserted")
     }

@@ -19,7 +19,9 @@ pub struct TokioClock {
 
 impl TokioClock {
     pub fn new() -> Self {
-        Self { start: Instant::now() }
+        Self {
+            start: Instant::now(),
+        }
     }
 }
 
@@ -57,14 +59,20 @@ impl Pacer {
                 .allow_burst(NonZeroU32::new(burst.max(1)).expect("burst is at least 1"));
             RateLimiter::direct_with_clock(quota, clock.clone())
         });
-        Self { limiter, clock, rate: rate.max(0.0) }
+        Self {
+            limiter,
+            clock,
+            rate: rate.max(0.0),
+        }
     }
 
     /// Takes a slot now if the pace allows; otherwise says how long to wait.
     pub fn try_take(&self) -> Result<(), Duration> {
         match &self.limiter {
             None => Ok(()),
-            Some(l) => l.check().map_err(|not_until| not_until.wait_time_from(self.clock.now())),
+            Some(l) => l
+                .check()
+                .map_err(|not_until| not_until.wait_time_from(self.clock.now())),
         }
     }
 
@@ -115,7 +123,12 @@ mod tests {
     fn most_in_window(times: &[Duration], window: Duration) -> usize {
         times
             .iter()
-            .map(|t| times.iter().filter(|u| **u >= *t && **u < *t + window).count())
+            .map(|t| {
+                times
+                    .iter()
+                    .filter(|u| **u >= *t && **u < *t + window)
+                    .count()
+            })
             .max()
             .unwrap_or(0)
     }
@@ -126,11 +139,17 @@ mod tests {
             let n = 200;
             let times = schedule(rate, burst, n).await;
             let limit = rate.ceil() as usize + burst as usize;
-            assert!(most_in_window(&times, Duration::from_secs(1)) <= limit, "rate {rate} burst {burst}");
+            assert!(
+                most_in_window(&times, Duration::from_secs(1)) <= limit,
+                "rate {rate} burst {burst}"
+            );
             // long-run rate within 2%
             let span = (times[n - 1] - times[burst as usize - 1]).as_secs_f64();
             let achieved = (n - burst as usize) as f64 / span;
-            assert!((achieved - rate).abs() / rate < 0.02, "rate {rate}: achieved {achieved}");
+            assert!(
+                (achieved - rate).abs() / rate < 0.02,
+                "rate {rate}: achieved {achieved}"
+            );
         }
     }
 

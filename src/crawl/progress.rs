@@ -21,16 +21,31 @@ impl Progress {
     pub fn new(quiet: bool) -> Self {
         let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr_with_hz(4));
-            bar.set_style(ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}").expect("template"));
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}")
+                    .expect("template"),
+            );
             bar.enable_steady_tick(Duration::from_millis(250));
             bar
         });
-        Self { bar, started: Instant::now(), last_log: Instant::now(), log_every: Duration::from_secs(5), quiet }
+        Self {
+            bar,
+            started: Instant::now(),
+            last_log: Instant::now(),
+            log_every: Duration::from_secs(5),
+            quiet,
+        }
     }
 
     /// No feedback: for tests and embedding.
     pub fn silent() -> Self {
-        Self { bar: None, started: Instant::now(), last_log: Instant::now(), log_every: Duration::MAX, quiet: true }
+        Self {
+            bar: None,
+            started: Instant::now(),
+            last_log: Instant::now(),
+            log_every: Duration::MAX,
+            quiet: true,
+        }
     }
 
     pub fn update(&mut self, stats: &CrawlStats, queued: usize, in_flight: usize) {

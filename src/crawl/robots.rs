@@ -37,7 +37,10 @@ impl Robots {
 
     /// Nothing allowed: robots.txt answered 5xx or could not be fetched.
     pub fn disallow_all() -> Self {
-        Self { disallow_all: true, ..Self::default() }
+        Self {
+            disallow_all: true,
+            ..Self::default()
+        }
     }
 
     /// Parses a robots.txt body for the crawler whose product token is `agent` (e.g.
@@ -58,7 +61,9 @@ impl Robots {
         let mut in_agent_lines = false;
         for raw_line in body.lines() {
             let line = raw_line.split('#').next().unwrap_or("").trim();
-            let Some((key, value)) = line.split_once(':') else { continue };
+            let Some((key, value)) = line.split_once(':') else {
+                continue;
+            };
             let key = key.trim().to_ascii_lowercase();
             let value = value.trim();
             match key.as_str() {
@@ -76,7 +81,10 @@ impl Robots {
                     if let Some(g) = groups.last_mut() {
                         // an empty Disallow allows everything: no rule
                         if !value.is_empty() {
-                            g.rules.push(Rule { allow: key == "allow", pattern: value.to_string() });
+                            g.rules.push(Rule {
+                                allow: key == "allow",
+                                pattern: value.to_string(),
+                            });
                         }
                     }
                 }
@@ -98,14 +106,23 @@ impl Robots {
                 _ => {}
             }
         }
-        let mine: Vec<&Group> = groups.iter().filter(|g| g.agents.iter().any(|a| *a == agent)).collect();
+        let mine: Vec<&Group> = groups
+            .iter()
+            .filter(|g| g.agents.iter().any(|a| *a == agent))
+            .collect();
         let chosen: Vec<&Group> = if mine.is_empty() {
-            groups.iter().filter(|g| g.agents.iter().any(|a| a == "*")).collect()
+            groups
+                .iter()
+                .filter(|g| g.agents.iter().any(|a| a == "*"))
+                .collect()
         } else {
             mine
         };
         Self {
-            rules: chosen.iter().flat_map(|g| g.rules.iter().cloned()).collect(),
+            rules: chosen
+                .iter()
+                .flat_map(|g| g.rules.iter().cloned())
+                .collect(),
             crawl_delay: chosen.iter().find_map(|g| g.crawl_delay),
             sitemaps,
             disallow_all: false,
@@ -200,7 +217,10 @@ Sitemap: https://aawsat.com/sitemap.xml
         let r = Robots::parse(ROBOTS, "khabar");
         assert!(!r.allows("/no-khabar/x"));
         assert!(r.allows("/no-khabar/yes/1"));
-        assert!(r.allows("/private/x"), "the * group does not apply to khabar");
+        assert!(
+            r.allows("/private/x"),
+            "the * group does not apply to khabar"
+        );
         assert_eq!(r.crawl_delay, None);
         assert_eq!(r.sitemaps, vec!["https://aawsat.com/sitemap.xml"]);
     }

@@ -69,7 +69,11 @@ fn upper_escapes(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() && b[i + 1].is_ascii_hexdigit() && b[i + 2].is_ascii_hexdigit() {
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && b[i + 1].is_ascii_hexdigit()
+            && b[i + 2].is_ascii_hexdigit()
+        {
             out.push('%');
             out.push(b[i + 1].to_ascii_uppercase() as char);
             out.push(b[i + 2].to_ascii_uppercase() as char);
@@ -130,7 +134,12 @@ pub struct Scope {
 }
 
 fn host_in(host: &str, list: &[String]) -> bool {
-    list.iter().any(|h| host == h || (host.len() > h.len() && host.ends_with(h.as_str()) && host.as_bytes()[host.len() - h.len() - 1] == b'.'))
+    list.iter().any(|h| {
+        host == h
+            || (host.len() > h.len()
+                && host.ends_with(h.as_str())
+                && host.as_bytes()[host.len() - h.len() - 1] == b'.')
+    })
 }
 
 impl Scope {
@@ -140,7 +149,10 @@ impl Scope {
         if !matches!(url.scheme(), "http" | "https") {
             return Err(OutOfScope::Scheme);
         }
-        let host = url.host_str().ok_or(OutOfScope::Host)?.trim_end_matches('.');
+        let host = url
+            .host_str()
+            .ok_or(OutOfScope::Host)?
+            .trim_end_matches('.');
         if !self.hosts.is_empty() && !host_in(host, &self.hosts) {
             return Err(OutOfScope::Host);
         }
@@ -155,7 +167,9 @@ impl Scope {
             }
         }
         let s = url.as_str();
-        if self.deny.iter().any(|r| r.is_match(s)) || (!self.allow.is_empty() && !self.allow.iter().any(|r| r.is_match(s))) {
+        if self.deny.iter().any(|r| r.is_match(s))
+            || (!self.allow.is_empty() && !self.allow.iter().any(|r| r.is_match(s)))
+        {
             return Err(OutOfScope::Pattern);
         }
         Ok(())
@@ -171,7 +185,10 @@ mod tests {
     use super::*;
 
     fn strip() -> Vec<String> {
-        crate::crawl::settings::DEFAULT_STRIP_PARAMS.iter().map(|s| s.to_string()).collect()
+        crate::crawl::settings::DEFAULT_STRIP_PARAMS
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
     }
 
     fn norm(s: &str) -> String {
@@ -180,11 +197,26 @@ mod tests {
 
     #[test]
     fn normalisation() {
-        assert_eq!(norm("HTTPS://AAWSAT.com:443/a%d8%b5?utm_source=x&id=2&fbclid=y#top"), "https://aawsat.com/a%D8%B5?id=2");
-        assert_eq!(norm("http://aawsat.com:80/a?utm_medium=x"), "http://aawsat.com/a");
-        assert_eq!(norm("https://aawsat.com/a\u{a0}b"), "https://aawsat.com/a%C2%A0b");
-        assert_eq!(norm("https://aawsat.com/a?b=%c2%a0&&c"), "https://aawsat.com/a?b=%C2%A0&c");
-        assert_eq!(norm("https://aawsat.com/%D8%B5"), norm("https://aawsat.com/%d8%b5"));
+        assert_eq!(
+            norm("HTTPS://AAWSAT.com:443/a%d8%b5?utm_source=x&id=2&fbclid=y#top"),
+            "https://aawsat.com/a%D8%B5?id=2"
+        );
+        assert_eq!(
+            norm("http://aawsat.com:80/a?utm_medium=x"),
+            "http://aawsat.com/a"
+        );
+        assert_eq!(
+            norm("https://aawsat.com/a\u{a0}b"),
+            "https://aawsat.com/a%C2%A0b"
+        );
+        assert_eq!(
+            norm("https://aawsat.com/a?b=%c2%a0&&c"),
+            "https://aawsat.com/a?b=%C2%A0&c"
+        );
+        assert_eq!(
+            norm("https://aawsat.com/%D8%B5"),
+            norm("https://aawsat.com/%d8%b5")
+        );
     }
 
     fn scope() -> Scope {
@@ -212,12 +244,31 @@ mod tests {
     fn internal_addresses_are_refused_unless_allowed() {
         let mut s = scope();
         s.hosts.clear();
-        for u in ["http://169.254.169.254/latest", "http://[::1]/", "http://10.0.0.1/", "http://192.168.1.1/", "http://127.0.0.1:8080/", "http://[::ffff:10.0.0.1]/", "http://[fd00::1]/", "http://0.0.0.0/"] {
-            assert_eq!(s.check(&Url::parse(u).unwrap()), Err(OutOfScope::PrivateAddress), "{u}");
+        for u in [
+            "http://169.254.169.254/latest",
+            "http://[::1]/",
+            "http://10.0.0.1/",
+            "http://192.168.1.1/",
+            "http://127.0.0.1:8080/",
+            "http://[::ffff:10.0.0.1]/",
+            "http://[fd00::1]/",
+            "http://0.0.0.0/",
+        ] {
+            assert_eq!(
+                s.check(&Url::parse(u).unwrap()),
+                Err(OutOfScope::PrivateAddress),
+                "{u}"
+            );
         }
-        assert_eq!(s.check(&Url::parse("http://93.184.216.34/").unwrap()), Ok(()));
+        assert_eq!(
+            s.check(&Url::parse("http://93.184.216.34/").unwrap()),
+            Ok(())
+        );
         s.internal_ok.insert("127.0.0.1".into());
-        assert_eq!(s.check(&Url::parse("http://127.0.0.1:8080/").unwrap()), Ok(()));
+        assert_eq!(
+            s.check(&Url::parse("http://127.0.0.1:8080/").unwrap()),
+            Ok(())
+        );
         s.allow_private = true;
         assert_eq!(s.check(&Url::parse("http://10.0.0.1/").unwrap()), Ok(()));
     }

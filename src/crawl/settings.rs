@@ -92,11 +92,27 @@ pub struct CrawlSettings {
     pub allow_private: bool,
 }
 
-pub const DEFAULT_USER_AGENT: &str = concat!("khabar/", env!("CARGO_PKG_VERSION"), " (news archiver; +https://crates.io/crates/khabar)");
+pub const DEFAULT_USER_AGENT: &str = concat!(
+    "khabar/",
+    env!("CARGO_PKG_VERSION"),
+    " (news archiver; +https://crates.io/crates/khabar)"
+);
 
 pub const DEFAULT_STRIP_PARAMS: &[&str] = &[
-    "utm_*", "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "_ga", "igshid", "ocid",
-    "cmpid", "at_medium", "at_campaign", "ref_src",
+    "utm_*",
+    "fbclid",
+    "gclid",
+    "dclid",
+    "msclkid",
+    "mc_cid",
+    "mc_eid",
+    "_ga",
+    "igshid",
+    "ocid",
+    "cmpid",
+    "at_medium",
+    "at_campaign",
+    "ref_src",
 ];
 
 impl Default for CrawlSettings {
@@ -133,21 +149,113 @@ impl Default for CrawlSettings {
     }
 }
 
+/// Command-line overrides of the `[crawl]` section; `None` keeps the config's value.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub seeds: Vec<String>,
+    pub rate: Option<f64>,
+    pub burst: Option<u32>,
+    pub concurrency: Option<usize>,
+    pub per_host: Option<usize>,
+    pub max_pages: Option<u64>,
+    pub max_depth: Option<u32>,
+    pub max_duration: Option<Duration>,
+    pub timeout: Option<Duration>,
+    pub user_agent: Option<String>,
+    pub allow_private: bool,
+    pub ignore_robots: bool,
+}
+
+/// A flag with a value that cannot work.
+#[derive(Debug, thiserror::Error)]
+#[error("--{flag}: {message}")]
+pub struct BadOverride {
+    pub flag: &'static str,
+    pub message: &'static str,
+}
+
 impl CrawlSettings {
+    /// Applies command-line overrides. Seeds given there replace the config's seeds,
+    /// sitemaps and feeds.
+    pub fn apply(&mut self, o: Overrides) -> Result<(), BadOverride> {
+        let bad = |flag, message| Err(BadOverride { flag, message });
+        if !o.seeds.is_empty() {
+            self.seeds = o.seeds;
+            self.sitemaps.clear();
+            self.feeds.clear();
+        }
+        if let Some(r) = o.rate {
+            if !(r.is_finite() && r >= 0.0) {
+                return bad("rate", "must be 0 or more (0: no limit)");
+            }
+            self.rate = r;
+        }
+        match o.burst {
+            Some(0) => return bad("burst", "must be 1 or more"),
+            Some(b) => self.burst = b,
+            None => {}
+        }
+        match o.concurrency {
+            Some(0) => return bad("concurrency", "must be 1 or more"),
+            Some(c) => self.concurrency = c,
+            None => {}
+        }
+        match o.per_host {
+            Some(0) => return bad("per-host", "must be 1 or more"),
+            Some(c) => self.per_host = c,
+            None => {}
+        }
+        if let Some(n) = o.max_pages {
+            self.max_pages = n;
+        }
+        if let Some(n) = o.max_depth {
+            self.max_depth = n;
+        }
+        if let Some(d) = o.max_duration {
+            self.max_duration = d;
+        }
+        match o.timeout {
+            Some(t) if t.is_zero() => return bad("timeout", "must be 1 second or more"),
+            Some(t) => self.timeout = t,
+            None => {}
+        }
+        if let Some(ua) = o.user_agent {
+            if ua.trim().is_empty() || ua.contains(['\r', '\n']) {
+                return bad("user-agent", "must be one non-empty line");
+            }
+            self.user_agent = ua;
+        }
+        self.allow_private |= o.allow_private;
+        if o.ignore_robots {
+            self.robots = false;
+        }
+        Ok(())
+    }
+
     pub(crate) fn from_raw(raw: RawCrawl, ctx: &Ctx<'_>) -> Result<Self, ConfigError> {
         let d = Self::default();
-        let err = |span: &std::ops::Range<usize>, field: &str, msg: String| ctx.value_error(span, "crawl", field, msg);
+        let err = |span: &std::ops::Range<usize>, field: &str, msg: String| {
+            ctx.value_error(span, "crawl", field, msg)
+        };
         let urls = |field: &str, list: Vec<Spanned<String>>| -> Result<Vec<String>, ConfigError> {
             list.into_iter()
                 .map(|u| match url::Url::parse(u.get_ref()) {
                     Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => Ok(u.into_inner()),
-                    _ => Err(err(&u.span(), field, format!("`{}` is not an absolute http(s) address", u.get_ref()))),
+                    _ => Err(err(
+                        &u.span(),
+                        field,
+                        format!("`{}` is not an absolute http(s) address", u.get_ref()),
+                    )),
                 })
                 .collect()
         };
         let rate = match raw.rate {
             Some(r) if !(r.get_ref().is_finite() && *r.get_ref() >= 0.0) => {
-                return Err(err(&r.span(), "rate", "must be a number of requests per second, 0 or more (0: no limit)".into()));
+                return Err(err(
+                    &r.span(),
+                    "rate",
+                    "must be a number of requests per second, 0 or more (0: no limit)".into(),
+                ));
             }
             Some(r) => r.into_inner(),
             None => d.rate,
@@ -158,23 +266,37 @@ impl CrawlSettings {
             None => Ok(default),
         };
         let positive_secs = |v: Option<Spanned<u64>>, field: &str, default: Duration| match v {
-            Some(v) if *v.get_ref() == 0 => Err(err(&v.span(), field, "must be 1 second or more".into())),
+            Some(v) if *v.get_ref() == 0 => {
+                Err(err(&v.span(), field, "must be 1 second or more".into()))
+            }
             Some(v) => Ok(Duration::from_secs(v.into_inner())),
             None => Ok(default),
         };
         let burst = match raw.burst {
-            Some(b) if *b.get_ref() == 0 => return Err(err(&b.span(), "burst", "must be 1 or more".into())),
+            Some(b) if *b.get_ref() == 0 => {
+                return Err(err(&b.span(), "burst", "must be 1 or more".into()));
+            }
             Some(b) => b.into_inner(),
             None => d.burst,
         };
         let max_body_bytes = match raw.max_body_bytes {
-            Some(b) if *b.get_ref() < 1024 => return Err(err(&b.span(), "max_body_bytes", "must be at least 1024".into())),
+            Some(b) if *b.get_ref() < 1024 => {
+                return Err(err(
+                    &b.span(),
+                    "max_body_bytes",
+                    "must be at least 1024".into(),
+                ));
+            }
             Some(b) => b.into_inner(),
             None => d.max_body_bytes,
         };
         let user_agent = match raw.user_agent {
             Some(ua) if ua.get_ref().trim().is_empty() || ua.get_ref().contains(['\r', '\n']) => {
-                return Err(err(&ua.span(), "user_agent", "must be one non-empty line".into()));
+                return Err(err(
+                    &ua.span(),
+                    "user_agent",
+                    "must be one non-empty line".into(),
+                ));
             }
             Some(ua) => ua.into_inner(),
             None => d.user_agent,
@@ -183,7 +305,11 @@ impl CrawlSettings {
             seeds: urls("seeds", raw.seeds)?,
             sitemaps: urls("sitemaps", raw.sitemaps)?,
             feeds: urls("feeds", raw.feeds)?,
-            allowed_hosts: raw.allowed_hosts.iter().map(|h| h.trim().trim_end_matches('.').to_ascii_lowercase()).collect(),
+            allowed_hosts: raw
+                .allowed_hosts
+                .iter()
+                .map(|h| h.trim().trim_end_matches('.').to_ascii_lowercase())
+                .collect(),
             allow: ctx.regexes("crawl", "allow", raw.allow)?,
             deny: ctx.regexes("crawl", "deny", raw.deny)?,
             strip_params: raw.strip_params.unwrap_or(d.strip_params),
@@ -193,18 +319,36 @@ impl CrawlSettings {
             per_host: positive(raw.per_host, "per_host", d.per_host)?,
             max_pages: raw.max_pages.unwrap_or(d.max_pages),
             max_depth: raw.max_depth.unwrap_or(d.max_depth),
-            max_duration: raw.max_duration_secs.map_or(d.max_duration, Duration::from_secs),
-            idle_timeout: positive_secs(raw.idle_timeout_secs, "idle_timeout_secs", d.idle_timeout)?,
+            max_duration: raw
+                .max_duration_secs
+                .map_or(d.max_duration, Duration::from_secs),
+            idle_timeout: positive_secs(
+                raw.idle_timeout_secs,
+                "idle_timeout_secs",
+                d.idle_timeout,
+            )?,
             timeout: positive_secs(raw.timeout_secs, "timeout_secs", d.timeout)?,
-            connect_timeout: positive_secs(raw.connect_timeout_secs, "connect_timeout_secs", d.connect_timeout)?,
+            connect_timeout: positive_secs(
+                raw.connect_timeout_secs,
+                "connect_timeout_secs",
+                d.connect_timeout,
+            )?,
             max_body_bytes,
             max_redirects: raw.max_redirects.unwrap_or(d.max_redirects),
             retries: raw.retries.unwrap_or(d.retries),
-            backoff_base: raw.backoff_base_ms.map_or(d.backoff_base, Duration::from_millis),
-            max_retry_after: raw.max_retry_after_secs.map_or(d.max_retry_after, Duration::from_secs),
-            max_crawl_delay: raw.max_crawl_delay_secs.map_or(d.max_crawl_delay, Duration::from_secs),
+            backoff_base: raw
+                .backoff_base_ms
+                .map_or(d.backoff_base, Duration::from_millis),
+            max_retry_after: raw
+                .max_retry_after_secs
+                .map_or(d.max_retry_after, Duration::from_secs),
+            max_crawl_delay: raw
+                .max_crawl_delay_secs
+                .map_or(d.max_crawl_delay, Duration::from_secs),
             robots: raw.robots.unwrap_or(d.robots),
-            robots_timeout: raw.robots_timeout_secs.map_or(d.robots_timeout, Duration::from_secs),
+            robots_timeout: raw
+                .robots_timeout_secs
+                .map_or(d.robots_timeout, Duration::from_secs),
             user_agent,
             allow_private: raw.allow_private.unwrap_or(d.allow_private),
         })

@@ -27,8 +27,18 @@ impl HostStats {
 
 /// Fields whose fill rate is reported.
 pub const FILLED_FIELDS: &[&str] = &[
-    "headline", "subtitle", "body", "captions", "dateline", "published_at", "modified_at", "authors",
-    "section", "tags", "image_url", "related",
+    "headline",
+    "subtitle",
+    "body",
+    "captions",
+    "dateline",
+    "published_at",
+    "modified_at",
+    "authors",
+    "section",
+    "tags",
+    "image_url",
+    "related",
 ];
 
 #[derive(Debug, Default, Clone)]
@@ -120,7 +130,12 @@ impl CrawlStats {
             self.retries,
             self.robots_blocked
         );
-        let list = |m: &BTreeMap<String, u64>| m.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ");
+        let list = |m: &BTreeMap<String, u64>| {
+            m.iter()
+                .map(|(k, v)| format!("{k} {v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         if !self.errors.is_empty() {
             let _ = writeln!(s, "  errors: {}", list(&self.errors));
         }
@@ -128,8 +143,14 @@ impl CrawlStats {
             let _ = writeln!(s, "  not fetched: {}", list(&self.skipped));
         }
         for (host, h) in &self.hosts {
-            let rate = h.achieved_rate().map_or("-".to_string(), |r| format!("{r:.2}/s"));
-            let _ = writeln!(s, "  host {host}: {} requests, achieved rate {rate}", h.requests);
+            let rate = h
+                .achieved_rate()
+                .map_or("-".to_string(), |r| format!("{r:.2}/s"));
+            let _ = writeln!(
+                s,
+                "  host {host}: {} requests, achieved rate {rate}",
+                h.requests
+            );
         }
         for (profile, f) in &self.fill {
             let fields = FILLED_FIELDS
@@ -140,7 +161,11 @@ impl CrawlStats {
                 })
                 .collect::<Vec<_>>()
                 .join(", ");
-            let _ = writeln!(s, "  fields filled ({profile}, {} records): {fields}", f.records);
+            let _ = writeln!(
+                s,
+                "  fields filled ({profile}, {} records): {fields}",
+                f.records
+            );
         }
         s.trim_end().to_string()
     }

@@ -73,7 +73,12 @@ impl ParsedPage<'_> {
     /// Whether the page's metadata says it is an article: og:type `article`, or a JSON-LD
     /// article object.
     pub fn metadata_says_article(&self) -> bool {
-        self.meta.json_ld.is_some() || self.meta.og_type.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("article"))
+        self.meta.json_ld.is_some()
+            || self
+                .meta
+                .og_type
+                .as_deref()
+                .is_some_and(|t| t.eq_ignore_ascii_case("article"))
     }
 }
 
@@ -190,12 +195,24 @@ impl Extractor {
                 "no site profile covers this page ({profile_choice}); fields come from its metadata only"
             ));
         }
-        ParsedPage { doc, meta, base, profile, profile_choice, charset, warnings, problems }
+        ParsedPage {
+            doc,
+            meta,
+            base,
+            profile,
+            profile_choice,
+            charset,
+            warnings,
+            problems,
+        }
     }
 
     /// One record per article of a parsed page.
     pub fn records(&self, parsed: &ParsedPage<'_>, input: &PageInput<'_>) -> PageOutput {
-        let mut out = PageOutput { problems: parsed.problems.clone(), ..PageOutput::default() };
+        let mut out = PageOutput {
+            problems: parsed.problems.clone(),
+            ..PageOutput::default()
+        };
         let mut page_warnings = parsed.warnings.clone();
         let (doc, meta, base, profile) = (&parsed.doc, &parsed.meta, &parsed.base, parsed.profile);
         let profile_choice = &parsed.profile_choice;
