@@ -194,11 +194,16 @@ impl Crawler {
         let mut last_completion = Instant::now();
         let mut stop_at: Option<Instant> = None;
         loop {
+            let idle_before = tasks.is_empty();
             let wake = if stop_at.is_none() {
                 run.dispatch(&mut tasks, &self.ctx)
             } else {
                 None
             };
+            if idle_before && !tasks.is_empty() {
+                // the watchdog measures silence while requests are out, not waits between them
+                last_completion = Instant::now();
+            }
             progress.update(&run.stats, run.frontier.queued(), tasks.len());
             if tasks.is_empty()
                 && (stop_at.is_some() || (wake.is_none() && run.frontier.queued() == 0))
@@ -316,7 +321,7 @@ impl<'a> Run<'a> {
                     host.blocked_until = None;
                 }
                 if budget_spent {
-                    let dropped = host.drop_pages();
+                    let dropped = host.drop_all();
                     if dropped > 0 {
                         *self.stats.skipped.entry("max-pages".into()).or_default() +=
                             dropped as u64;

@@ -107,14 +107,13 @@ impl HostQueue {
         self.discovery.len() + self.articles.len() + self.pages.len()
     }
 
-    /// Drops every queued page (not discovery documents): the page budget is spent.
-    pub fn drop_pages(&mut self) -> usize {
-        let n = self.articles.len()
-            + self.pages.len()
-            + self.discovery.iter().filter(|r| r.kind.is_page()).count();
+    /// Drops everything queued: the page budget is spent, and sitemaps and feeds would
+    /// only lead to more pages.
+    pub fn drop_all(&mut self) -> usize {
+        let n = self.queued();
+        self.discovery.clear();
         self.articles.clear();
         self.pages.clear();
-        self.discovery.retain(|r| !r.kind.is_page());
         n
     }
 }
