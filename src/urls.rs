@@ -19,7 +19,7 @@ pub fn resolve(base: Option<&Url>, href: &str) -> Option<Url> {
     matches!(url.scheme(), "http" | "https").then_some(url)
 }
 
-/// A key under which two addresses of one article compare equal: scheme, `www.`, default
+/// A key under which two addresses of one article compare equal: scheme, `www.`, a default
 /// port, fragment, percent-encoding (and its case), no-break versus plain spaces and a
 /// trailing slash do not matter.
 pub fn same_article_key(url: &Url) -> String {
@@ -32,7 +32,10 @@ pub fn same_article_key(url: &Url) -> String {
         .decode_utf8_lossy()
         .replace('\u{00A0}', " ");
     let path = path.trim_end_matches('/');
-    let mut key = format!("{host}{path}");
+    let mut key = match url.port() {
+        Some(port) => format!("{host}:{port}{path}"),
+        None => format!("{host}{path}"),
+    };
     if let Some(q) = url.query() {
         key.push('?');
         key.push_str(&percent_decode_str(q).decode_utf8_lossy());
@@ -91,5 +94,7 @@ mod tests {
         assert_eq!(same_article_key(&a), same_article_key(&c));
         let d = Url::parse("https://aawsat.com/a-b").unwrap();
         assert_ne!(same_article_key(&a), same_article_key(&d));
+        let e = Url::parse("https://aawsat.com:8443/a%C2%A0b").unwrap();
+        assert_ne!(same_article_key(&a), same_article_key(&e), "another port is another site");
     }
 }

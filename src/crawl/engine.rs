@@ -15,10 +15,10 @@ use url::Url;
 use crate::crawl::discover::{
     DocKind, SitemapEntries, gunzip_limited, html_links, parse_feed, parse_sitemap, sniff,
 };
-use crate::crawl::fetch::{FetchError, Fetched, Fetcher};
+use crate::crawl::fetch::{BodyLimit, FetchError, Fetched, Fetcher};
 use crate::crawl::frontier::{Frontier, Kind, Request, RobotsState};
 use crate::crawl::progress::Progress;
-use crate::crawl::robots::{Robots, product_token};
+use crate::crawl::robots::{MAX_ROBOTS_BYTES, Robots, product_token};
 use crate::crawl::scope::{Scope, is_internal_ip, normalize};
 use crate::crawl::settings::CrawlSettings;
 use crate::crawl::stats::CrawlStats;
@@ -55,6 +55,7 @@ pub struct CrawlOutcome {
 
 struct TaskCtx {
     fetcher: Fetcher,
+    scope: Scope,
     extractor: Arc<Extractor>,
     agent: String,
     robots_timeout: Duration,
@@ -154,6 +155,7 @@ impl Crawler {
         let fetcher = Fetcher::new(&settings, internal_ok).map_err(CrawlError::Client)?;
         let ctx = Arc::new(TaskCtx {
             fetcher,
+            scope: scope.clone(),
             extractor: extractor.clone(),
             agent: product_token(&settings.user_agent).to_string(),
             robots_timeout: settings.robots_timeout,
@@ -679,7 +681,11 @@ async fn run_request(ctx: Arc<TaskCtx>, req: Request, host: String) -> Done {
 async fn fetch_robots(ctx: &TaskCtx, url: &Url) -> Result<Fetched, FetchError> {
     let mut url = url.clone();
     for _ in 0..5 {
-        let f = ctx.fetcher.get(&url, &[], Some(ctx.robots_timeout)).await?;
+        if ctx.scope.refuses_address(&url) {
+            return Err(FetchError::Refused(format!("robots.txt redirects to an internal address: {url}")));
+        }
+        let limit = BodyLimit::Truncate(MAX_ROBOTS_BYTES as u64);
+        let f = ctx.fetcher.get_limited(&url, &[], Some(ctx.robots_timeout), limit).await?;
         match f
             .location
             .as_deref()

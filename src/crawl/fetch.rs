@@ -89,6 +89,15 @@ impl Resolve for GuardedResolver {
     }
 }
 
+/// What to do with a body past its size limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyLimit {
+    /// Fail with [`FetchError::TooLarge`] (pages).
+    Fail,
+    /// Keep the first N bytes (robots.txt: the first 512 KiB are what counts).
+    Truncate(u64),
+}
+
 #[derive(Clone)]
 pub struct Fetcher {
     client: reqwest::Client,
@@ -127,6 +136,17 @@ impl Fetcher {
         extra: &[(&'static str, String)],
         timeout: Option<Duration>,
     ) -> Result<Fetched, FetchError> {
+        self.get_limited(url, extra, timeout, BodyLimit::Fail).await
+    }
+
+    /// [`Fetcher::get`] with a choice of what happens past the size limit.
+    pub async fn get_limited(
+        &self,
+        url: &Url,
+        extra: &[(&'static str, String)],
+        timeout: Option<Duration>,
+        limit: BodyLimit,
+    ) -> Result<Fetched, FetchError> {
         let mut req = self.client.get(url.clone());
         for (k, v) in extra {
             req = req.header(*k, v);
@@ -137,13 +157,22 @@ impl Fetcher {
         let mut resp = req.send().await.map_err(classify)?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
-        if resp.content_length().is_some_and(|n| n > self.max_body) {
-            return Err(FetchError::TooLarge(self.max_body));
+        let max = match limit {
+            BodyLimit::Fail => self.max_body,
+            BodyLimit::Truncate(n) => n.min(self.max_body),
+        };
+        if limit == BodyLimit::Fail && resp.content_length().is_some_and(|n| n > max) {
+            return Err(FetchError::TooLarge(max));
         }
         let mut body = Vec::new();
         while let Some(chunk) = resp.chunk().await.map_err(classify)? {
-            if body.len() as u64 + chunk.len() as u64 > self.max_body {
-                return Err(FetchError::TooLarge(self.max_body));
+            if body.len() as u64 + chunk.len() as u64 > max {
+                if let BodyLimit::Truncate(_) = limit {
+                    let room = usize::try_from(max).unwrap_or(usize::MAX).saturating_sub(body.len());
+                    body.extend_from_slice(&chunk[..room.min(chunk.len())]);
+                    break;
+                }
+                return Err(FetchError::TooLarge(max));
             }
             body.extend_from_slice(&chunk);
         }

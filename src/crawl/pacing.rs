@@ -64,11 +64,21 @@ pub struct Pacer {
 impl Pacer {
     /// `rate` requests per second (0 or less: no limit) with `burst` at once.
     pub fn new(rate: f64, burst: u32) -> Self {
+        Self::with_slack(rate, burst, SLACK)
+    }
+
+    /// A pace that never lets a request come early, even to make up for a late one: for
+    /// a robots.txt Crawl-delay, which is a minimum time between requests.
+    pub fn strict(rate: f64) -> Self {
+        Self::with_slack(rate, 1, 0)
+    }
+
+    fn with_slack(rate: f64, burst: u32, slack: u32) -> Self {
         let clock = TokioClock::new();
         let limiter = (rate > 0.0).then(|| {
             let cell =
                 Duration::from_secs_f64(1.0 / rate / f64::from(CELLS)).max(Duration::from_nanos(1));
-            let capacity = burst.max(1).saturating_mul(CELLS).saturating_add(SLACK);
+            let capacity = burst.max(1).saturating_mul(CELLS).saturating_add(slack);
             let quota = Quota::with_period(cell)
                 .expect("a positive period")
                 .allow_burst(NonZeroU32::new(capacity).expect("capacity is positive"));
@@ -103,7 +113,7 @@ impl Pacer {
         if self.rate > 0.0 && self.rate <= rate {
             return;
         }
-        *self = Self::new(rate, 1);
+        *self = Self::strict(rate);
         let _ = self.try_take();
     }
 
@@ -216,6 +226,15 @@ mod tests {
         p.slow_to(Duration::from_secs(2));
         assert!((p.rate - 0.5).abs() < 1e-9);
         assert!(p.try_take().is_err(), "the robots.txt request counts");
+        // a Crawl-delay is a minimum: never a moment early
+        let start = Instant::now();
+        p.take().await;
+        assert!(start.elapsed() >= Duration::from_secs(2));
+        tokio::time::sleep(Duration::from_millis(2300)).await;
+        p.take().await;
+        let second = Instant::now();
+        p.take().await;
+        assert!(second.elapsed() >= Duration::from_secs(2));
         let mut q = Pacer::new(0.1, 1);
         q.slow_to(Duration::from_secs(2));
         assert!((q.rate - 0.1).abs() < 1e-9);

@@ -83,7 +83,7 @@ impl Robots {
                         if !value.is_empty() {
                             g.rules.push(Rule {
                                 allow: key == "allow",
-                                pattern: value.to_string(),
+                                pattern: canonical_path(value),
                             });
                         }
                     }
@@ -131,6 +131,7 @@ impl Robots {
 
     /// Whether `path_and_query` (as in the URL, starting with `/`) may be fetched.
     pub fn allows(&self, path_and_query: &str) -> bool {
+        let path_and_query = &canonical_path(path_and_query);
         if path_and_query == "/robots.txt" {
             return true;
         }
@@ -149,6 +150,38 @@ impl Robots {
         }
         best.is_none_or(|(_, allow)| allow)
     }
+}
+
+/// The form paths and patterns are compared in (RFC 9309, 2.2.2): bytes outside US-ASCII
+/// percent-encoded, percent-encoded unreserved characters decoded, other escapes in upper
+/// case. So `Disallow: /أرشيف/` covers `/%D8%A3%D8%B1…/` and `Disallow: /private/` covers
+/// `/%70rivate/`.
+fn canonical_path(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c == b'%' {
+            if let (Some(h), Some(l)) = (b.get(i + 1).and_then(|x| (*x as char).to_digit(16)), b.get(i + 2).and_then(|x| (*x as char).to_digit(16))) {
+                let v = (h * 16 + l) as u8;
+                if v.is_ascii_alphanumeric() || matches!(v, b'-' | b'.' | b'_' | b'~') {
+                    out.push(v as char);
+                } else {
+                    out.push_str(&format!("%{v:02X}"));
+                }
+                i += 3;
+                continue;
+            }
+        }
+        if c >= 0x80 {
+            out.push_str(&format!("%{c:02X}"));
+        } else {
+            out.push(c as char);
+        }
+        i += 1;
+    }
+    out
 }
 
 /// The product token of a User-Agent string: `khabar/0.1 (…)` → `khabar`.
@@ -260,6 +293,18 @@ Sitemap: https://aawsat.com/sitemap.xml
         assert!(!pattern_matches("/a*b*c$", "/axxbyyc/z"));
         let long = "/".to_string() + &"a".repeat(10_000);
         assert!(!pattern_matches("/*b*c*d$", &long));
+    }
+
+    #[test]
+    fn percent_encoding_is_compared_canonically() {
+        let r = Robots::parse("User-agent: *\nDisallow: /أرشيف/\nDisallow: /private/\nDisallow: /a%2fb\n", "x");
+        assert!(!r.allows("/%D8%A3%D8%B1%D8%B4%D9%8A%D9%81/2024"));
+        assert!(!r.allows("/%d8%a3%d8%b1%d8%b4%d9%8a%d9%81/2024"));
+        assert!(!r.allows("/%70rivate/x"));
+        assert!(!r.allows("/a%2Fb"));
+        assert!(r.allows("/a/b"), "an encoded slash is not a slash");
+        assert!(r.allows("/%D8%A3/"));
+        assert_eq!(canonical_path("/%7e%41%2f%zz"), "/~A%2F%zz");
     }
 
     #[test]

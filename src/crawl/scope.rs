@@ -156,15 +156,8 @@ impl Scope {
         if !self.hosts.is_empty() && !host_in(host, &self.hosts) {
             return Err(OutOfScope::Host);
         }
-        let ip = match url.host() {
-            Some(Host::Ipv4(v4)) => Some(IpAddr::V4(v4)),
-            Some(Host::Ipv6(v6)) => Some(IpAddr::V6(v6)),
-            _ => None,
-        };
-        if let Some(ip) = ip {
-            if is_internal_ip(ip) && !self.may_be_internal(host) {
-                return Err(OutOfScope::PrivateAddress);
-            }
+        if self.refuses_address(url) {
+            return Err(OutOfScope::PrivateAddress);
         }
         let s = url.as_str();
         if self.deny.iter().any(|r| r.is_match(s))
@@ -173,6 +166,18 @@ impl Scope {
             return Err(OutOfScope::Pattern);
         }
         Ok(())
+    }
+
+    /// Whether the URL names an internal address literally (an IP) that may not be
+    /// reached. Host names are checked when they are resolved.
+    pub fn refuses_address(&self, url: &Url) -> bool {
+        let ip = match url.host() {
+            Some(Host::Ipv4(v4)) => IpAddr::V4(v4),
+            Some(Host::Ipv6(v6)) => IpAddr::V6(v6),
+            _ => return false,
+        };
+        let host = url.host_str().unwrap_or("");
+        is_internal_ip(ip) && !self.may_be_internal(host)
     }
 
     pub fn may_be_internal(&self, host: &str) -> bool {
