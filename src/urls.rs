@@ -95,6 +95,10 @@ mod tests {
         let d = Url::parse("https://aawsat.com/a-b").unwrap();
         assert_ne!(same_article_key(&a), same_article_key(&d));
         let e = Url::parse("https://aawsat.com:8443/a%C2%A0b").unwrap();
-        assert_ne!(same_article_key(&a), same_article_key(&e), "another port is another site");
+        assert_ne!(
+            same_article_key(&a),
+            same_article_key(&e),
+            "another port is another site"
+        );
     }
 }

@@ -682,10 +682,15 @@ async fn fetch_robots(ctx: &TaskCtx, url: &Url) -> Result<Fetched, FetchError> {
     let mut url = url.clone();
     for _ in 0..5 {
         if ctx.scope.refuses_address(&url) {
-            return Err(FetchError::Refused(format!("robots.txt redirects to an internal address: {url}")));
+            return Err(FetchError::Refused(format!(
+                "robots.txt redirects to an internal address: {url}"
+            )));
         }
         let limit = BodyLimit::Truncate(MAX_ROBOTS_BYTES as u64);
-        let f = ctx.fetcher.get_limited(&url, &[], Some(ctx.robots_timeout), limit).await?;
+        let f = ctx
+            .fetcher
+            .get_limited(&url, &[], Some(ctx.robots_timeout), limit)
+            .await?;
         match f
             .location
             .as_deref()

@@ -168,7 +168,9 @@ impl Fetcher {
         while let Some(chunk) = resp.chunk().await.map_err(classify)? {
             if body.len() as u64 + chunk.len() as u64 > max {
                 if let BodyLimit::Truncate(_) = limit {
-                    let room = usize::try_from(max).unwrap_or(usize::MAX).saturating_sub(body.len());
+                    let room = usize::try_from(max)
+                        .unwrap_or(usize::MAX)
+                        .saturating_sub(body.len());
                     body.extend_from_slice(&chunk[..room.min(chunk.len())]);
                     break;
                 }

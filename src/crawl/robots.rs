@@ -163,7 +163,10 @@ fn canonical_path(s: &str) -> String {
     while i < b.len() {
         let c = b[i];
         if c == b'%' {
-            if let (Some(h), Some(l)) = (b.get(i + 1).and_then(|x| (*x as char).to_digit(16)), b.get(i + 2).and_then(|x| (*x as char).to_digit(16))) {
+            if let (Some(h), Some(l)) = (
+                b.get(i + 1).and_then(|x| (*x as char).to_digit(16)),
+                b.get(i + 2).and_then(|x| (*x as char).to_digit(16)),
+            ) {
                 let v = (h * 16 + l) as u8;
                 if v.is_ascii_alphanumeric() || matches!(v, b'-' | b'.' | b'_' | b'~') {
                     out.push(v as char);
@@ -297,7 +300,10 @@ Sitemap: https://aawsat.com/sitemap.xml
 
     #[test]
     fn percent_encoding_is_compared_canonically() {
-        let r = Robots::parse("User-agent: *\nDisallow: /أرشيف/\nDisallow: /private/\nDisallow: /a%2fb\n", "x");
+        let r = Robots::parse(
+            "User-agent: *\nDisallow: /أرشيف/\nDisallow: /private/\nDisallow: /a%2fb\n",
+            "x",
+        );
         assert!(!r.allows("/%D8%A3%D8%B1%D8%B4%D9%8A%D9%81/2024"));
         assert!(!r.allows("/%d8%a3%d8%b1%d8%b4%d9%8a%d9%81/2024"));
         assert!(!r.allows("/%70rivate/x"));
