@@ -1,6 +1,7 @@
 //! Feedback on long crawls: a live line on stderr when it is a terminal, a log line every
 //! few seconds otherwise.
 
+use std::collections::VecDeque;
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
@@ -14,7 +15,12 @@ pub struct Progress {
     last_log: Instant,
     log_every: Duration,
     quiet: bool,
+    /// (when, requests so far), for the current rate over the last few seconds.
+    samples: VecDeque<(Instant, u64)>,
 }
+
+/// The span the current rate is measured over.
+const RATE_WINDOW: Duration = Duration::from_secs(5);
 
 impl Progress {
     /// `quiet`: no feedback at all (the summary is still logged by the caller).
@@ -34,6 +40,7 @@ impl Progress {
             last_log: Instant::now(),
             log_every: Duration::from_secs(5),
             quiet,
+            samples: VecDeque::new(),
         }
     }
 
@@ -45,6 +52,7 @@ impl Progress {
             last_log: Instant::now(),
             log_every: Duration::MAX,
             quiet: true,
+            samples: VecDeque::new(),
         }
     }
 
@@ -52,13 +60,27 @@ impl Progress {
         if self.quiet {
             return;
         }
-        let secs = self.started.elapsed().as_secs_f64().max(1e-9);
+        let now = Instant::now();
+        self.samples.push_back((now, stats.requests));
+        while self.samples.len() > 2
+            && self
+                .samples
+                .front()
+                .is_some_and(|(t, _)| now.duration_since(*t) > RATE_WINDOW)
+        {
+            self.samples.pop_front();
+        }
+        let rate = match (self.samples.front(), self.samples.back()) {
+            (Some((t0, n0)), Some((t1, n1))) if t1 > t0 => {
+                (n1 - n0) as f64 / t1.duration_since(*t0).as_secs_f64()
+            }
+            _ => stats.requests as f64 / self.started.elapsed().as_secs_f64().max(1e-9),
+        };
         let msg = format!(
-            "fetched {} · queued {queued} · in flight {in_flight} · records {} · errors {} · {:.1} req/s",
+            "fetched {} · queued {queued} · in flight {in_flight} · records {} · errors {} · {rate:.1} req/s now",
             stats.requests,
             stats.records,
             stats.errors_total(),
-            stats.requests as f64 / secs
         );
         match &self.bar {
             Some(bar) => bar.set_message(msg),
