@@ -61,7 +61,13 @@ impl Progress {
             return;
         }
         let now = Instant::now();
-        self.samples.push_back((now, stats.requests));
+        if self
+            .samples
+            .back()
+            .is_none_or(|(t, _)| now.duration_since(*t) >= Duration::from_millis(100))
+        {
+            self.samples.push_back((now, stats.requests));
+        }
         while self.samples.len() > 2
             && self
                 .samples
