@@ -109,9 +109,18 @@ fn decode_with<'a>(
     offset: usize,
 ) -> Decoded<'a> {
     let first_malformed = if enc == UTF_8 {
-        std::str::from_utf8(bytes)
-            .err()
-            .map(|e| offset + e.valid_up_to())
+        match std::str::from_utf8(bytes) {
+            // valid: borrowed as it is, not checked a second time by the decoder
+            Ok(text) => {
+                return Decoded {
+                    text: Cow::Borrowed(text),
+                    encoding: UTF_8,
+                    source,
+                    first_malformed: None,
+                };
+            }
+            Err(e) => Some(offset + e.valid_up_to()),
+        }
     } else {
         None
     };

@@ -7,7 +7,7 @@ use ego_tree::NodeId;
 use ego_tree::iter::Edge;
 use scraper::{ElementRef, Node};
 
-use crate::text::{normalize, push_normalized};
+use crate::text::push_normalized;
 
 /// Elements whose text is never article text.
 fn is_invisible(name: &str) -> bool {
@@ -82,12 +82,13 @@ pub fn paragraphs_of(el: ElementRef<'_>, dropped: &HashSet<NodeId>, out: &mut Ve
     flush(&mut current, out);
 }
 
+/// Ends a paragraph: `current` is already normalised but for a trailing space.
 fn flush(current: &mut String, out: &mut Vec<String>) {
-    let p = normalize(current);
-    if !p.is_empty() {
-        out.push(p);
+    let len = current.trim_end_matches(' ').len();
+    current.truncate(len);
+    if !current.is_empty() {
+        out.push(std::mem::take(current));
     }
-    current.clear();
 }
 
 enum Piece<'a> {

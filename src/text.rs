@@ -26,19 +26,60 @@ pub fn normalize(input: &str) -> String {
 }
 
 /// Appends `input` to `out`, normalised, where `out` already holds normalised text: white
-/// space at the seam folds into one space and no leading space is ever written.
+/// space at the seam folds into one space and no leading space is ever written. Runs of
+/// ordinary characters are copied whole; only white space, controls and the removed marks
+/// are looked at one by one.
 pub fn push_normalized(out: &mut String, input: &str) {
-    for c in input.chars() {
-        if is_removed(c) {
-            continue;
-        }
-        if c.is_whitespace() || c.is_control() {
-            if !out.is_empty() && !out.ends_with(' ') {
+    let bytes = input.as_bytes();
+    let mut run_start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (len, kind) = if b < 0x80 {
+            (
+                1,
+                if b > b' ' && b != 0x7F {
+                    CharKind::Keep
+                } else {
+                    CharKind::Space
+                },
+            )
+        } else {
+            let c = input[i..].chars().next().expect("on a char boundary");
+            (c.len_utf8(), classify(c))
+        };
+        if kind != CharKind::Keep {
+            out.push_str(&input[run_start..i]);
+            if kind == CharKind::Space && !out.is_empty() && !out.ends_with(' ') {
                 out.push(' ');
             }
-        } else {
-            out.push(c);
+            run_start = i + len;
         }
+        i += len;
+    }
+    out.push_str(&input[run_start..]);
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CharKind {
+    Keep,
+    Space,
+    Remove,
+}
+
+/// What normalisation does with a non-ASCII character.
+fn classify(c: char) -> CharKind {
+    let u = c as u32;
+    // most text (Latin-1 letters, Arabic, Hebrew, Indic…) has no spaces or marks to fold
+    if (0xA1..0x1680).contains(&u) && c != '\u{061C}' {
+        return CharKind::Keep;
+    }
+    if is_removed(c) {
+        CharKind::Remove
+    } else if c.is_whitespace() || c.is_control() {
+        CharKind::Space
+    } else {
+        CharKind::Keep
     }
 }
 
@@ -48,14 +89,24 @@ pub fn normalize_opt(input: &str) -> Option<String> {
     (!s.is_empty()).then_some(s)
 }
 
-/// Words in the paragraphs: white-space separated tokens that hold at least one letter or
+/// Words in normalised paragraphs: space-separated tokens that hold at least one letter or
 /// digit (a lone dash or guillemet is not a word).
 pub fn word_count<S: AsRef<str>>(paragraphs: &[S]) -> usize {
     paragraphs
         .iter()
-        .flat_map(|p| p.as_ref().split_whitespace())
-        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .flat_map(|p| p.as_ref().split(' '))
+        .filter(|w| is_word(w))
         .count()
+}
+
+fn is_word(token: &str) -> bool {
+    token.chars().any(|c| {
+        if c.is_ascii() {
+            c.is_ascii_alphanumeric()
+        } else {
+            c.is_alphanumeric()
+        }
+    })
 }
 
 /// A folded form for matching words whatever their spelling: diacritics and tatweel
@@ -114,6 +165,17 @@ mod tests {
     #[test]
     fn mark_between_spaces_does_not_leave_double_space() {
         assert_eq!(normalize("a \u{200F} b"), "a b");
+    }
+
+    #[test]
+    fn runs_and_seams() {
+        let mut out = String::new();
+        push_normalized(&mut out, "  أ\u{00A0}ب ");
+        push_normalized(&mut out, " \u{200F}ج\tد\u{0085}é\u{3000}");
+        assert_eq!(out, "أ ب ج د é ");
+        assert_eq!(normalize("\u{1680}x\u{202F}y\u{205F}\u{2028}z"), "x y z");
+        assert_eq!(normalize("a\u{0080}b\u{009F}c"), "a b c");
+        assert_eq!(normalize("ي\u{061C}ا"), "يا");
     }
 
     #[test]
