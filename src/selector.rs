@@ -66,6 +66,11 @@ impl FieldSelector {
         self.attr.is_some()
     }
 
+    /// Whether `el` itself matches the CSS part (never, for a bare `@attr`).
+    pub fn matches(&self, el: ElementRef<'_>) -> bool {
+        self.css.as_ref().is_some_and(|css| css.matches(&el))
+    }
+
     /// Elements this selector picks inside `ctx` (or `ctx` itself for a bare `@attr`).
     pub fn elements<'a>(&self, ctx: ElementRef<'a>) -> Vec<ElementRef<'a>> {
         match &self.css {

@@ -30,23 +30,29 @@ pub fn normalize(input: &str) -> String {
 /// ordinary characters are copied whole; only white space, controls and the removed marks
 /// are looked at one by one.
 pub fn push_normalized(out: &mut String, input: &str) {
+    out.reserve(input.len());
     let bytes = input.as_bytes();
     let mut run_start = 0;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        let (len, kind) = if b < 0x80 {
-            (
-                1,
-                if b > b' ' && b != 0x7F {
-                    CharKind::Keep
-                } else {
-                    CharKind::Space
-                },
-            )
-        } else {
-            let c = input[i..].chars().next().expect("on a char boundary");
-            (c.len_utf8(), classify(c))
+        // decided from the bytes where that is enough: ASCII, the two-byte scripts (Latin,
+        // Greek, Cyrillic, Hebrew, Arabic…) and four-byte characters; the three-byte
+        // blocks that hold spaces and marks are decoded and looked up
+        let (len, kind) = match b {
+            0x21..=0x7E => (1, CharKind::Keep),
+            0x00..=0x20 | 0x7F => (1, CharKind::Space),
+            // U+0080–U+00A0: C1 controls and the no-break space
+            0xC2 if bytes[i + 1] <= 0xA0 => (2, CharKind::Space),
+            // U+061C ARABIC LETTER MARK
+            0xD8 if bytes[i + 1] == 0x9C => (2, CharKind::Remove),
+            0xC2..=0xDF => (2, CharKind::Keep),
+            0xE1 | 0xE2 | 0xE3 | 0xEF => {
+                let c = input[i..].chars().next().expect("on a char boundary");
+                (3, classify(c))
+            }
+            0xE0..=0xEF => (3, CharKind::Keep),
+            _ => (4, CharKind::Keep),
         };
         if kind != CharKind::Keep {
             out.push_str(&input[run_start..i]);
@@ -67,13 +73,8 @@ enum CharKind {
     Remove,
 }
 
-/// What normalisation does with a non-ASCII character.
+/// What normalisation does with a character of a block that holds spaces or marks.
 fn classify(c: char) -> CharKind {
-    let u = c as u32;
-    // most text (Latin-1 letters, Arabic, Hebrew, Indic…) has no spaces or marks to fold
-    if (0xA1..0x1680).contains(&u) && c != '\u{061C}' {
-        return CharKind::Keep;
-    }
     if is_removed(c) {
         CharKind::Remove
     } else if c.is_whitespace() || c.is_control() {
@@ -100,12 +101,11 @@ pub fn word_count<S: AsRef<str>>(paragraphs: &[S]) -> usize {
 }
 
 fn is_word(token: &str) -> bool {
-    token.chars().any(|c| {
-        if c.is_ascii() {
-            c.is_ascii_alphanumeric()
-        } else {
-            c.is_alphanumeric()
-        }
+    token.chars().any(|c| match c as u32 {
+        0..=0x7F => c.is_ascii_alphanumeric(),
+        // Arabic letters and Arabic-Indic digits, without a table lookup
+        0x0620..=0x064A | 0x0660..=0x0669 | 0x0671..=0x06D3 | 0x06F0..=0x06F9 => true,
+        _ => c.is_alphanumeric(),
     })
 }
 
@@ -139,6 +139,34 @@ pub fn fold_for_matching(input: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The rule, written the slow and obvious way.
+    fn reference(input: &str) -> String {
+        let mut out = String::new();
+        for c in input.chars().filter(|c| !is_removed(*c)) {
+            if c.is_whitespace() || c.is_control() {
+                if !out.is_empty() && !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out.trim_end().to_string()
+    }
+
+    proptest! {
+        #[test]
+        fn fast_path_agrees_with_the_rule(s in "[ a-z\u{0080}-\u{00ff}\u{0600}-\u{06ff}\u{1680}\u{2000}-\u{206f}\u{3000}\u{feff}\u{1f600}\t\n]{0,60}") {
+            prop_assert_eq!(normalize(&s), reference(&s));
+        }
+
+        #[test]
+        fn fast_path_agrees_on_any_text(s in "\\PC{0,60}") {
+            prop_assert_eq!(normalize(&s), reference(&s));
+        }
+    }
 
     #[test]
     fn folds_white_space_and_trims() {

@@ -75,7 +75,7 @@ pub fn read_fields(page: &Page<'_>, scope: &ArticleScope<'_>, trace: &mut Trace)
     let meta = scope.primary.then_some(page.meta);
     let related_block = profile
         .and_then(|p| p.related.block.first_element(c))
-        .map(|(el, _)| el.id());
+        .map(|(el, _)| el);
 
     // headline
     let from_profile = profile.and_then(|p| p.headline.first_value(c));
@@ -115,25 +115,27 @@ pub fn read_fields(page: &Page<'_>, scope: &ArticleScope<'_>, trace: &mut Trace)
 
     // body
     if let Some(p) = profile {
-        let mut dropped = scope.excluded.clone();
-        for sel in p.drop.iter() {
-            dropped.extend(sel.elements(c).into_iter().map(|e| e.id()));
-        }
+        // `drop` is tested only where it matters (the picked elements, their ancestors
+        // and their insides) rather than over the whole container
+        let dropped = |el: ElementRef<'_>| {
+            scope.excluded.contains(&el.id()) || p.drop.iter().any(|s| s.matches(el))
+        };
         if let Some((elements, sel)) = p.body.elements(c) {
             let picked: HashSet<NodeId> = elements.iter().map(|e| e.id()).collect();
             for el in elements {
-                if within_any(el, &dropped, c.id()) {
-                    continue;
+                // skip an element that is dropped, inside a dropped one, or inside another
+                // picked one (read with it)
+                let mut skip = dropped(el);
+                let mut up = el.parent();
+                while let Some(node) = up.filter(|n| !skip && n.id() != c.id()) {
+                    if let Some(anc) = ElementRef::wrap(node) {
+                        skip = picked.contains(&anc.id()) || dropped(anc);
+                    }
+                    up = node.parent();
                 }
-                // an element inside another picked one was read with it
-                if el
-                    .parent()
-                    .and_then(ElementRef::wrap)
-                    .is_some_and(|parent| within_any(parent, &picked, c.id()))
-                {
-                    continue;
+                if !skip {
+                    paragraphs_of(el, &dropped, &mut f.body);
                 }
-                paragraphs_of(el, &dropped, &mut f.body);
             }
             if !f.body.is_empty() {
                 trace.found("body", "selector", sel.as_str());
@@ -202,8 +204,9 @@ pub fn read_fields(page: &Page<'_>, scope: &ArticleScope<'_>, trace: &mut Trace)
     }
 
     // dates
-    let exclude_time =
-        |el: &ElementRef<'_>| related_block.is_some_and(|b| el.ancestors().any(|a| a.id() == b));
+    let exclude_time = |el: &ElementRef<'_>| {
+        related_block.is_some_and(|b| el.ancestors().any(|a| a.id() == b.id()))
+    };
     f.published_at = read_date(
         page,
         scope,
@@ -312,7 +315,9 @@ pub fn read_fields(page: &Page<'_>, scope: &ArticleScope<'_>, trace: &mut Trace)
 
     // related
     if let Some(p) = profile {
-        f.related = read_related(page, scope, p, trace);
+        if let Some(block) = related_block {
+            f.related = read_related(page, scope, p, block, trace);
+        }
     }
     f
 }
@@ -434,12 +439,10 @@ fn read_related(
     page: &Page<'_>,
     scope: &ArticleScope<'_>,
     p: &Profile,
+    block: ElementRef<'_>,
     trace: &mut Trace,
 ) -> Vec<Related> {
     let rules = &p.related;
-    let Some((block, _)) = rules.block.first_element(scope.container) else {
-        return Vec::new();
-    };
     let Some((cards, card_sel)) = rules.card.elements(block) else {
         return Vec::new();
     };
