@@ -114,6 +114,7 @@ struct RawProfile {
     article_urls: Vec<Spanned<String>>,
     #[serde(default)]
     follow: Vec<Spanned<String>>,
+    recrawl_after_secs: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -197,7 +198,13 @@ pub struct Profile {
     pub article_urls: Vec<Regex>,
     /// Addresses worth following for more links (crawling); empty: every in-scope link.
     pub follow: Vec<Regex>,
+    /// With a crawl state: an article fetched less than this long ago is not fetched
+    /// again; after it, it is asked for conditionally (If-None-Match, If-Modified-Since).
+    pub recrawl_after: std::time::Duration,
 }
+
+/// How long an article is left alone after a fetch, unless its profile says otherwise.
+pub const DEFAULT_RECRAWL_AFTER: std::time::Duration = std::time::Duration::from_secs(3600);
 
 impl Profile {
     /// Whether this profile covers `host` (the host itself or a subdomain of it).
@@ -453,6 +460,9 @@ impl Ctx<'_> {
         Ok(Profile {
             article_urls,
             follow,
+            recrawl_after: p
+                .recrawl_after_secs
+                .map_or(DEFAULT_RECRAWL_AFTER, std::time::Duration::from_secs),
             hosts,
             timezone,
             article: self.list(n, "article", p.article)?,

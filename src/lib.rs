@@ -19,6 +19,7 @@ pub mod run;
 pub mod selector;
 pub mod sink;
 pub mod source;
+pub mod state;
 pub mod text;
 pub mod urls;
 

@@ -13,8 +13,9 @@ use khabar::crawl::settings::Overrides;
 use khabar::crawl::{Crawler, Progress};
 use khabar::extract::Extractor;
 use khabar::run::{ExtractOptions, run_extract};
-use khabar::sink::{NdjsonWriter, open_append, spawn_record_writer};
+use khabar::sink::{NdjsonWriter, open_append, spawn_output_writer};
 use khabar::source::list_inputs;
+use khabar::state::StateStore;
 use std::sync::Arc;
 
 /// Exit codes: 0 all went well; 1 some inputs failed or had problems (see stderr);
@@ -48,6 +49,21 @@ enum Command {
     Extract(ExtractArgs),
     /// Crawl sites politely and extract their articles as they are fetched
     Crawl(CrawlArgs),
+    /// Show what the crawl state knows: counts, the last runs, hosts; or forget URLs
+    State(StateArgs),
+}
+
+#[derive(clap::Args)]
+struct StateArgs {
+    /// The crawl state [default: .khabar/state.db beside the config]
+    #[arg(long, value_name = "PATH")]
+    state: Option<PathBuf>,
+    /// Forget this URL, so the next crawl fetches it anew
+    #[arg(long, value_name = "URL")]
+    forget: Vec<String>,
+    /// Forget every URL of this host
+    #[arg(long, value_name = "HOST")]
+    forget_host: Vec<String>,
 }
 
 #[derive(clap::Args)]
@@ -91,6 +107,12 @@ struct CrawlArgs {
     /// Append records to FILE instead of writing them to stdout
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// The crawl state (what earlier runs fetched) [default: .khabar/state.db beside the config]
+    #[arg(long, value_name = "PATH", conflicts_with = "no_state")]
+    state: Option<PathBuf>,
+    /// A one-shot crawl: no state read or written
+    #[arg(long)]
+    no_state: bool,
 }
 
 #[derive(clap::Args)]
@@ -162,6 +184,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Extract(args) => extract(config, args),
         Command::Crawl(args) => crawl(config, args, quiet),
+        Command::State(args) => state(&config, args),
     }
 }
 
@@ -237,15 +260,28 @@ fn crawl(config: Config, args: CrawlArgs, quiet: bool) -> anyhow::Result<u8> {
     if !settings.robots {
         tracing::warn!("robots.txt is NOT being read or obeyed on this crawl");
     }
+    let state_path = (!args.no_state).then(|| {
+        args.state
+            .clone()
+            .unwrap_or_else(|| default_state_path(&config))
+    });
+    let mut store = state_path.as_deref().map(StateStore::open).transpose()?;
+    let (reader, writer_conn, run_id) = match store.as_mut() {
+        Some(s) => (Some(s.connect()?), Some(s.connect()?), Some(s.begin_run()?)),
+        None => (None, None, None),
+    };
     let extractor = Arc::new(Extractor::new(config, None)?);
-    let (records, writer) = spawn_record_writer(args.output.clone());
+    let (records, writer) = spawn_output_writer(args.output.clone(), writer_conn);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
     let started = Instant::now();
     let outcome = runtime.block_on(async move {
-        let crawler = Crawler::new(settings, extractor).await?;
+        let mut crawler = Crawler::new(settings, extractor).await?;
+        if let Some(r) = reader {
+            crawler = crawler.with_state(r);
+        }
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         tokio::spawn(async move {
             if tokio::signal::ctrl_c().await.is_ok() {
@@ -261,9 +297,13 @@ fn crawl(config: Config, args: CrawlArgs, quiet: bool) -> anyhow::Result<u8> {
     let written = writer
         .join()
         .map_err(|_| anyhow::anyhow!("the output thread failed"))?;
-    tracing::info!("{}", outcome.stats.summary(started.elapsed()));
+    let summary = outcome.stats.summary(started.elapsed());
+    tracing::info!("{summary}");
+    if let (Some(s), Some(run)) = (store.as_mut(), run_id) {
+        s.end_run(run, &summary)?;
+    }
     match written {
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(0),
+        Err(e) if e.is_broken_pipe() => return Ok(0),
         Err(e) => {
             let target = args
                 .output
@@ -282,6 +322,69 @@ fn crawl(config: Config, args: CrawlArgs, quiet: bool) -> anyhow::Result<u8> {
     if outcome.stats.pages == 0 && outcome.stats.errors_total() > 0 {
         tracing::error!("no page could be fetched");
         return Ok(EXIT_INPUT_PROBLEMS);
+    }
+    Ok(0)
+}
+
+/// Where the crawl state lives when not given: `.khabar/state.db` in the config file's
+/// folder (the working directory for the built-in config).
+fn default_state_path(config: &Config) -> PathBuf {
+    let dir = if config.origin.is_file() {
+        config
+            .origin
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default()
+    } else {
+        PathBuf::new()
+    };
+    dir.join(".khabar").join("state.db")
+}
+
+fn state(config: &Config, args: StateArgs) -> anyhow::Result<u8> {
+    let path = args
+        .state
+        .clone()
+        .unwrap_or_else(|| default_state_path(config));
+    if !args.forget.is_empty() || !args.forget_host.is_empty() {
+        let mut store = StateStore::open(&path)?;
+        for url in &args.forget {
+            let n = store.forget_url(url)?;
+            println!("forgot {url} ({n} entries)");
+        }
+        for host in &args.forget_host {
+            let n = store.forget_host(host)?;
+            println!("forgot host {host} ({n} URLs)");
+        }
+        return Ok(0);
+    }
+    let store = StateStore::open_read_only(&path)?;
+    let c = store.counts()?;
+    println!("crawl state {}", path.display());
+    println!(
+        "  URLs known {}, fetched ok {}, errors {}",
+        c.urls, c.fetched_ok, c.errors
+    );
+    println!(
+        "  articles {}, revised at least once {}",
+        c.articles, c.revised
+    );
+    println!("last runs:");
+    for r in store.last_runs(5)? {
+        let end = r.ended_at.as_deref().unwrap_or("(did not finish)");
+        println!("  #{} {} → {}", r.id, r.started_at, end);
+        if let Some(first) = r.summary.as_deref().and_then(|s| s.lines().next()) {
+            println!("     {first}");
+        }
+    }
+    println!("hosts:");
+    for h in store.hosts()? {
+        println!(
+            "  {} {} URLs, last fetch {}",
+            h.host,
+            h.urls,
+            h.last_fetch.as_deref().unwrap_or("-")
+        );
     }
     Ok(0)
 }

@@ -58,6 +58,9 @@ pub struct Extraction {
 pub struct Record {
     pub schema: String,
     pub id: String,
+    /// 1 when the article is first written; one more each time a later crawl finds its
+    /// content changed.
+    pub revision: u32,
     pub url: String,
     pub page_url: Option<String>,
     pub source: SourceInfo,
@@ -89,6 +92,26 @@ pub fn article_id(url: &str) -> String {
         out.push(char::from_digit(u32::from(b & 0xF), 16).expect("nibble"));
     }
     out
+}
+
+/// A digest of what an article says (text, dates, people, images), not of how or when it
+/// was fetched nor of its ever-changing related block: two fetches with the same content
+/// hash are the same revision.
+pub fn content_hash(r: &Record) -> String {
+    let content = (
+        &r.headline,
+        &r.subtitle,
+        &r.body,
+        &r.captions,
+        &r.dateline,
+        &r.published_at,
+        &r.modified_at,
+        &r.authors,
+        &r.section,
+        &r.tags,
+        &r.image_url,
+    );
+    article_id(&serde_json::to_string(&content).unwrap_or_default())
 }
 
 #[cfg(test)]

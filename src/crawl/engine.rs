@@ -16,14 +16,16 @@ use crate::crawl::discover::{
     DocKind, SitemapEntries, gunzip_limited, html_links, parse_feed, parse_sitemap, sniff,
 };
 use crate::crawl::fetch::{BodyLimit, FetchError, Fetched, Fetcher};
-use crate::crawl::frontier::{Frontier, Kind, Request, RobotsState};
+use crate::crawl::frontier::{Frontier, Kind, Request, RobotsState, Validators};
 use crate::crawl::progress::Progress;
 use crate::crawl::robots::{MAX_ROBOTS_BYTES, Robots, product_token};
 use crate::crawl::scope::{Scope, is_internal_ip, normalize};
 use crate::crawl::settings::CrawlSettings;
 use crate::crawl::stats::CrawlStats;
 use crate::extract::{Extractor, PageInput};
-use crate::record::{Record, SourceInfo, SourceKind};
+use crate::record::{Record, SourceInfo, SourceKind, content_hash};
+use crate::sink::{ArticleUpdate, FetchUpdate, Output};
+use crate::state::StateStore;
 use crate::urls::same_article_key;
 
 /// Most URLs taken from one sitemap or feed (the sitemap protocol's own limit).
@@ -77,7 +79,16 @@ enum Outcome {
     },
     Sitemap(SitemapEntries),
     Feed(Vec<String>),
+    /// 304 to a conditional request: nothing new.
+    NotModified,
     Skipped(String),
+}
+
+/// What to do with an article page an earlier run fetched.
+enum Revisit {
+    New,
+    Skip(&'static str),
+    Conditional(Validators),
 }
 
 struct Done {
@@ -85,6 +96,17 @@ struct Done {
     host: String,
     bytes: u64,
     outcome: Outcome,
+    /// What the crawl state keeps of the fetch (not for robots.txt).
+    fetch: Option<FetchFacts>,
+}
+
+/// A fetch's status and validators, or its error.
+#[derive(Debug, Clone, Default)]
+struct FetchFacts {
+    status: Option<u16>,
+    etag: Option<String>,
+    last_modified: Option<String>,
+    error: Option<String>,
 }
 
 pub struct Crawler {
@@ -93,6 +115,8 @@ pub struct Crawler {
     scope: Scope,
     ctx: Arc<TaskCtx>,
     seeds: Vec<(Url, Kind)>,
+    /// The crawl state of earlier runs, when there is one (a reading connection).
+    state: Option<std::sync::Mutex<StateStore>>,
 }
 
 impl Crawler {
@@ -167,14 +191,24 @@ impl Crawler {
             scope,
             ctx,
             seeds,
+            state: None,
         })
+    }
+
+    /// Remembers and consults `state` across runs: article pages fetched before are left
+    /// alone until due, then asked for conditionally; a record is written again only when
+    /// its content changed, with its revision counted up. `state` must be a connection of
+    /// its own (see [`StateStore::connect`]); the output thread gets another.
+    pub fn with_state(mut self, state: StateStore) -> Self {
+        self.state = Some(std::sync::Mutex::new(state));
+        self
     }
 
     /// Runs the crawl to its end. Records go to `sink` as soon as they are extracted;
     /// `shutdown` turning true stops scheduling and lets requests in flight finish.
     pub async fn run(
         self,
-        sink: SyncSender<Record>,
+        sink: SyncSender<Output>,
         mut shutdown: watch::Receiver<bool>,
         mut progress: Progress,
     ) -> CrawlOutcome {
@@ -186,6 +220,7 @@ impl Crawler {
                 depth: 0,
                 attempt: 0,
                 redirects: 0,
+                validators: None,
             };
             run.frontier.add(req);
         }
@@ -345,6 +380,7 @@ impl<'a> Run<'a> {
                             depth: 0,
                             attempt: 0,
                             redirects: 0,
+                            validators: None,
                         }
                     }
                     RobotsState::Ready(robots) => {
@@ -386,6 +422,19 @@ impl<'a> Run<'a> {
 
     /// Queues a discovered URL if it is in scope, new and within the limits.
     fn enqueue(&mut self, url: &Url, kind: Kind, depth: u32, redirects: u32, from_links: bool) {
+        self.enqueue_with(url, kind, depth, redirects, from_links, None);
+    }
+
+    /// [`Run::enqueue`] for a sitemap entry with its `<lastmod>`.
+    fn enqueue_with(
+        &mut self,
+        url: &Url,
+        kind: Kind,
+        depth: u32,
+        redirects: u32,
+        from_links: bool,
+        lastmod: Option<&str>,
+    ) {
         let url = normalize(url, &self.settings.strip_params);
         if let Err(why) = self.crawler.scope.check(&url) {
             self.stats.skip(why.as_str());
@@ -418,15 +467,66 @@ impl<'a> Run<'a> {
             self.stats.skip("max-pages");
             return;
         }
+        let mut validators = None;
+        if let (Kind::Page { article: true }, Some(p)) = (kind, profile) {
+            match self.revisit(&url, p.recrawl_after, lastmod) {
+                Revisit::Skip(why) => {
+                    self.stats.skip(why);
+                    self.frontier.mark_seen(&url);
+                    return;
+                }
+                Revisit::Conditional(v) => validators = Some(v),
+                Revisit::New => {}
+            }
+        }
         if !self.frontier.add(Request {
             url,
             kind,
             depth,
             attempt: 0,
             redirects,
+            validators,
         }) {
             self.stats.skip("duplicate");
         }
+    }
+
+    /// Whether an article page known from an earlier run is fetched again: not before its
+    /// profile's `recrawl_after`, not when its sitemap `<lastmod>` is older than the last
+    /// fetch, and otherwise conditionally.
+    fn revisit(&self, url: &Url, recrawl_after: Duration, lastmod: Option<&str>) -> Revisit {
+        let Some(state) = &self.crawler.state else {
+            return Revisit::New;
+        };
+        let known = match state.lock().map(|s| s.url_state(url.as_str())) {
+            Ok(Ok(Some(k))) => k,
+            Ok(Err(e)) => {
+                tracing::warn!("{e}");
+                return Revisit::New;
+            }
+            _ => return Revisit::New,
+        };
+        let (Some(fetched_at), Some(200..=399)) = (known.fetched_at, known.status) else {
+            return Revisit::New;
+        };
+        let age = (chrono::Utc::now() - fetched_at)
+            .to_std()
+            .unwrap_or(Duration::ZERO);
+        if age < recrawl_after {
+            return Revisit::Skip("not due (recrawl_after)");
+        }
+        let changed_since = lastmod
+            .and_then(|l| {
+                crate::dates::parse_machine(l, chrono::FixedOffset::east_opt(0).expect("utc"))
+            })
+            .map(|l| l.with_timezone(&chrono::Utc) > fetched_at);
+        if changed_since == Some(false) {
+            return Revisit::Skip("unchanged since last fetch (sitemap lastmod)");
+        }
+        Revisit::Conditional(Validators {
+            etag: known.etag,
+            last_modified: known.last_modified,
+        })
     }
 
     /// Schedules another try, after Retry-After (capped) or an exponential backoff with
@@ -458,12 +558,13 @@ impl<'a> Run<'a> {
     }
 
     /// Folds one finished request back in. Returns false when the sink is gone.
-    fn handle(&mut self, done: Done, sink: &SyncSender<Record>) -> bool {
+    fn handle(&mut self, done: Done, sink: &SyncSender<Output>) -> bool {
         let Done {
             req,
             host,
             bytes,
             outcome,
+            fetch,
         } = done;
         self.stats.bytes += bytes;
         if let Some(h) = self.frontier.hosts.get_mut(&host) {
@@ -531,7 +632,7 @@ impl<'a> Run<'a> {
                 for p in problems {
                     tracing::warn!("{}: {p}", req.url);
                 }
-                for record in records {
+                for mut record in records {
                     let key = Url::parse(&record.url)
                         .map_or(record.url.clone(), |u| same_article_key(&u));
                     if !self.emitted.insert(key) {
@@ -542,8 +643,16 @@ impl<'a> Run<'a> {
                         self.frontier
                             .mark_seen(&normalize(&u, &self.settings.strip_params));
                     }
+                    let update = match self.revision_of(&mut record) {
+                        Some(Some(update)) => Some(update),
+                        Some(None) => {
+                            self.stats.skip("unchanged content");
+                            continue;
+                        }
+                        None => None,
+                    };
                     self.stats.record(&record);
-                    if sink.send(record).is_err() {
+                    if sink.send(Output::Record(Box::new(record), update)).is_err() {
                         return false;
                     }
                 }
@@ -561,9 +670,10 @@ impl<'a> Run<'a> {
                         self.enqueue(&u, Kind::Sitemap, req.depth, 0, false);
                     }
                 }
-                for (p, _lastmod) in entries.pages.iter().take(MAX_ENTRIES_PER_DOCUMENT) {
+                for (p, lastmod) in entries.pages.iter().take(MAX_ENTRIES_PER_DOCUMENT) {
                     if let Ok(u) = req.url.join(p) {
-                        self.enqueue(&u, Kind::Page { article: false }, req.depth + 1, 0, false);
+                        let kind = Kind::Page { article: false };
+                        self.enqueue_with(&u, kind, req.depth + 1, 0, false, lastmod.as_deref());
                     }
                 }
             }
@@ -574,9 +684,50 @@ impl<'a> Run<'a> {
                     }
                 }
             }
+            Outcome::NotModified => self.stats.skip("not modified (304)"),
             Outcome::Skipped(why) => self.stats.skip(why),
         }
+        // remembered after the page's records: a crash in between fetches it again
+        if let (Some(_), Some(f)) = (&self.crawler.state, fetch) {
+            let update = FetchUpdate {
+                url: req.url.to_string(),
+                host,
+                status: f.status,
+                etag: f.etag,
+                last_modified: f.last_modified,
+                error: f.error,
+            };
+            if sink.send(Output::Fetch(update)).is_err() {
+                return false;
+            }
+        }
         true
+    }
+
+    /// With a crawl state: the record's revision, and what to remember once it is
+    /// written; `Some(None)` when its content is the same as last time (nothing to write).
+    /// `None` without a state.
+    fn revision_of(&self, record: &mut Record) -> Option<Option<ArticleUpdate>> {
+        let state = self.crawler.state.as_ref()?;
+        let hash = content_hash(record);
+        let previous = match state.lock().map(|s| s.article(&record.id)) {
+            Ok(Ok(p)) => p,
+            Ok(Err(e)) => {
+                tracing::warn!("{e}");
+                None
+            }
+            Err(_) => None,
+        };
+        if previous.as_ref().is_some_and(|p| p.content_hash == hash) {
+            return Some(None);
+        }
+        record.revision = previous.map_or(1, |p| p.revision + 1);
+        Some(Some(ArticleUpdate {
+            id: record.id.clone(),
+            url: record.url.clone(),
+            content_hash: hash,
+            revision: record.revision,
+        }))
     }
 }
 
@@ -608,20 +759,50 @@ async fn run_request(ctx: Arc<TaskCtx>, req: Request, host: String) -> Done {
             host,
             bytes: 0,
             outcome: Outcome::Robots(robots),
+            fetch: None,
         };
     }
-    let fetched = match ctx.fetcher.get(&req.url, &[], None).await {
+    let mut conditional: Vec<(&'static str, String)> = Vec::new();
+    if let Some(v) = &req.validators {
+        if let Some(etag) = &v.etag {
+            conditional.push(("if-none-match", etag.clone()));
+        }
+        if let Some(lm) = &v.last_modified {
+            conditional.push(("if-modified-since", lm.clone()));
+        }
+    }
+    let fetched = match ctx.fetcher.get(&req.url, &conditional, None).await {
         Ok(f) => f,
         Err(e) => {
+            let fetch = Some(FetchFacts {
+                error: Some(e.kind().to_string()),
+                ..FetchFacts::default()
+            });
             return Done {
                 req,
                 host,
                 bytes: 0,
                 outcome: Outcome::Failed(e),
+                fetch,
             };
         }
     };
     let bytes = fetched.body.len() as u64;
+    let fetch = Some(FetchFacts {
+        status: Some(fetched.status),
+        etag: fetched.etag.clone(),
+        last_modified: fetched.last_modified.clone(),
+        error: None,
+    });
+    if fetched.status == 304 && req.validators.is_some() {
+        return Done {
+            req,
+            host,
+            bytes,
+            outcome: Outcome::NotModified,
+            fetch,
+        };
+    }
     if !(200..300).contains(&fetched.status) {
         let outcome = Outcome::Status {
             status: fetched.status,
@@ -633,6 +814,7 @@ async fn run_request(ctx: Arc<TaskCtx>, req: Request, host: String) -> Done {
             host,
             bytes,
             outcome,
+            fetch,
         };
     }
     let outcome = match sniff(fetched.content_type.as_deref(), &fetched.body) {
@@ -655,6 +837,7 @@ async fn run_request(ctx: Arc<TaskCtx>, req: Request, host: String) -> Done {
                             host,
                             bytes,
                             outcome: Outcome::Failed(FetchError::Other(e)),
+                            fetch,
                         };
                     }
                 }
@@ -674,6 +857,7 @@ async fn run_request(ctx: Arc<TaskCtx>, req: Request, host: String) -> Done {
         host,
         bytes,
         outcome,
+        fetch,
     }
 }
 

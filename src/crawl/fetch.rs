@@ -24,6 +24,8 @@ pub struct Fetched {
     pub charset: Option<String>,
     pub location: Option<String>,
     pub retry_after: Option<Duration>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
     pub body: Vec<u8>,
     pub fetched_at: String,
 }
@@ -188,6 +190,8 @@ impl Fetcher {
                 .get(header::LOCATION)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string),
+            etag: header_text(&headers, header::ETAG),
+            last_modified: header_text(&headers, header::LAST_MODIFIED),
             retry_after: headers
                 .get(header::RETRY_AFTER)
                 .and_then(|v| v.to_str().ok())
@@ -196,6 +200,13 @@ impl Fetcher {
             fetched_at: Utc::now().to_rfc3339_opts(SecondsFormat::Secs, false),
         })
     }
+}
+
+fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
 }
 
 fn classify(e: reqwest::Error) -> FetchError {

@@ -39,6 +39,15 @@ pub struct Request {
     pub attempt: u32,
     /// Redirect hops behind this request.
     pub redirects: u32,
+    /// Validators from the last fetch (crawl state): the request is conditional.
+    pub validators: Option<Validators>,
+}
+
+/// What makes a request conditional.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Validators {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
 }
 
 #[derive(Debug)]

@@ -355,6 +355,7 @@ impl Extractor {
             let record = Record {
                 schema: SCHEMA.to_string(),
                 id: article_id(&url),
+                revision: 1,
                 url,
                 page_url: input.page_url.as_ref().map(Url::to_string),
                 source: input.source.clone(),

@@ -16,6 +16,7 @@ use khabar::Record;
 use khabar::config::Config;
 use khabar::crawl::{CrawlOutcome, CrawlSettings, Crawler, Progress};
 use khabar::extract::Extractor;
+use khabar::sink::Output;
 
 /// The test configuration: the aawsat selectors, for host 127.0.0.1.
 pub fn config_path() -> PathBuf {
@@ -56,14 +57,20 @@ pub async fn crawl_within(settings: CrawlSettings, limit: Duration) -> (CrawlOut
     let crawler = Crawler::new(settings, extractor)
         .await
         .expect("crawler set up");
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Record>(4096);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Output>(4096);
     // kept alive for the whole crawl: a dropped sender reads as Ctrl-C
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let outcome = tokio::time::timeout(limit, crawler.run(tx, stop_rx, Progress::silent()))
         .await
         .unwrap_or_else(|_| panic!("the crawl did not end within {limit:?}"));
     drop(stop_tx);
-    let records: Vec<Record> = rx.try_iter().collect();
+    let records: Vec<Record> = rx
+        .try_iter()
+        .filter_map(|o| match o {
+            Output::Record(r, _) => Some(*r),
+            Output::Fetch(_) => None,
+        })
+        .collect();
     (outcome, records)
 }
 
@@ -77,7 +84,10 @@ pub fn khabar_crawl(args: &[&str]) -> std::process::Command {
     let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_khabar"));
     c.current_dir(env!("CARGO_MANIFEST_DIR"));
     c.env_remove("KHABAR_LOG");
-    c.arg("--config").arg(config_path()).arg("crawl");
+    c.arg("--config")
+        .arg(config_path())
+        .arg("crawl")
+        .arg("--no-state");
     c.args(args);
     c
 }

@@ -1,0 +1,350 @@
+//! Incremental crawls with a crawl state: the second run writes only what is new or
+//! changed, asks conditionally for what it fetched before, and one crawl at a time holds a
+//! store. Everything runs against a small site served on 127.0.0.1 by this file.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::sync::{Arc, Mutex};
+
+/// One page: its body and, when it has one, its ETag.
+#[derive(Clone)]
+struct Page {
+    body: String,
+    etag: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+struct Seen {
+    path: String,
+    if_none_match: Option<String>,
+    status: u16,
+}
+
+#[derive(Clone, Default)]
+struct Site {
+    pages: Arc<Mutex<HashMap<String, Page>>>,
+    log: Arc<Mutex<Vec<Seen>>>,
+}
+
+impl Site {
+    fn start() -> (Site, String) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let site = Site::default();
+        let s = site.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let s = s.clone();
+                std::thread::spawn(move || s.serve(stream));
+            }
+        });
+        (site, base)
+    }
+
+    fn set(&self, path: &str, body: String, etag: Option<&str>) {
+        self.pages.lock().unwrap().insert(
+            path.into(),
+            Page {
+                body,
+                etag: etag.map(str::to_string),
+            },
+        );
+    }
+
+    fn take_log(&self) -> Vec<Seen> {
+        std::mem::take(&mut *self.log.lock().unwrap())
+    }
+
+    fn serve(&self, stream: TcpStream) {
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                return;
+            }
+            let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+            let mut if_none_match = None;
+            loop {
+                let mut h = String::new();
+                if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
+                    break;
+                }
+                if let Some((k, v)) = h.split_once(':') {
+                    if k.eq_ignore_ascii_case("if-none-match") {
+                        if_none_match = Some(v.trim().to_string());
+                    }
+                }
+            }
+            let page = self.pages.lock().unwrap().get(&path).cloned();
+            let (status, head, body) = match page {
+                None => (404, String::new(), "not here".to_string()),
+                Some(p) if p.etag.is_some() && p.etag == if_none_match => {
+                    (304, format!("ETag: {}\r\n", p.etag.unwrap()), String::new())
+                }
+                Some(p) => {
+                    let etag = p.etag.map(|e| format!("ETag: {e}\r\n")).unwrap_or_default();
+                    let ct = if path == "/robots.txt" {
+                        "text/plain"
+                    } else {
+                        "text/html; charset=utf-8"
+                    };
+                    (200, format!("{etag}Content-Type: {ct}\r\n"), p.body)
+                }
+            };
+            self.log.lock().unwrap().push(Seen {
+                path: path.clone(),
+                if_none_match,
+                status,
+            });
+            let mut out = &stream;
+            let reason = match status {
+                200 => "OK",
+                304 => "Not Modified",
+                _ => "Not Found",
+            };
+            let _ = write!(
+                out,
+                "HTTP/1.1 {status} {reason}\r\n{head}Content-Length: {}\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = out.flush();
+        }
+    }
+}
+
+fn article(base: &str, id: u32, text: &str) -> String {
+    format!(
+        r#"<!DOCTYPE html><html lang="ar"><head><meta charset="utf-8"><title>خبر {id}</title>
+<link rel="canonical" href="{base}/news/{id}-story"></head><body>
+<div class="node node--type-article" data-url="/news/{id}-story">
+<div class="entry-header"><div class="entry-title"><h1>خبر رقم {id}</h1></div></div>
+<div class="printable-area"><article><div class="entry-content"><p>{text}</p></div></article></div>
+</div></body></html>"#
+    )
+}
+
+fn home(ids: &[u32]) -> String {
+    let links: String = ids
+        .iter()
+        .map(|i| format!(r#"<a href="/news/{i}-story">{i}</a>"#))
+        .collect();
+    format!("<!DOCTYPE html><html><body>{links}</body></html>")
+}
+
+fn config(dir: &Path) -> PathBuf {
+    let path = dir.join("sites.toml");
+    std::fs::write(
+        &path,
+        r#"[profiles.local]
+hosts = ["127.0.0.1"]
+article = [".node--type-article"]
+url = ["@data-url"]
+headline = [".entry-title h1"]
+body = [".printable-area .entry-content p"]
+article_urls = ['/news/\d+-story$']
+recrawl_after_secs = 0
+"#,
+    )
+    .unwrap();
+    path
+}
+
+fn crawl(cfg: &Path, base: &str, state: &Path, out: &Path) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_khabar"))
+        .env_remove("KHABAR_LOG")
+        .arg("--config")
+        .arg(cfg)
+        .args([
+            "crawl",
+            &format!("{base}/"),
+            "--rate",
+            "0",
+            "--timeout",
+            "5",
+        ])
+        .arg("--state")
+        .arg(state)
+        .arg("-o")
+        .arg(out)
+        .output()
+        .unwrap()
+}
+
+fn records(path: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn a_second_run_writes_only_new_and_changed_articles_with_their_revision() {
+    let (site, base) = Site::start();
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(dir.path());
+    let state = dir.path().join("state/state.db");
+    site.set("/robots.txt", "User-agent: *\nDisallow:\n".into(), None);
+    site.set("/", home(&[1, 2, 3, 5]), None);
+    site.set(
+        "/news/1-story",
+        article(&base, 1, "النص الأول"),
+        Some("\"1a\""),
+    );
+    site.set(
+        "/news/2-story",
+        article(&base, 2, "النص الثاني"),
+        Some("\"2a\""),
+    );
+    site.set("/news/3-story", article(&base, 3, "النص الثالث"), None);
+    site.set(
+        "/news/5-story",
+        article(&base, 5, "النص الخامس"),
+        Some("\"5a\""),
+    );
+
+    // run 1: everything
+    let out1 = dir.path().join("run1.ndjson");
+    let o = crawl(&cfg, &base, &state, &out1);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let first = records(&out1);
+    assert_eq!(first.len(), 4);
+    assert!(first.iter().all(|r| r["revision"] == 1));
+    site.take_log();
+
+    // two articles change, one is added, one keeps its ETag, one has none and stays the same
+    site.set("/", home(&[1, 2, 3, 4, 5]), None);
+    site.set(
+        "/news/1-story",
+        article(&base, 1, "النص الأول بعد التعديل"),
+        Some("\"1b\""),
+    );
+    site.set(
+        "/news/2-story",
+        article(&base, 2, "النص الثاني بعد التعديل"),
+        Some("\"2b\""),
+    );
+    site.set(
+        "/news/4-story",
+        article(&base, 4, "خبر جديد"),
+        Some("\"4a\""),
+    );
+
+    let out2 = dir.path().join("run2.ndjson");
+    let o = crawl(&cfg, &base, &state, &out2);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let second = records(&out2);
+    let mut got: Vec<(String, u64)> = second
+        .iter()
+        .map(|r| {
+            (
+                r["url"]
+                    .as_str()
+                    .unwrap()
+                    .rsplit('/')
+                    .next()
+                    .unwrap()
+                    .to_string(),
+                r["revision"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            ("1-story".into(), 2),
+            ("2-story".into(), 2),
+            ("4-story".into(), 1)
+        ]
+    );
+    // the same article keeps its id across revisions
+    let id1 = |rs: &[serde_json::Value]| {
+        rs.iter()
+            .find(|r| r["url"].as_str().unwrap().ends_with("/1-story"))
+            .unwrap()["id"]
+            .clone()
+    };
+    assert_eq!(id1(&first), id1(&second));
+
+    // what the server saw: conditional requests for what was fetched before
+    let log = site.take_log();
+    let seen = |p: &str| {
+        log.iter()
+            .find(|s| s.path == p)
+            .cloned()
+            .unwrap_or_else(|| panic!("{p} not requested: {log:?}"))
+    };
+    assert_eq!(
+        seen("/news/1-story").if_none_match.as_deref(),
+        Some("\"1a\"")
+    );
+    assert_eq!(seen("/news/5-story").status, 304, "unchanged ETag: 304");
+    assert_eq!(
+        seen("/news/3-story").status,
+        200,
+        "no validators: fetched whole, same content, nothing written"
+    );
+    assert_eq!(
+        seen("/news/4-story").if_none_match,
+        None,
+        "new article: plain request"
+    );
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("not modified (304) 1"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+
+    // run 3: nothing changed, nothing written
+    let out3 = dir.path().join("run3.ndjson");
+    let o = crawl(&cfg, &base, &state, &out3);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(records(&out3).is_empty());
+
+    // `khabar state` tells what is known
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_khabar"))
+        .arg("--config")
+        .arg(&cfg)
+        .arg("state")
+        .arg("--state")
+        .arg(&state)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success());
+    assert!(
+        text.contains("articles 5, revised at least once 2"),
+        "{text}"
+    );
+    assert_eq!(text.matches("crawl finished").count(), 3, "{text}");
+}
+
+#[test]
+fn a_second_crawl_on_the_same_state_fails_clearly() {
+    let (site, base) = Site::start();
+    site.set("/robots.txt", String::new(), None);
+    site.set("/", home(&[]), None);
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(dir.path());
+    let state = dir.path().join("state.db");
+    let _held = khabar::state::StateStore::open(&state).unwrap();
+    let o = crawl(&cfg, &base, &state, &dir.path().join("out.ndjson"));
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("in use by another khabar crawl"), "{err}");
+    assert!(site.take_log().is_empty(), "nothing fetched");
+}
