@@ -14,6 +14,7 @@ pub mod dom;
 pub mod extract;
 pub mod logging;
 pub mod metadata;
+pub mod output;
 pub mod record;
 pub mod run;
 pub mod selector;

@@ -10,10 +10,11 @@ use clap::{Parser, Subcommand};
 
 use khabar::config::Config;
 use khabar::crawl::settings::Overrides;
-use khabar::crawl::{Crawler, Progress};
+use khabar::crawl::job::{JobEnd, JobOptions, parse_every, run_job};
 use khabar::extract::Extractor;
+use khabar::output::{Destination, Rotate};
 use khabar::run::{ExtractOptions, run_extract};
-use khabar::sink::{NdjsonWriter, open_append, spawn_output_writer};
+use khabar::sink::{NdjsonWriter, open_append};
 use khabar::source::list_inputs;
 use khabar::state::StateStore;
 use std::sync::Arc;
@@ -51,6 +52,21 @@ enum Command {
     Crawl(CrawlArgs),
     /// Show what the crawl state knows: counts, the last runs, hosts; or forget URLs
     State(StateArgs),
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum RotateArg {
+    Hourly,
+    Daily,
+}
+
+impl From<RotateArg> for Rotate {
+    fn from(r: RotateArg) -> Self {
+        match r {
+            RotateArg::Hourly => Rotate::Hourly,
+            RotateArg::Daily => Rotate::Daily,
+        }
+    }
 }
 
 #[derive(clap::Args)]
@@ -107,6 +123,15 @@ struct CrawlArgs {
     /// Append records to FILE instead of writing them to stdout
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Write records to files in DIR, a new one each hour (or day, with --rotate daily), named by UTC time
+    #[arg(long, value_name = "DIR", conflicts_with = "output")]
+    output_dir: Option<PathBuf>,
+    /// How often --output-dir starts a new file
+    #[arg(long, value_enum, default_value = "hourly", requires = "output_dir")]
+    rotate: RotateArg,
+    /// Crawl again this long after each run ends (90s, 15m, 1h, 1d), until Ctrl-C or SIGTERM
+    #[arg(long, value_name = "DURATION")]
+    every: Option<String>,
     /// The crawl state (what earlier runs fetched) [default: .khabar/state.db beside the config]
     #[arg(long, value_name = "PATH", conflicts_with = "no_state")]
     state: Option<PathBuf>,
@@ -260,70 +285,31 @@ fn crawl(config: Config, args: CrawlArgs, quiet: bool) -> anyhow::Result<u8> {
     if !settings.robots {
         tracing::warn!("robots.txt is NOT being read or obeyed on this crawl");
     }
-    let state_path = (!args.no_state).then(|| {
-        args.state
-            .clone()
-            .unwrap_or_else(|| default_state_path(&config))
-    });
-    let mut store = state_path.as_deref().map(StateStore::open).transpose()?;
-    let (reader, writer_conn, run_id) = match store.as_mut() {
-        Some(s) => (Some(s.connect()?), Some(s.connect()?), Some(s.begin_run()?)),
-        None => (None, None, None),
+    let every = args.every.as_deref().map(parse_every).transpose().map_err(anyhow::Error::msg)?;
+    let destination = match (&args.output, &args.output_dir) {
+        (Some(f), _) => Destination::File(f.clone()),
+        (None, Some(d)) => Destination::Dir { dir: d.clone(), rotate: args.rotate.into() },
+        (None, None) => Destination::Stdout,
     };
+    let state = (!args.no_state).then(|| args.state.clone().unwrap_or_else(|| default_state_path(&config)));
     let extractor = Arc::new(Extractor::new(config, None)?);
-    let (records, writer) = spawn_output_writer(args.output.clone(), writer_conn);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    let started = Instant::now();
-    let outcome = runtime.block_on(async move {
-        let mut crawler = Crawler::new(settings, extractor).await?;
-        if let Some(r) = reader {
-            crawler = crawler.with_state(r);
-        }
-        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-        tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                let _ = stop_tx.send(true);
-                if tokio::signal::ctrl_c().await.is_ok() {
-                    eprintln!("khabar: interrupted twice: quitting now");
-                    std::process::exit(i32::from(EXIT_INTERRUPTED));
-                }
-            }
-        });
-        anyhow::Ok(crawler.run(records, stop_rx, Progress::new(quiet)).await)
-    })?;
-    let written = writer
-        .join()
-        .map_err(|_| anyhow::anyhow!("the output thread failed"))?;
-    let summary = outcome.stats.summary(started.elapsed());
-    tracing::info!("{summary}");
-    if let (Some(s), Some(run)) = (store.as_mut(), run_id) {
-        s.end_run(run, &summary)?;
-    }
-    match written {
-        Err(e) if e.is_broken_pipe() => return Ok(0),
-        Err(e) => {
+    let end = run_job(extractor, JobOptions { settings, state, destination, every, quiet })?;
+    Ok(match end {
+        JobEnd::Done | JobEnd::OutputClosed | JobEnd::Terminated => 0,
+        JobEnd::Interrupted => EXIT_INTERRUPTED,
+        JobEnd::OutputFailed(e) => {
             let target = args
                 .output
-                .as_ref()
+                .or(args.output_dir)
                 .map_or("standard output".to_string(), |p| p.display().to_string());
-            tracing::error!(
-                "cannot write to {target}: {e}; records extracted after this were not written"
-            );
-            return Ok(EXIT_INPUT_PROBLEMS);
+            tracing::error!("cannot write to {target}: {e}; the crawl stopped, and the state holds only what was written");
+            EXIT_INPUT_PROBLEMS
         }
-        Ok(_) => {}
-    }
-    if outcome.interrupted {
-        return Ok(EXIT_INTERRUPTED);
-    }
-    if outcome.stats.pages == 0 && outcome.stats.errors_total() > 0 {
-        tracing::error!("no page could be fetched");
-        return Ok(EXIT_INPUT_PROBLEMS);
-    }
-    Ok(0)
+        JobEnd::NothingFetched => {
+            tracing::error!("no page could be fetched");
+            EXIT_INPUT_PROBLEMS
+        }
+    })
 }
 
 /// Where the crawl state lives when not given: `.khabar/state.db` in the config file's

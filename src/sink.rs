@@ -3,14 +3,9 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
-use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Receiver, SyncSender};
-use std::thread::JoinHandle;
+use std::path::Path;
 
 use serde::Serialize;
-
-use crate::record::Record;
-use crate::state::{StateError, StateStore};
 
 pub struct NdjsonWriter<W: Write> {
     out: W,
@@ -45,6 +40,12 @@ impl<W: Write> NdjsonWriter<W> {
     pub fn written(&self) -> u64 {
         self.written
     }
+
+    /// The underlying writer, flushed.
+    pub fn into_inner(mut self) -> io::Result<W> {
+        self.out.flush()?;
+        Ok(self.out)
+    }
 }
 
 /// Opens `path` for appending records. When the file's last line was left unfinished (a
@@ -66,101 +67,6 @@ pub fn open_append(path: &Path) -> io::Result<BufWriter<File>> {
         }
     }
     Ok(BufWriter::with_capacity(64 * 1024, file))
-}
-
-/// What the crawl hands to the output thread.
-#[derive(Debug)]
-pub enum Output {
-    /// A record to write and, with a crawl state, what to remember of it once written.
-    Record(Box<Record>, Option<ArticleUpdate>),
-    /// A fetch to remember in the crawl state (nothing is written).
-    Fetch(FetchUpdate),
-}
-
-/// An article as the crawl state keeps it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ArticleUpdate {
-    pub id: String,
-    pub url: String,
-    pub content_hash: String,
-    pub revision: u32,
-}
-
-/// A fetch as the crawl state keeps it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FetchUpdate {
-    pub url: String,
-    pub host: String,
-    pub status: Option<u16>,
-    pub etag: Option<String>,
-    pub last_modified: Option<String>,
-    pub error: Option<String>,
-}
-
-/// Why the output thread stopped early.
-#[derive(Debug, thiserror::Error)]
-pub enum OutputError {
-    #[error("{0}")]
-    Write(#[from] io::Error),
-    #[error("{0}")]
-    State(#[from] StateError),
-}
-
-impl OutputError {
-    pub fn is_broken_pipe(&self) -> bool {
-        matches!(self, Self::Write(e) if e.kind() == io::ErrorKind::BrokenPipe)
-    }
-}
-
-/// Writes records arriving on a channel, one line each, flushed at once, on a thread of
-/// its own so that a slow reader never stalls the crawl's scheduler. With a crawl state,
-/// what a record means for it is committed only after the record is written: a crash in
-/// between writes the record again on the next run, with the same id and revision, and
-/// never loses one. The thread ends when every sender is gone or a write fails (a closed
-/// pipe among them); its result says which, and how many records were written.
-pub fn spawn_output_writer(
-    output: Option<PathBuf>,
-    state: Option<StateStore>,
-) -> (SyncSender<Output>, JoinHandle<Result<u64, OutputError>>) {
-    let (tx, rx) = mpsc::sync_channel::<Output>(1024);
-    let handle = std::thread::spawn(move || -> Result<u64, OutputError> {
-        fn drain<W: Write>(
-            rx: Receiver<Output>,
-            out: W,
-            mut state: Option<StateStore>,
-        ) -> Result<u64, OutputError> {
-            let mut sink = NdjsonWriter::new(out);
-            for item in rx {
-                match item {
-                    Output::Record(record, update) => {
-                        sink.write(&*record)?;
-                        sink.flush()?;
-                        if let (Some(st), Some(u)) = (state.as_mut(), update) {
-                            st.record_article(&u.id, &u.url, &u.content_hash, u.revision)?;
-                        }
-                    }
-                    Output::Fetch(f) => {
-                        if let Some(st) = state.as_mut() {
-                            st.record_fetch(
-                                &f.url,
-                                &f.host,
-                                f.status,
-                                f.etag.as_deref(),
-                                f.last_modified.as_deref(),
-                                f.error.as_deref(),
-                            )?;
-                        }
-                    }
-                }
-            }
-            Ok(sink.written())
-        }
-        match output {
-            Some(path) => drain(rx, open_append(&path)?, state),
-            None => drain(rx, io::BufWriter::new(io::stdout().lock()), state),
-        }
-    });
-    (tx, handle)
 }
 
 #[cfg(test)]

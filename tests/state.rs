@@ -348,3 +348,75 @@ fn a_second_crawl_on_the_same_state_fails_clearly() {
     assert!(err.contains("in use by another khabar crawl"), "{err}");
     assert!(site.take_log().is_empty(), "nothing fetched");
 }
+
+#[test]
+fn every_runs_again_until_sigterm_and_output_dir_rotates_by_utc_hour() {
+    let (site, base) = Site::start();
+    site.set("/robots.txt", String::new(), None);
+    site.set("/", home(&[1, 2]), None);
+    site.set("/news/1-story", article(&base, 1, "أول"), Some("\"1\""));
+    site.set("/news/2-story", article(&base, 2, "ثان"), None);
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(dir.path());
+    let state = dir.path().join("state.db");
+    let out_dir = dir.path().join("out");
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_khabar"))
+        .env_remove("KHABAR_LOG")
+        .arg("--config")
+        .arg(&cfg)
+        .args(["crawl", &format!("{base}/"), "--rate", "0", "--every", "1s"])
+        .arg("--state")
+        .arg(&state)
+        .arg("--output-dir")
+        .arg(&out_dir)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // wait for the home page to be fetched by two runs
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while site
+        .log
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|s| s.path == "/")
+        .count()
+        < 2
+    {
+        assert!(std::time::Instant::now() < deadline, "no second run");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let kill = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.matches("crawl finished").count() >= 2, "{err}");
+    // one file per UTC hour, whole lines; the second run found nothing new
+    let files: Vec<PathBuf> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(!files.is_empty() && files.len() <= 2, "{files:?}");
+    let name = files[0].file_name().unwrap().to_string_lossy().to_string();
+    assert!(
+        name.starts_with("khabar-")
+            && name.ends_with(".ndjson")
+            && name.len() == "khabar-2026-11-29T03.ndjson".len(),
+        "{name}"
+    );
+    let all: Vec<serde_json::Value> = files.iter().flat_map(|f| records(f)).collect();
+    assert_eq!(all.len(), 2, "each article once across runs");
+    let runs = khabar::state::StateStore::open_read_only(&state)
+        .unwrap()
+        .last_runs(10)
+        .unwrap();
+    assert!(runs.len() >= 2);
+    assert!(
+        runs.iter().all(|r| r.ended_at.is_some()),
+        "every run saved before exiting"
+    );
+}

@@ -24,7 +24,7 @@ use crate::crawl::settings::CrawlSettings;
 use crate::crawl::stats::CrawlStats;
 use crate::extract::{Extractor, PageInput};
 use crate::record::{Record, SourceInfo, SourceKind, content_hash};
-use crate::sink::{ArticleUpdate, FetchUpdate, Output};
+use crate::output::{ArticleUpdate, FetchUpdate, Output};
 use crate::state::StateStore;
 use crate::urls::same_article_key;
 

@@ -7,6 +7,7 @@ pub mod discover;
 mod engine;
 pub mod fetch;
 pub mod frontier;
+pub mod job;
 pub mod pacing;
 mod progress;
 pub mod robots;

@@ -16,7 +16,7 @@ use khabar::Record;
 use khabar::config::Config;
 use khabar::crawl::{CrawlOutcome, CrawlSettings, Crawler, Progress};
 use khabar::extract::Extractor;
-use khabar::sink::Output;
+use khabar::output::Output;
 
 /// The test configuration: the aawsat selectors, for host 127.0.0.1.
 pub fn config_path() -> PathBuf {

@@ -1,0 +1,233 @@
+//! A crawl job as the `crawl` command runs it: the crawl state opened (and locked) once,
+//! one crawl after another when `--every` is given (never two at once, a little jitter
+//! between them), records to their destination, signals handled: Ctrl-C or SIGTERM stops
+//! scheduling, lets requests in flight finish, saves, and ends the job; a second Ctrl-C
+//! quits at once.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::watch;
+
+use crate::crawl::{CrawlError, CrawlSettings, Crawler, Progress};
+use crate::extract::Extractor;
+use crate::output::{Destination, OutputError, spawn_output_writer};
+use crate::state::{StateError, StateStore};
+
+/// What a job is asked to do.
+#[derive(Debug, Clone)]
+pub struct JobOptions {
+    pub settings: CrawlSettings,
+    /// The crawl state; `None` for a one-shot crawl.
+    pub state: Option<PathBuf>,
+    pub destination: Destination,
+    /// Run again this long after each run ends (with ±5% jitter); `None`: once.
+    pub every: Option<Duration>,
+    /// No progress feedback.
+    pub quiet: bool,
+}
+
+/// How a job ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobEnd {
+    /// Every run ran to its end.
+    Done,
+    /// Ctrl-C.
+    Interrupted,
+    /// SIGTERM (a service manager stopping it).
+    Terminated,
+    /// The reader of the output went away (a closed pipe): not an error.
+    OutputClosed,
+    /// The output could not be written (disk full…): the state was not advanced past it.
+    OutputFailed(String),
+    /// The last run could not fetch a single page.
+    NothingFetched,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    #[error(transparent)]
+    State(#[from] StateError),
+    #[error(transparent)]
+    Crawl(#[from] CrawlError),
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(std::io::Error),
+}
+
+/// Signals as the job sees them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    None,
+    Interrupt,
+    Terminate,
+}
+
+/// Runs the job to its end.
+pub fn run_job(extractor: Arc<Extractor>, opts: JobOptions) -> Result<JobEnd, JobError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(JobError::Runtime)?;
+    let mut store = opts.state.as_deref().map(StateStore::open).transpose()?;
+    runtime.block_on(async move {
+        let (stop_tx, stop_rx) = watch::channel(Stop::None);
+        tokio::spawn(watch_signals(stop_tx));
+        let mut run_no = 0u64;
+        loop {
+            run_no += 1;
+            let end = run_once(&extractor, &opts, store.as_mut(), stop_rx.clone()).await?;
+            let stop = *stop_rx.borrow();
+            match (&end, stop) {
+                (_, Stop::Interrupt) => return Ok(JobEnd::Interrupted),
+                (_, Stop::Terminate) => return Ok(JobEnd::Terminated),
+                (JobEnd::Done, _) | (JobEnd::NothingFetched, _) if opts.every.is_some() => {}
+                _ => return Ok(end),
+            }
+            let every = opts.every.expect("checked above");
+            let pause = every.mul_f64(1.0 + (fastrand::f64() - 0.5) * 0.1);
+            tracing::info!(
+                "run {run_no} done; next run in {:.0} s",
+                pause.as_secs_f64()
+            );
+            let mut stop_rx = stop_rx.clone();
+            tokio::select! {
+                _ = tokio::time::sleep(pause) => {}
+                stop = stop_rx.wait_for(|s| *s != Stop::None) => {
+                    let terminated = stop.is_ok_and(|s| *s == Stop::Terminate);
+                    return Ok(if terminated { JobEnd::Terminated } else { JobEnd::Interrupted });
+                }
+            }
+        }
+    })
+}
+
+/// One crawl: state connections, output thread, crawler, the run recorded in the state.
+async fn run_once(
+    extractor: &Arc<Extractor>,
+    opts: &JobOptions,
+    mut store: Option<&mut StateStore>,
+    stop: watch::Receiver<Stop>,
+) -> Result<JobEnd, JobError> {
+    let started = Instant::now();
+    let (reader, writer_conn, run) = match store.as_deref_mut() {
+        Some(s) => (Some(s.connect()?), Some(s.connect()?), Some(s.begin_run()?)),
+        None => (None, None, None),
+    };
+    let (records, writer) = spawn_output_writer(opts.destination.clone(), writer_conn);
+    let mut crawler = Crawler::new(opts.settings.clone(), extractor.clone()).await?;
+    if let Some(r) = reader {
+        crawler = crawler.with_state(r);
+    }
+    let (crawl_stop_tx, crawl_stop_rx) = watch::channel(false);
+    let forward = {
+        let mut stop = stop.clone();
+        tokio::spawn(async move {
+            if stop.wait_for(|s| *s != Stop::None).await.is_ok() {
+                let _ = crawl_stop_tx.send(true);
+            }
+            // keep the sender alive until the crawl is over: a dropped one reads as a stop
+            std::future::pending::<()>().await;
+        })
+    };
+    let progress = if opts.quiet {
+        Progress::silent()
+    } else {
+        Progress::new(false)
+    };
+    let outcome = crawler.run(records, crawl_stop_rx, progress).await;
+    forward.abort();
+    let written = tokio::task::spawn_blocking(move || writer.join())
+        .await
+        .ok()
+        .and_then(Result::ok);
+    let summary = outcome.stats.summary(started.elapsed());
+    tracing::info!("{summary}");
+    if let (Some(s), Some(run)) = (store, run) {
+        s.end_run(run, &summary)?;
+    }
+    Ok(match written {
+        Some(Err(e)) if e.is_broken_pipe() => JobEnd::OutputClosed,
+        Some(Err(OutputError::State(e))) => return Err(e.into()),
+        Some(Err(e)) => JobEnd::OutputFailed(e.to_string()),
+        None => JobEnd::OutputFailed("the output thread failed".into()),
+        Some(Ok(_)) if outcome.stats.pages == 0 && outcome.stats.errors_total() > 0 => {
+            JobEnd::NothingFetched
+        }
+        Some(Ok(_)) => JobEnd::Done,
+    })
+}
+
+async fn watch_signals(tx: watch::Sender<Stop>) {
+    #[cfg(unix)]
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    loop {
+        #[cfg(unix)]
+        let terminated = async {
+            match term.as_mut() {
+                Some(t) => {
+                    t.recv().await;
+                }
+                None => std::future::pending::<()>().await,
+            }
+        };
+        #[cfg(not(unix))]
+        let terminated = std::future::pending::<()>();
+        tokio::select! {
+            r = tokio::signal::ctrl_c() => {
+                if r.is_err() {
+                    return;
+                }
+                if *tx.borrow() == Stop::Interrupt {
+                    eprintln!("khabar: interrupted twice: quitting now");
+                    std::process::exit(130);
+                }
+                tracing::warn!("interrupted: finishing the requests in flight (Ctrl-C again to quit now)");
+                let _ = tx.send(Stop::Interrupt);
+            }
+            _ = terminated => {
+                tracing::warn!("terminated: finishing the requests in flight, then stopping");
+                let _ = tx.send(Stop::Terminate);
+            }
+        }
+    }
+}
+
+/// Parses `--every`: `90s`, `15m`, `1h`, `1d`, or a number of seconds.
+pub fn parse_every(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let (num, unit) = s.split_at(
+        s.find(|c: char| !c.is_ascii_digit() && c != '.')
+            .unwrap_or(s.len()),
+    );
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration: write it as 90s, 15m, 1h or 1d"))?;
+    let secs = match unit {
+        "" | "s" => n,
+        "m" => n * 60.0,
+        "h" => n * 3600.0,
+        "d" => n * 86_400.0,
+        _ => return Err(format!("`{s}`: the unit must be s, m, h or d")),
+    };
+    if !(secs.is_finite() && secs >= 1.0) {
+        return Err(format!("`{s}`: the period must be at least one second"));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_every("15m").unwrap(), Duration::from_secs(900));
+        assert_eq!(parse_every("1h").unwrap(), Duration::from_secs(3600));
+        assert_eq!(parse_every("90").unwrap(), Duration::from_secs(90));
+        assert_eq!(parse_every("1.5s").unwrap(), Duration::from_millis(1500));
+        assert!(parse_every("0s").is_err());
+        assert!(parse_every("5y").is_err());
+        assert!(parse_every("soon").is_err());
+    }
+}
