@@ -104,7 +104,7 @@ pub struct Seen {
     pub status: u16,
     /// Which connection it came on (numbered from 0 in accept order).
     pub conn: u64,
-    /// When the answer was written whole (None: not, or not yet).
+    /// When the answer, ready, started going out (None: not reached).
     pub done: Option<Instant>,
 }
 
@@ -395,10 +395,13 @@ async fn serve_connection(mut sock: TcpStream, state: Arc<State>, conn: u64) {
         if let Some(d) = response.delay {
             tokio::time::sleep(d).await;
         }
+        // stamped before the answer goes out, not after: the client cannot have the whole
+        // answer (and start its next request) before this instant, so counting requests
+        // open at once never depends on how fast this thread gets back from the write
+        state.log.lock().unwrap()[index].done = Some(Instant::now());
         if write_response(&mut sock, response, close).await.is_err() {
             return;
         }
-        state.log.lock().unwrap()[index].done = Some(Instant::now());
         if close {
             return;
         }
@@ -733,7 +736,7 @@ pub fn most_at_once(logs: &[Vec<Seen>]) -> usize {
     let all: Vec<&Seen> = logs.iter().flatten().collect();
     assert!(
         all.iter().all(|s| s.done.is_some()),
-        "every answer was written"
+        "every answer went out"
     );
     all.iter()
         .map(|s| {
