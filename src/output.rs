@@ -52,6 +52,8 @@ pub enum Output {
     Record(Box<Record>, Option<ArticleUpdate>),
     /// A fetch to remember in the crawl state (nothing is written).
     Fetch(FetchUpdate),
+    /// A request done: off the stored frontier, once what it gave is written.
+    Done(String),
 }
 
 /// An article as the crawl state keeps it.
@@ -125,6 +127,11 @@ fn drain(
                 written += 1;
                 if let (Some(st), Some(u)) = (state.as_mut(), update) {
                     st.record_article(&u.id, &u.url, &u.content_hash, u.revision)?;
+                }
+            }
+            Output::Done(url) => {
+                if let Some(st) = state.as_mut() {
+                    st.unqueue(&url)?;
                 }
             }
             Output::Fetch(f) => {

@@ -14,7 +14,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 /// The schema this build writes. Older stores are migrated on open.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StateError {
@@ -61,6 +61,16 @@ pub struct ArticleState {
     pub revision: u32,
 }
 
+/// A request waiting in the stored frontier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueuedUrl {
+    pub url: String,
+    /// `seed`, `sitemap`, `feed`, `page` or `article`.
+    pub kind: String,
+    pub depth: u32,
+    pub redirects: u32,
+}
+
 /// Counts for `khabar state`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StateCounts {
@@ -69,6 +79,8 @@ pub struct StateCounts {
     pub errors: u64,
     pub articles: u64,
     pub revised: u64,
+    /// Requests a crawl that stopped early left to do.
+    pub queued: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -241,6 +253,22 @@ impl StateStore {
                 )
                 .map_err(|e| self.sql(e))?;
         }
+        if version < 2 {
+            // v2: the frontier, so that a killed crawl resumes where it stopped
+            self.conn
+                .execute_batch(
+                    "BEGIN;
+                     CREATE TABLE IF NOT EXISTS frontier (
+                        url TEXT PRIMARY KEY,
+                        kind TEXT NOT NULL,
+                        depth INTEGER NOT NULL,
+                        redirects INTEGER NOT NULL
+                     );
+                     PRAGMA user_version = 2;
+                     COMMIT;",
+                )
+                .map_err(|e| self.sql(e))?;
+        }
         Ok(())
     }
 
@@ -345,6 +373,60 @@ impl StateStore {
         Ok(())
     }
 
+    /// Adds requests to the stored frontier (those already there are kept as they are).
+    pub fn queue(&mut self, items: &[QueuedUrl]) -> Result<(), StateError> {
+        if items.is_empty() {
+            return Ok(());
+        }
+        let tx = self.conn.transaction().map_err(|e| StateError::Sql {
+            path: self.path.clone(),
+            source: e,
+        })?;
+        {
+            let mut stmt = tx
+                .prepare_cached("INSERT OR IGNORE INTO frontier (url, kind, depth, redirects) VALUES (?1, ?2, ?3, ?4)")
+                .map_err(|e| StateError::Sql { path: self.path.clone(), source: e })?;
+            for q in items {
+                stmt.execute(params![q.url, q.kind, q.depth, q.redirects])
+                    .map_err(|e| StateError::Sql {
+                        path: self.path.clone(),
+                        source: e,
+                    })?;
+            }
+        }
+        tx.commit().map_err(|e| StateError::Sql {
+            path: self.path.clone(),
+            source: e,
+        })
+    }
+
+    /// Takes a request off the stored frontier: it was done, or will never be.
+    pub fn unqueue(&mut self, url: &str) -> Result<(), StateError> {
+        self.conn
+            .execute("DELETE FROM frontier WHERE url = ?1", params![url])
+            .map_err(|e| self.sql(e))?;
+        Ok(())
+    }
+
+    /// The stored frontier, oldest first: what a crawl that stopped early left to do.
+    pub fn pending(&self) -> Result<Vec<QueuedUrl>, StateError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT url, kind, depth, redirects FROM frontier ORDER BY rowid")
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(QueuedUrl {
+                    url: r.get(0)?,
+                    kind: r.get(1)?,
+                    depth: r.get(2)?,
+                    redirects: r.get(3)?,
+                })
+            })
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.sql(e))
+    }
+
     pub fn counts(&self) -> Result<StateCounts, StateError> {
         let one = |sql: &str| -> Result<u64, StateError> {
             self.conn
@@ -358,6 +440,7 @@ impl StateStore {
             errors: one("SELECT count(*) FROM urls WHERE error IS NOT NULL OR status >= 400")?,
             articles: one("SELECT count(*) FROM articles")?,
             revised: one("SELECT count(*) FROM articles WHERE revision > 1")?,
+            queued: one("SELECT count(*) FROM frontier")?,
         })
     }
 
@@ -478,6 +561,43 @@ mod tests {
         assert_eq!(s.last_runs(5).unwrap().len(), 1);
         assert_eq!(s.forget_url("https://a.com/1").unwrap(), 2);
         assert!(s.url_state("https://a.com/1").unwrap().is_none());
+    }
+
+    #[test]
+    fn the_frontier_survives_a_reopen_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.db");
+        let q = |u: &str| QueuedUrl {
+            url: u.into(),
+            kind: "page".into(),
+            depth: 1,
+            redirects: 0,
+        };
+        {
+            let mut s = StateStore::open(&path).unwrap();
+            s.queue(&[q("https://a.com/2"), q("https://a.com/1")])
+                .unwrap();
+            s.queue(&[q("https://a.com/2"), q("https://a.com/3")])
+                .unwrap();
+            s.unqueue("https://a.com/1").unwrap();
+        }
+        let s = StateStore::open(&path).unwrap();
+        let urls: Vec<String> = s.pending().unwrap().into_iter().map(|p| p.url).collect();
+        assert_eq!(urls, vec!["https://a.com/2", "https://a.com/3"]);
+        assert_eq!(s.counts().unwrap().queued, 2);
+    }
+
+    #[test]
+    fn a_version_1_store_is_migrated() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.db");
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch("CREATE TABLE urls (url TEXT PRIMARY KEY, host TEXT NOT NULL, status INTEGER, fetched_at TEXT, etag TEXT, last_modified TEXT, error TEXT); CREATE TABLE articles (id TEXT PRIMARY KEY, url TEXT NOT NULL, content_hash TEXT NOT NULL, revision INTEGER NOT NULL, first_seen TEXT NOT NULL, last_changed TEXT NOT NULL); CREATE TABLE runs (id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, ended_at TEXT, summary TEXT); INSERT INTO articles VALUES ('x', 'u', 'h', 3, 't', 't'); PRAGMA user_version = 1;")
+            .unwrap();
+        let s = StateStore::open(&path).unwrap();
+        assert_eq!(s.article("x").unwrap().unwrap().revision, 3, "data kept");
+        assert!(s.pending().unwrap().is_empty(), "frontier table added");
     }
 
     #[test]

@@ -25,7 +25,7 @@ use crate::crawl::stats::CrawlStats;
 use crate::extract::{Extractor, PageInput};
 use crate::record::{Record, SourceInfo, SourceKind, content_hash};
 use crate::output::{ArticleUpdate, FetchUpdate, Output};
-use crate::state::StateStore;
+use crate::state::{QueuedUrl, StateStore};
 use crate::urls::same_article_key;
 
 /// Most URLs taken from one sitemap or feed (the sitemap protocol's own limit).
@@ -222,8 +222,14 @@ impl Crawler {
                 redirects: 0,
                 validators: None,
             };
-            run.frontier.add(req);
+            if run.frontier.add(req) {
+                if let (Some(_), Some(name)) = (&self.state, kind.stored_name()) {
+                    run.to_store.push(QueuedUrl { url: url.to_string(), kind: name.to_string(), depth: 0, redirects: 0 });
+                }
+            }
         }
+        run.resume_stored_frontier();
+        run.sync_stored_frontier();
         let started = Instant::now();
         let deadline =
             (!self.settings.max_duration.is_zero()).then(|| started + self.settings.max_duration);
@@ -256,7 +262,9 @@ impl Crawler {
                 Some(joined) = tasks.join_next(), if !tasks.is_empty() => {
                     last_completion = Instant::now();
                     if let Ok(done) = joined {
-                        if !run.handle(done, &sink) {
+                        let open = run.handle(done, &sink);
+                        run.sync_stored_frontier();
+                        if !open {
                             run.outcome.output_closed = true;
                             stop_at.get_or_insert_with(Instant::now);
                         }
@@ -305,6 +313,10 @@ struct Run<'a> {
     pages_dispatched: u64,
     emitted: HashSet<String>,
     round_robin: usize,
+    /// Requests added since the stored frontier was last written (crawl state only).
+    to_store: Vec<QueuedUrl>,
+    /// Requests dropped without a fetch, to take off the stored frontier.
+    to_unstore: Vec<String>,
 }
 
 impl<'a> Run<'a> {
@@ -319,6 +331,8 @@ impl<'a> Run<'a> {
             pages_dispatched: 0,
             emitted: HashSet::new(),
             round_robin: 0,
+            to_store: Vec::new(),
+            to_unstore: Vec::new(),
         }
     }
 
@@ -390,7 +404,9 @@ impl<'a> Run<'a> {
                             None => head.url.path().to_string(),
                         };
                         if !robots.allows(&path) {
-                            host.pop();
+                            if let Some(r) = host.pop() {
+                                self.to_unstore.push(r.url.to_string());
+                            }
                             self.stats.robots_blocked += 1;
                             progressed = true;
                             continue;
@@ -479,7 +495,9 @@ impl<'a> Run<'a> {
                 Revisit::New => {}
             }
         }
-        if !self.frontier.add(Request {
+        let stored = self.crawler.state.is_some().then(|| kind.stored_name()).flatten();
+        let queued = QueuedUrl { url: url.to_string(), kind: String::new(), depth, redirects };
+        if self.frontier.add(Request {
             url,
             kind,
             depth,
@@ -487,7 +505,61 @@ impl<'a> Run<'a> {
             redirects,
             validators,
         }) {
+            if let Some(name) = stored {
+                self.to_store.push(QueuedUrl { kind: name.to_string(), ..queued });
+            }
+        } else {
             self.stats.skip("duplicate");
+        }
+    }
+
+    /// Writes the frontier changes since the last call to the crawl state.
+    fn sync_stored_frontier(&mut self) {
+        let Some(state) = &self.crawler.state else { return };
+        if self.to_store.is_empty() && self.to_unstore.is_empty() {
+            return;
+        }
+        let Ok(mut st) = state.lock() else { return };
+        let mut result = st.queue(&self.to_store);
+        for url in &self.to_unstore {
+            result = result.and_then(|()| st.unqueue(url));
+        }
+        if let Err(e) = result {
+            tracing::warn!("{e}");
+        }
+        self.to_store.clear();
+        self.to_unstore.clear();
+    }
+
+    /// Puts back what a crawl that stopped early (killed, interrupted, out of budget)
+    /// left in the stored frontier.
+    fn resume_stored_frontier(&mut self) {
+        let Some(state) = &self.crawler.state else { return };
+        let pending = match state.lock().map(|s| s.pending()) {
+            Ok(Ok(p)) => p,
+            Ok(Err(e)) => {
+                tracing::warn!("{e}");
+                return;
+            }
+            Err(_) => return,
+        };
+        let mut resumed = 0;
+        for q in pending {
+            let (Ok(url), Some(kind)) = (Url::parse(&q.url), Kind::from_stored_name(&q.kind)) else {
+                self.to_unstore.push(q.url);
+                continue;
+            };
+            if self.crawler.scope.check(&url).is_err() {
+                self.to_unstore.push(q.url);
+                continue;
+            }
+            let req = Request { url, kind, depth: q.depth, attempt: 0, redirects: q.redirects, validators: None };
+            if self.frontier.add(req) {
+                resumed += 1;
+            }
+        }
+        if resumed > 0 {
+            tracing::info!("resuming {resumed} requests left by a crawl that stopped early");
         }
     }
 
@@ -688,6 +760,9 @@ impl<'a> Run<'a> {
             Outcome::Skipped(why) => self.stats.skip(why),
         }
         // remembered after the page's records: a crash in between fetches it again
+        if self.crawler.state.is_some() && req.kind != Kind::Robots && sink.send(Output::Done(req.url.to_string())).is_err() {
+            return false;
+        }
         if let (Some(_), Some(f)) = (&self.crawler.state, fetch) {
             let update = FetchUpdate {
                 url: req.url.to_string(),

@@ -23,6 +23,30 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// The name a queued request is stored under in the crawl state (robots.txt requests
+    /// are not stored).
+    pub fn stored_name(self) -> Option<&'static str> {
+        Some(match self {
+            Kind::Robots => return None,
+            Kind::Sitemap => "sitemap",
+            Kind::Feed => "feed",
+            Kind::Seed => "seed",
+            Kind::Page { article: false } => "page",
+            Kind::Page { article: true } => "article",
+        })
+    }
+
+    pub fn from_stored_name(name: &str) -> Option<Kind> {
+        Some(match name {
+            "sitemap" => Kind::Sitemap,
+            "feed" => Kind::Feed,
+            "seed" => Kind::Seed,
+            "page" => Kind::Page { article: false },
+            "article" => Kind::Page { article: true },
+            _ => return None,
+        })
+    }
+
     /// Whether fetching it counts against `max_pages`.
     pub fn is_page(self) -> bool {
         matches!(self, Kind::Seed | Kind::Page { .. })

@@ -68,7 +68,7 @@ pub async fn crawl_within(settings: CrawlSettings, limit: Duration) -> (CrawlOut
         .try_iter()
         .filter_map(|o| match o {
             Output::Record(r, _) => Some(*r),
-            Output::Fetch(_) => None,
+            Output::Fetch(_) | Output::Done(_) => None,
         })
         .collect();
     (outcome, records)
