@@ -336,41 +336,35 @@ fn state(config: &Config, args: StateArgs) -> anyhow::Result<u8> {
         let mut store = StateStore::open(&path)?;
         for url in &args.forget {
             let n = store.forget_url(url)?;
-            println!("forgot {url} ({n} entries)");
+            tracing::info!("forgot {url} ({n} entries)");
         }
         for host in &args.forget_host {
             let n = store.forget_host(host)?;
-            println!("forgot host {host} ({n} URLs)");
+            tracing::info!("forgot host {host} ({n} URLs)");
         }
         return Ok(0);
     }
     let store = StateStore::open_read_only(&path)?;
     let c = store.counts()?;
-    println!("crawl state {}", path.display());
-    println!(
-        "  URLs known {}, fetched ok {}, errors {}",
-        c.urls, c.fetched_ok, c.errors
-    );
-    println!(
-        "  articles {}, revised at least once {}",
-        c.articles, c.revised
-    );
-    println!("last runs:");
+    let mut report = String::new();
+    use std::fmt::Write as _;
+    let _ = writeln!(report, "crawl state {}", path.display());
+    let _ = writeln!(report, "  URLs known {}, fetched ok {}, errors {}", c.urls, c.fetched_ok, c.errors);
+    let _ = writeln!(report, "  articles {}, revised at least once {}", c.articles, c.revised);
+    let _ = writeln!(report, "  queued by a crawl that stopped early {}", c.queued);
+    let _ = writeln!(report, "last runs:");
     for r in store.last_runs(5)? {
         let end = r.ended_at.as_deref().unwrap_or("(did not finish)");
-        println!("  #{} {} → {}", r.id, r.started_at, end);
+        let _ = writeln!(report, "  #{} {} → {}", r.id, r.started_at, end);
         if let Some(first) = r.summary.as_deref().and_then(|s| s.lines().next()) {
-            println!("     {first}");
+            let _ = writeln!(report, "     {first}");
         }
     }
-    println!("hosts:");
+    let _ = writeln!(report, "hosts:");
     for h in store.hosts()? {
-        println!(
-            "  {} {} URLs, last fetch {}",
-            h.host,
-            h.urls,
-            h.last_fetch.as_deref().unwrap_or("-")
-        );
+        let _ = writeln!(report, "  {} {} URLs, last fetch {}", h.host, h.urls, h.last_fetch.as_deref().unwrap_or("-"));
     }
+    let mut out = io::stdout().lock();
+    out.write_all(report.as_bytes()).and_then(|()| out.flush()).context("cannot write to standard output")?;
     Ok(0)
 }

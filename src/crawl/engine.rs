@@ -988,7 +988,15 @@ fn read_html(ctx: &TaskCtx, f: &Fetched, kind: Kind) -> Outcome {
     let is_article = match (kind, parsed.profile) {
         (Kind::Page { article: true }, _) => true,
         (_, Some(p)) if !p.article_urls.is_empty() => {
-            p.article_urls.iter().any(|r| r.is_match(f.url.as_str()))
+            // the address it was fetched from, or the one it calls its own (a mirror, a
+            // short link, a page whose profile was found through its canonical link)
+            let canonical = parsed
+                .meta
+                .canonical
+                .as_deref()
+                .and_then(|c| crate::urls::resolve(parsed.base.as_ref(), c));
+            let matches = |u: &str| p.article_urls.iter().any(|r| r.is_match(u));
+            matches(f.url.as_str()) || canonical.is_some_and(|c| matches(c.as_str()))
         }
         _ => parsed.metadata_says_article(),
     };
