@@ -363,6 +363,11 @@ fn state(config: &Config, args: StateArgs) -> anyhow::Result<u8> {
     let _ = writeln!(report, "hosts:");
     for h in store.hosts()? {
         let _ = writeln!(report, "  {} {} URLs, last fetch {}", h.host, h.urls, h.last_fetch.as_deref().unwrap_or("-"));
+        if let Some(n) = h.last_run_requests {
+            let rate = h.last_run_rate.map_or("-".to_string(), |r| format!("{r:.2}/s"));
+            let robots = h.robots.as_deref().unwrap_or("not read");
+            let _ = writeln!(report, "     last run: {n} requests at {rate}; robots.txt: {robots}");
+        }
     }
     let mut out = io::stdout().lock();
     out.write_all(report.as_bytes()).and_then(|()| out.flush()).context("cannot write to standard output")?;

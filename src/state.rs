@@ -91,11 +91,16 @@ pub struct RunRow {
     pub summary: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HostRow {
     pub host: String,
     pub urls: u64,
     pub last_fetch: Option<String>,
+    /// Requests the last run sent it, and the rate they achieved.
+    pub last_run_requests: Option<u64>,
+    pub last_run_rate: Option<f64>,
+    /// What its robots.txt said on the last run.
+    pub robots: Option<String>,
 }
 
 /// An open store. The one that holds the lock (see [`StateStore::open`]) is the crawl's.
@@ -263,6 +268,13 @@ impl StateStore {
                         kind TEXT NOT NULL,
                         depth INTEGER NOT NULL,
                         redirects INTEGER NOT NULL
+                     );
+                     CREATE TABLE IF NOT EXISTS hosts (
+                        host TEXT PRIMARY KEY,
+                        requests INTEGER NOT NULL,
+                        rate REAL,
+                        robots TEXT,
+                        updated_at TEXT NOT NULL
                      );
                      PRAGMA user_version = 2;
                      COMMIT;",
@@ -465,7 +477,11 @@ impl StateStore {
     pub fn hosts(&self) -> Result<Vec<HostRow>, StateError> {
         let mut stmt = self
             .conn
-            .prepare("SELECT host, count(*), max(fetched_at) FROM urls GROUP BY host ORDER BY count(*) DESC")
+            .prepare(
+                "SELECT u.host, count(*), max(u.fetched_at), h.requests, h.rate, h.robots
+                 FROM urls u LEFT JOIN hosts h ON h.host = u.host OR h.host LIKE u.host || ':%'
+                 GROUP BY u.host ORDER BY count(*) DESC",
+            )
             .map_err(|e| self.sql(e))?;
         let rows = stmt
             .query_map([], |r| {
@@ -473,10 +489,28 @@ impl StateStore {
                     host: r.get(0)?,
                     urls: r.get::<_, i64>(1)?.max(0) as u64,
                     last_fetch: r.get(2)?,
+                    last_run_requests: r.get::<_, Option<i64>>(3)?.map(|n| n.max(0) as u64),
+                    last_run_rate: r.get(4)?,
+                    robots: r.get(5)?,
                 })
             })
             .map_err(|e| self.sql(e))?;
         rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.sql(e))
+    }
+
+    /// Records how the last run went on each host: requests, achieved rate, robots.txt.
+    pub fn record_hosts(&mut self, hosts: &[(String, u64, Option<f64>, Option<String>)]) -> Result<(), StateError> {
+        let now = now_text();
+        for (host, requests, rate, robots) in hosts {
+            self.conn
+                .execute(
+                    "INSERT INTO hosts (host, requests, rate, robots, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT(host) DO UPDATE SET requests = ?2, rate = ?3, robots = COALESCE(?4, robots), updated_at = ?5",
+                    params![host, *requests as i64, rate, robots, now],
+                )
+                .map_err(|e| self.sql(e))?;
+        }
+        Ok(())
     }
 
     /// Forgets a URL (and the article fetched from it), so the next crawl fetches it anew.

@@ -331,6 +331,10 @@ fn a_second_run_writes_only_new_and_changed_articles_with_their_revision() {
         "{text}"
     );
     assert_eq!(text.matches("crawl finished").count(), 3, "{text}");
+    assert!(
+        text.contains("last run: ") && text.contains("robots.txt: allow all"),
+        "{text}"
+    );
 }
 
 #[test]

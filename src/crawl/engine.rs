@@ -297,6 +297,11 @@ impl Crawler {
             }
         }
         progress.finish();
+        for (key, host) in &run.frontier.hosts {
+            if let (Some(h), RobotsState::Ready(r)) = (run.stats.hosts.get_mut(key), &host.robots) {
+                h.robots = Some(if self.settings.robots { r.describe() } else { "not read (--ignore-robots)".into() });
+            }
+        }
         let mut outcome = run.outcome;
         outcome.stats = run.stats;
         outcome

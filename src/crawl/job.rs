@@ -145,6 +145,13 @@ async fn run_once(
     tracing::info!("{summary}");
     if let (Some(s), Some(run)) = (store, run) {
         s.end_run(run, &summary)?;
+        let hosts: Vec<_> = outcome
+            .stats
+            .hosts
+            .iter()
+            .map(|(k, h)| (k.clone(), h.requests, h.achieved_rate(), h.robots.clone()))
+            .collect();
+        s.record_hosts(&hosts)?;
     }
     Ok(match written {
         Some(Err(e)) if e.is_broken_pipe() => JobEnd::OutputClosed,

@@ -30,6 +30,23 @@ pub struct Robots {
 }
 
 impl Robots {
+    /// In a few words, for `khabar state`: `allow all`, `disallow all`, `3 rules,
+    /// crawl-delay 2s`.
+    pub fn describe(&self) -> String {
+        if self.disallow_all {
+            return "disallow all (robots.txt failed)".into();
+        }
+        let mut s = match self.rules.len() {
+            0 => "allow all".to_string(),
+            1 => "1 rule".to_string(),
+            n => format!("{n} rules"),
+        };
+        if let Some(d) = self.crawl_delay {
+            s.push_str(&format!(", crawl-delay {}s", d.as_secs_f64()));
+        }
+        s
+    }
+
     /// Everything allowed: no robots.txt (4xx), or robots turned off.
     pub fn allow_all() -> Self {
         Self::default()

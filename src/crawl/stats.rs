@@ -15,6 +15,8 @@ pub struct HostStats {
     pub requests: u64,
     first: Option<Instant>,
     last: Option<Instant>,
+    /// What its robots.txt said, in a few words (None: never read).
+    pub robots: Option<String>,
 }
 
 impl HostStats {
