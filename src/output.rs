@@ -131,7 +131,7 @@ fn drain(
             }
             Output::Done(url) => {
                 if let Some(st) = state.as_mut() {
-                    st.unqueue(&url)?;
+                    st.frontier_done(&url)?;
                 }
             }
             Output::Fetch(f) => {

@@ -61,6 +61,10 @@ pub struct ArticleState {
     pub revision: u32,
 }
 
+/// Frontier rows: waiting in the store, loaded into a crawl's memory, done.
+const FRONTIER_WAITING: i64 = 0;
+const FRONTIER_LOADED: i64 = 1;
+
 /// A request waiting in the stored frontier.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueuedUrl {
@@ -183,8 +187,8 @@ impl StateStore {
     /// Another connection to the same store, for a second thread (the store's lock stays
     /// with this one).
     pub fn connect(&self) -> Result<Self, StateError> {
-        let conn = Connection::open(&self.path).map_err(|e| self.sql(e))?;
-        conn.busy_timeout(std::time::Duration::from_secs(30))
+        let mut conn = Connection::open(&self.path).map_err(|e| self.sql(e))?;
+        conn.busy_handler(Some(wait_briefly))
             .map_err(|e| self.sql(e))?;
         Ok(Self {
             conn,
@@ -213,7 +217,7 @@ impl StateStore {
             )
             .map_err(|e| self.sql(e))?;
         self.conn
-            .busy_timeout(std::time::Duration::from_secs(30))
+            .busy_handler(Some(wait_briefly))
             .map_err(|e| self.sql(e))?;
         let version: i64 = self
             .conn
@@ -267,8 +271,12 @@ impl StateStore {
                         url TEXT PRIMARY KEY,
                         kind TEXT NOT NULL,
                         depth INTEGER NOT NULL,
-                        redirects INTEGER NOT NULL
+                        redirects INTEGER NOT NULL,
+                        host TEXT NOT NULL,
+                        lane INTEGER NOT NULL,
+                        state INTEGER NOT NULL
                      );
+                     CREATE INDEX IF NOT EXISTS frontier_waiting ON frontier(host, lane, state);
                      CREATE TABLE IF NOT EXISTS hosts (
                         host TEXT PRIMARY KEY,
                         requests INTEGER NOT NULL,
@@ -385,55 +393,115 @@ impl StateStore {
         Ok(())
     }
 
-    /// Adds requests to the stored frontier (those already there are kept as they are).
-    pub fn queue(&mut self, items: &[QueuedUrl]) -> Result<(), StateError> {
-        if items.is_empty() {
-            return Ok(());
-        }
-        let tx = self.conn.transaction().map_err(|e| StateError::Sql {
-            path: self.path.clone(),
-            source: e,
-        })?;
-        {
-            let mut stmt = tx
-                .prepare_cached("INSERT OR IGNORE INTO frontier (url, kind, depth, redirects) VALUES (?1, ?2, ?3, ?4)")
-                .map_err(|e| StateError::Sql { path: self.path.clone(), source: e })?;
-            for q in items {
-                stmt.execute(params![q.url, q.kind, q.depth, q.redirects])
-                    .map_err(|e| StateError::Sql {
-                        path: self.path.clone(),
-                        source: e,
-                    })?;
-            }
-        }
-        tx.commit().map_err(|e| StateError::Sql {
-            path: self.path.clone(),
-            source: e,
-        })
+    /// Starts a transaction: the frontier's many small writes go faster in one.
+    pub fn begin(&mut self) -> Result<(), StateError> {
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(|e| self.sql(e))
     }
 
-    /// Takes a request off the stored frontier: it was done, or will never be.
-    pub fn unqueue(&mut self, url: &str) -> Result<(), StateError> {
+    pub fn commit(&mut self) -> Result<(), StateError> {
+        self.conn.execute_batch("COMMIT").map_err(|e| self.sql(e))
+    }
+
+    /// Adds a request to the stored frontier, `in_memory` or waiting in the store. Returns
+    /// false when the URL was there already (seen in this crawl).
+    pub fn frontier_insert(
+        &mut self,
+        q: &QueuedUrl,
+        host: &str,
+        lane: u8,
+        in_memory: bool,
+    ) -> Result<bool, StateError> {
+        let state = if in_memory {
+            FRONTIER_LOADED
+        } else {
+            FRONTIER_WAITING
+        };
+        let n = self
+            .conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO frontier (url, kind, depth, redirects, host, lane, state)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )
+            .and_then(|mut st| {
+                st.execute(params![
+                    q.url,
+                    q.kind,
+                    q.depth,
+                    q.redirects,
+                    host,
+                    lane,
+                    state
+                ])
+            })
+            .map_err(|e| self.sql(e))?;
+        Ok(n == 1)
+    }
+
+    /// Takes up to `n` waiting requests of a host's lane, oldest first, into memory.
+    pub fn frontier_load(
+        &mut self,
+        host: &str,
+        lane: u8,
+        n: usize,
+    ) -> Result<Vec<QueuedUrl>, StateError> {
+        let rows: Vec<(i64, QueuedUrl)> = {
+            let mut stmt = self
+                .conn
+                .prepare_cached(
+                    "SELECT rowid, url, kind, depth, redirects FROM frontier
+                     WHERE host = ?1 AND lane = ?2 AND state = 0 ORDER BY rowid LIMIT ?3",
+                )
+                .map_err(|e| self.sql(e))?;
+            let it = stmt
+                .query_map(params![host, lane, n as i64], |r| {
+                    Ok((
+                        r.get(0)?,
+                        QueuedUrl {
+                            url: r.get(1)?,
+                            kind: r.get(2)?,
+                            depth: r.get(3)?,
+                            redirects: r.get(4)?,
+                        },
+                    ))
+                })
+                .map_err(|e| self.sql(e))?;
+            it.collect::<Result<Vec<_>, _>>().map_err(|e| self.sql(e))?
+        };
+        for (rowid, _) in &rows {
+            self.conn
+                .prepare_cached("UPDATE frontier SET state = 1 WHERE rowid = ?1")
+                .and_then(|mut st| st.execute(params![rowid]))
+                .map_err(|e| self.sql(e))?;
+        }
+        Ok(rows.into_iter().map(|(_, q)| q).collect())
+    }
+
+    /// Marks a request done (fetched, or never to be): it stays as seen for this crawl.
+    pub fn frontier_done(&mut self, url: &str) -> Result<(), StateError> {
         self.conn
-            .execute("DELETE FROM frontier WHERE url = ?1", params![url])
+            .prepare_cached("UPDATE frontier SET state = 2 WHERE url = ?1")
+            .and_then(|mut st| st.execute(params![url]))
             .map_err(|e| self.sql(e))?;
         Ok(())
     }
 
-    /// The stored frontier, oldest first: what a crawl that stopped early left to do.
-    pub fn pending(&self) -> Result<Vec<QueuedUrl>, StateError> {
+    /// At the start of a crawl: forgets what the last one finished, and returns what it
+    /// left to do, per (host, lane), all of it waiting in the store again.
+    pub fn frontier_resume(&mut self) -> Result<Vec<(String, u8, u64)>, StateError> {
+        self.conn
+            .execute_batch("DELETE FROM frontier WHERE state = 2; UPDATE frontier SET state = 0 WHERE state = 1;")
+            .map_err(|e| self.sql(e))?;
         let mut stmt = self
             .conn
-            .prepare("SELECT url, kind, depth, redirects FROM frontier ORDER BY rowid")
+            .prepare(
+                "SELECT host, lane, count(*) FROM frontier GROUP BY host, lane ORDER BY min(rowid)",
+            )
             .map_err(|e| self.sql(e))?;
         let rows = stmt
             .query_map([], |r| {
-                Ok(QueuedUrl {
-                    url: r.get(0)?,
-                    kind: r.get(1)?,
-                    depth: r.get(2)?,
-                    redirects: r.get(3)?,
-                })
+                Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)?.max(0) as u64))
             })
             .map_err(|e| self.sql(e))?;
         rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.sql(e))
@@ -452,7 +520,7 @@ impl StateStore {
             errors: one("SELECT count(*) FROM urls WHERE error IS NOT NULL OR status >= 400")?,
             articles: one("SELECT count(*) FROM articles")?,
             revised: one("SELECT count(*) FROM articles WHERE revision > 1")?,
-            queued: one("SELECT count(*) FROM frontier")?,
+            queued: one("SELECT count(*) FROM frontier WHERE state < 2")?,
         })
     }
 
@@ -499,7 +567,10 @@ impl StateStore {
     }
 
     /// Records how the last run went on each host: requests, achieved rate, robots.txt.
-    pub fn record_hosts(&mut self, hosts: &[(String, u64, Option<f64>, Option<String>)]) -> Result<(), StateError> {
+    pub fn record_hosts(
+        &mut self,
+        hosts: &[(String, u64, Option<f64>, Option<String>)],
+    ) -> Result<(), StateError> {
         let now = now_text();
         for (host, requests, rate, robots) in hosts {
             self.conn
@@ -534,6 +605,15 @@ impl StateStore {
             .map_err(|e| self.sql(e))?;
         Ok(n as u64)
     }
+}
+
+/// When another connection of the crawl holds the write lock (the frontier's and the output
+/// thread's take turns many times a second): wait a fifth of a millisecond and try again,
+/// for up to 30 s. SQLite's own timeout sleeps in steps of up to 100 ms, which would
+/// stall a crawl on every collision.
+fn wait_briefly(attempt: i32) -> bool {
+    std::thread::sleep(std::time::Duration::from_micros(200));
+    attempt < 150_000
 }
 
 fn lock_path(path: &Path) -> PathBuf {
@@ -609,16 +689,50 @@ mod tests {
         };
         {
             let mut s = StateStore::open(&path).unwrap();
-            s.queue(&[q("https://a.com/2"), q("https://a.com/1")])
-                .unwrap();
-            s.queue(&[q("https://a.com/2"), q("https://a.com/3")])
-                .unwrap();
-            s.unqueue("https://a.com/1").unwrap();
+            assert!(
+                s.frontier_insert(&q("https://a.com/2"), "a.com", 2, true)
+                    .unwrap()
+            );
+            assert!(
+                s.frontier_insert(&q("https://a.com/1"), "a.com", 2, false)
+                    .unwrap()
+            );
+            assert!(
+                !s.frontier_insert(&q("https://a.com/2"), "a.com", 2, false)
+                    .unwrap(),
+                "seen"
+            );
+            assert!(
+                s.frontier_insert(&q("https://a.com/3"), "a.com", 2, false)
+                    .unwrap()
+            );
+            let loaded: Vec<String> = s
+                .frontier_load("a.com", 2, 1)
+                .unwrap()
+                .into_iter()
+                .map(|q| q.url)
+                .collect();
+            assert_eq!(loaded, vec!["https://a.com/1"]);
+            s.frontier_done("https://a.com/1").unwrap();
+            assert_eq!(s.counts().unwrap().queued, 2);
         }
-        let s = StateStore::open(&path).unwrap();
-        let urls: Vec<String> = s.pending().unwrap().into_iter().map(|p| p.url).collect();
+        let mut s = StateStore::open(&path).unwrap();
+        assert_eq!(
+            s.frontier_resume().unwrap(),
+            vec![("a.com".to_string(), 2, 2)]
+        );
+        let urls: Vec<String> = s
+            .frontier_load("a.com", 2, 10)
+            .unwrap()
+            .into_iter()
+            .map(|p| p.url)
+            .collect();
         assert_eq!(urls, vec!["https://a.com/2", "https://a.com/3"]);
-        assert_eq!(s.counts().unwrap().queued, 2);
+        assert!(
+            s.frontier_insert(&q("https://a.com/1"), "a.com", 2, true)
+                .unwrap(),
+            "done last crawl: new again"
+        );
     }
 
     #[test]
@@ -629,9 +743,12 @@ mod tests {
             .unwrap()
             .execute_batch("CREATE TABLE urls (url TEXT PRIMARY KEY, host TEXT NOT NULL, status INTEGER, fetched_at TEXT, etag TEXT, last_modified TEXT, error TEXT); CREATE TABLE articles (id TEXT PRIMARY KEY, url TEXT NOT NULL, content_hash TEXT NOT NULL, revision INTEGER NOT NULL, first_seen TEXT NOT NULL, last_changed TEXT NOT NULL); CREATE TABLE runs (id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, ended_at TEXT, summary TEXT); INSERT INTO articles VALUES ('x', 'u', 'h', 3, 't', 't'); PRAGMA user_version = 1;")
             .unwrap();
-        let s = StateStore::open(&path).unwrap();
+        let mut s = StateStore::open(&path).unwrap();
         assert_eq!(s.article("x").unwrap().unwrap().revision, 3, "data kept");
-        assert!(s.pending().unwrap().is_empty(), "frontier table added");
+        assert!(
+            s.frontier_resume().unwrap().is_empty(),
+            "frontier table added"
+        );
     }
 
     #[test]

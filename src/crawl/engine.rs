@@ -23,9 +23,9 @@ use crate::crawl::scope::{Scope, is_internal_ip, normalize};
 use crate::crawl::settings::CrawlSettings;
 use crate::crawl::stats::CrawlStats;
 use crate::extract::{Extractor, PageInput};
-use crate::record::{Record, SourceInfo, SourceKind, content_hash};
 use crate::output::{ArticleUpdate, FetchUpdate, Output};
-use crate::state::{QueuedUrl, StateStore};
+use crate::record::{Record, SourceInfo, SourceKind, content_hash};
+use crate::state::StateStore;
 use crate::urls::same_article_key;
 
 /// Most URLs taken from one sitemap or feed (the sitemap protocol's own limit).
@@ -213,6 +213,7 @@ impl Crawler {
         mut progress: Progress,
     ) -> CrawlOutcome {
         let mut run = Run::new(&self);
+        run.frontier.begin();
         for (url, kind) in &self.seeds {
             let req = Request {
                 url: url.clone(),
@@ -222,14 +223,9 @@ impl Crawler {
                 redirects: 0,
                 validators: None,
             };
-            if run.frontier.add(req) {
-                if let (Some(_), Some(name)) = (&self.state, kind.stored_name()) {
-                    run.to_store.push(QueuedUrl { url: url.to_string(), kind: name.to_string(), depth: 0, redirects: 0 });
-                }
-            }
+            run.frontier.add(req);
         }
-        run.resume_stored_frontier();
-        run.sync_stored_frontier();
+        run.frontier.commit();
         let started = Instant::now();
         let deadline =
             (!self.settings.max_duration.is_zero()).then(|| started + self.settings.max_duration);
@@ -262,9 +258,12 @@ impl Crawler {
                 Some(joined) = tasks.join_next(), if !tasks.is_empty() => {
                     last_completion = Instant::now();
                     if let Ok(done) = joined {
-                        let open = run.handle(done, &sink);
-                        run.sync_stored_frontier();
-                        if !open {
+                        // the frontier's writes in one transaction, closed before anything
+                        // goes to the output thread (which writes to the same store)
+                        run.frontier.begin();
+                        let outbox = run.handle(done);
+                        run.frontier.commit();
+                        if !outbox.into_iter().all(|o| sink.send(o).is_ok()) {
                             run.outcome.output_closed = true;
                             stop_at.get_or_insert_with(Instant::now);
                         }
@@ -299,7 +298,11 @@ impl Crawler {
         progress.finish();
         for (key, host) in &run.frontier.hosts {
             if let (Some(h), RobotsState::Ready(r)) = (run.stats.hosts.get_mut(key), &host.robots) {
-                h.robots = Some(if self.settings.robots { r.describe() } else { "not read (--ignore-robots)".into() });
+                h.robots = Some(if self.settings.robots {
+                    r.describe()
+                } else {
+                    "not read (--ignore-robots)".into()
+                });
             }
         }
         let mut outcome = run.outcome;
@@ -318,26 +321,42 @@ struct Run<'a> {
     pages_dispatched: u64,
     emitted: HashSet<String>,
     round_robin: usize,
-    /// Requests added since the stored frontier was last written (crawl state only).
-    to_store: Vec<QueuedUrl>,
-    /// Requests dropped without a fetch, to take off the stored frontier.
-    to_unstore: Vec<String>,
 }
 
 impl<'a> Run<'a> {
     fn new(crawler: &'a Crawler) -> Self {
         let s = &crawler.settings;
+        let mut frontier = Frontier::new(s.rate, s.burst, s.robots);
+        if let Some(state) = &crawler.state {
+            let own = state
+                .lock()
+                .map_err(|_| None)
+                .and_then(|st| st.connect().map_err(Some));
+            match own.map(|conn| Frontier::new(s.rate, s.burst, s.robots).with_store(conn)) {
+                Ok(Ok(stored)) => {
+                    if stored.resumed() > 0 {
+                        tracing::info!(
+                            "resuming {} requests left by a crawl that stopped early",
+                            stored.resumed()
+                        );
+                    }
+                    frontier = stored;
+                }
+                Ok(Err(e)) | Err(Some(e)) => {
+                    tracing::warn!("{e}; the frontier is kept in memory only")
+                }
+                Err(None) => {}
+            }
+        }
         Self {
             crawler,
             settings: s,
-            frontier: Frontier::new(s.rate, s.burst, s.robots),
+            frontier,
             stats: CrawlStats::default(),
             outcome: CrawlOutcome::default(),
             pages_dispatched: 0,
             emitted: HashSet::new(),
             round_robin: 0,
-            to_store: Vec::new(),
-            to_unstore: Vec::new(),
         }
     }
 
@@ -353,6 +372,8 @@ impl<'a> Run<'a> {
             |t: Instant, wake: &mut Option<Instant>| *wake = Some(wake.map_or(t, |w| w.min(t)));
         let n = self.frontier.order.len();
         let mut progressed = true;
+        let mut blocked: Vec<Url> = Vec::new();
+        self.frontier.begin();
         while progressed && tasks.len() < self.settings.concurrency {
             progressed = false;
             for i in 0..n {
@@ -361,6 +382,7 @@ impl<'a> Run<'a> {
                 }
                 let key = self.frontier.order[(self.round_robin + i) % n].clone();
                 let budget_spent = self.page_budget_spent();
+                self.frontier.refill(&key);
                 let host = self
                     .frontier
                     .hosts
@@ -410,7 +432,7 @@ impl<'a> Run<'a> {
                         };
                         if !robots.allows(&path) {
                             if let Some(r) = host.pop() {
-                                self.to_unstore.push(r.url.to_string());
+                                blocked.push(r.url);
                             }
                             self.stats.robots_blocked += 1;
                             progressed = true;
@@ -437,6 +459,10 @@ impl<'a> Run<'a> {
                 progressed = true;
             }
         }
+        for url in &blocked {
+            self.frontier.forget(url);
+        }
+        self.frontier.commit();
         self.round_robin = self.round_robin.wrapping_add(1);
         wake
     }
@@ -500,9 +526,7 @@ impl<'a> Run<'a> {
                 Revisit::New => {}
             }
         }
-        let stored = self.crawler.state.is_some().then(|| kind.stored_name()).flatten();
-        let queued = QueuedUrl { url: url.to_string(), kind: String::new(), depth, redirects };
-        if self.frontier.add(Request {
+        if !self.frontier.add(Request {
             url,
             kind,
             depth,
@@ -510,61 +534,7 @@ impl<'a> Run<'a> {
             redirects,
             validators,
         }) {
-            if let Some(name) = stored {
-                self.to_store.push(QueuedUrl { kind: name.to_string(), ..queued });
-            }
-        } else {
             self.stats.skip("duplicate");
-        }
-    }
-
-    /// Writes the frontier changes since the last call to the crawl state.
-    fn sync_stored_frontier(&mut self) {
-        let Some(state) = &self.crawler.state else { return };
-        if self.to_store.is_empty() && self.to_unstore.is_empty() {
-            return;
-        }
-        let Ok(mut st) = state.lock() else { return };
-        let mut result = st.queue(&self.to_store);
-        for url in &self.to_unstore {
-            result = result.and_then(|()| st.unqueue(url));
-        }
-        if let Err(e) = result {
-            tracing::warn!("{e}");
-        }
-        self.to_store.clear();
-        self.to_unstore.clear();
-    }
-
-    /// Puts back what a crawl that stopped early (killed, interrupted, out of budget)
-    /// left in the stored frontier.
-    fn resume_stored_frontier(&mut self) {
-        let Some(state) = &self.crawler.state else { return };
-        let pending = match state.lock().map(|s| s.pending()) {
-            Ok(Ok(p)) => p,
-            Ok(Err(e)) => {
-                tracing::warn!("{e}");
-                return;
-            }
-            Err(_) => return,
-        };
-        let mut resumed = 0;
-        for q in pending {
-            let (Ok(url), Some(kind)) = (Url::parse(&q.url), Kind::from_stored_name(&q.kind)) else {
-                self.to_unstore.push(q.url);
-                continue;
-            };
-            if self.crawler.scope.check(&url).is_err() {
-                self.to_unstore.push(q.url);
-                continue;
-            }
-            let req = Request { url, kind, depth: q.depth, attempt: 0, redirects: q.redirects, validators: None };
-            if self.frontier.add(req) {
-                resumed += 1;
-            }
-        }
-        if resumed > 0 {
-            tracing::info!("resuming {resumed} requests left by a crawl that stopped early");
         }
     }
 
@@ -634,8 +604,10 @@ impl<'a> Run<'a> {
         true
     }
 
-    /// Folds one finished request back in. Returns false when the sink is gone.
-    fn handle(&mut self, done: Done, sink: &SyncSender<Output>) -> bool {
+    /// Folds one finished request back in. Returns what goes to the output thread, in
+    /// order: records first, then what the state should remember of the fetch.
+    fn handle(&mut self, done: Done) -> Vec<Output> {
+        let mut outbox = Vec::new();
         let Done {
             req,
             host,
@@ -671,7 +643,7 @@ impl<'a> Run<'a> {
             }
             Outcome::Failed(e) => {
                 if e.is_transient() && self.retry(req.clone(), &host, None) {
-                    return true;
+                    return outbox;
                 }
                 tracing::debug!("{}: {e}", req.url);
                 self.stats.error(e.kind());
@@ -694,7 +666,7 @@ impl<'a> Run<'a> {
                 } else if matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
                     && self.retry(req.clone(), &host, retry_after)
                 {
-                    return true;
+                    return outbox;
                 } else {
                     tracing::debug!("{}: HTTP {status}", req.url);
                     self.stats.error(format!("http-{status}"));
@@ -729,9 +701,7 @@ impl<'a> Run<'a> {
                         None => None,
                     };
                     self.stats.record(&record);
-                    if sink.send(Output::Record(Box::new(record), update)).is_err() {
-                        return false;
-                    }
+                    outbox.push(Output::Record(Box::new(record), update));
                 }
                 if req.depth < self.settings.max_depth {
                     for link in links {
@@ -765,8 +735,8 @@ impl<'a> Run<'a> {
             Outcome::Skipped(why) => self.stats.skip(why),
         }
         // remembered after the page's records: a crash in between fetches it again
-        if self.crawler.state.is_some() && req.kind != Kind::Robots && sink.send(Output::Done(req.url.to_string())).is_err() {
-            return false;
+        if self.crawler.state.is_some() && req.kind != Kind::Robots {
+            outbox.push(Output::Done(req.url.to_string()));
         }
         if let (Some(_), Some(f)) = (&self.crawler.state, fetch) {
             let update = FetchUpdate {
@@ -777,11 +747,9 @@ impl<'a> Run<'a> {
                 last_modified: f.last_modified,
                 error: f.error,
             };
-            if sink.send(Output::Fetch(update)).is_err() {
-                return false;
-            }
+            outbox.push(Output::Fetch(update));
         }
-        true
+        outbox
     }
 
     /// With a crawl state: the record's revision, and what to remember once it is
