@@ -1,8 +1,15 @@
 //! Profile selectors: a CSS selector, optionally followed by `@attr` to read an attribute
 //! instead of the text; a bare `@attr` reads the context element's own attribute.
 //! Compiled once, when the config is loaded.
+//!
+//! Selectors in the plain form site profiles mostly use (tag names and classes joined by
+//! descendant combinators, as in `.entry-title h1, h2.print-title`) are matched by khabar
+//! itself, reading the `class` attribute as written: scraper's matcher interns every class
+//! name of every element it tests, which costs more than the test. Anything else goes to
+//! scraper.
 
-use scraper::{ElementRef, Selector};
+use ego_tree::NodeRef;
+use scraper::{ElementRef, Node, Selector};
 
 use crate::dom;
 
@@ -11,6 +18,8 @@ use crate::dom;
 pub struct FieldSelector {
     source: String,
     css: Option<Selector>,
+    /// The same CSS as `css`, when it is in the plain form khabar matches itself.
+    plain: Option<PlainSelector>,
     attr: Option<String>,
 }
 
@@ -50,9 +59,12 @@ impl FieldSelector {
                     .map_err(|e| SelectorSyntaxError(format!("invalid CSS: {e}")))?,
             )
         };
+        // only CSS that scraper accepted is matched by hand, so errors stay scraper's
+        let plain = css.as_ref().and_then(|_| PlainSelector::parse(css_part));
         Ok(Self {
             source: trimmed.to_string(),
             css,
+            plain,
             attr,
         })
     }
@@ -68,21 +80,35 @@ impl FieldSelector {
 
     /// Whether `el` itself matches the CSS part (never, for a bare `@attr`).
     pub fn matches(&self, el: ElementRef<'_>) -> bool {
-        self.css.as_ref().is_some_and(|css| css.matches(&el))
+        match (&self.plain, &self.css) {
+            (Some(plain), _) => plain.matches(el),
+            (None, Some(css)) => css.matches(&el),
+            (None, None) => false,
+        }
+    }
+
+    /// The descendants of `ctx` the CSS part picks, in document order; `None` for a bare
+    /// `@attr`.
+    fn select<'a, 's>(&'s self, ctx: ElementRef<'a>) -> Option<Picks<'a, 's>> {
+        let css = self.css.as_ref()?;
+        Some(match &self.plain {
+            Some(plain) => Picks::Plain(plain, Below::new(*ctx)),
+            None => Picks::Css(ctx.select(css)),
+        })
     }
 
     /// Elements this selector picks inside `ctx` (or `ctx` itself for a bare `@attr`).
     pub fn elements<'a>(&self, ctx: ElementRef<'a>) -> Vec<ElementRef<'a>> {
-        match &self.css {
-            Some(css) => ctx.select(css).collect(),
+        match self.select(ctx) {
+            Some(picks) => picks.collect(),
             None => vec![ctx],
         }
     }
 
     /// The first element this selector picks inside `ctx`.
     pub fn first_element<'a>(&self, ctx: ElementRef<'a>) -> Option<ElementRef<'a>> {
-        match &self.css {
-            Some(css) => ctx.select(css).next(),
+        match self.select(ctx) {
+            Some(mut picks) => picks.next(),
             None => Some(ctx),
         }
     }
@@ -105,19 +131,195 @@ impl FieldSelector {
 
     /// Non-empty values of every picked element, in document order.
     pub fn values(&self, ctx: ElementRef<'_>) -> Vec<String> {
-        match &self.css {
-            Some(css) => ctx.select(css).filter_map(|el| self.value_of(el)).collect(),
-            None => self.value_of(ctx).into_iter().collect(),
-        }
+        self.iter_values(ctx).collect()
+    }
+
+    /// [`values`](Self::values), read as they are asked for: a caller that stops at the
+    /// first it can use does not read the others.
+    pub fn iter_values<'a>(&'a self, ctx: ElementRef<'a>) -> impl Iterator<Item = String> + 'a {
+        let (picks, own) = match self.select(ctx) {
+            Some(picks) => (Some(picks), None),
+            None => (None, Some(ctx)),
+        };
+        picks
+            .into_iter()
+            .flatten()
+            .chain(own)
+            .filter_map(|el| self.value_of(el))
     }
 
     /// The first non-empty value inside `ctx`.
     pub fn first_value(&self, ctx: ElementRef<'_>) -> Option<String> {
-        match &self.css {
-            Some(css) => ctx.select(css).find_map(|el| self.value_of(el)),
+        match self.select(ctx) {
+            Some(mut picks) => picks.find_map(|el| self.value_of(el)),
             None => self.value_of(ctx),
         }
     }
+}
+
+/// The nodes below a context node in document order, the context itself left out. Each
+/// node is visited once (ego_tree's `descendants` steps through an opening and a closing
+/// edge for every node).
+struct Below<'a> {
+    ctx: NodeRef<'a, Node>,
+    next: Option<NodeRef<'a, Node>>,
+}
+
+impl<'a> Below<'a> {
+    fn new(ctx: NodeRef<'a, Node>) -> Self {
+        Self {
+            ctx,
+            next: ctx.first_child(),
+        }
+    }
+}
+
+impl<'a> Iterator for Below<'a> {
+    type Item = NodeRef<'a, Node>;
+
+    fn next(&mut self) -> Option<NodeRef<'a, Node>> {
+        let node = self.next?;
+        self.next = node.first_child().or_else(|| {
+            // the next sibling of the node or of its nearest ancestor below `ctx` with one
+            let mut up = node;
+            loop {
+                if let Some(sibling) = up.next_sibling() {
+                    return Some(sibling);
+                }
+                up = up.parent()?;
+                if up.id() == self.ctx.id() {
+                    return None;
+                }
+            }
+        });
+        Some(node)
+    }
+}
+
+/// The elements a selector picks below a context element, in document order.
+enum Picks<'a, 's> {
+    Plain(&'s PlainSelector, Below<'a>),
+    Css(scraper::element_ref::Select<'a, 's>),
+}
+
+impl<'a> Iterator for Picks<'a, '_> {
+    type Item = ElementRef<'a>;
+
+    fn next(&mut self) -> Option<ElementRef<'a>> {
+        match self {
+            Picks::Plain(plain, nodes) => nodes
+                .filter_map(ElementRef::wrap)
+                .find(|el| plain.matches(*el)),
+            Picks::Css(select) => select.next(),
+        }
+    }
+}
+
+/// CSS in the plain form khabar matches without scraper: a comma-separated list of
+/// chains of compounds joined by white space (the descendant combinator), each compound
+/// a lowercase tag name and/or `.class`es. Matches exactly what scraper's matcher would
+/// (no quirks mode, so classes compare case-sensitively; type selectors compare with the
+/// element's local name, as written lowercase), without interning class names.
+#[derive(Debug, Clone)]
+struct PlainSelector {
+    /// The alternatives of the list, each a chain of compounds from left to right.
+    chains: Vec<Vec<Compound>>,
+}
+
+/// `tag.class1.class2`: one element's tag name (if given) and classes.
+#[derive(Debug, Clone)]
+struct Compound {
+    tag: Option<Box<str>>,
+    classes: Vec<Box<str>>,
+}
+
+impl PlainSelector {
+    /// `None` when `css` is not in the plain form (it then goes to scraper).
+    fn parse(css: &str) -> Option<Self> {
+        let chains = css
+            .split(',')
+            .map(|alternative| {
+                let chain = alternative
+                    .split_ascii_whitespace()
+                    .map(Compound::parse)
+                    .collect::<Option<Vec<_>>>()?;
+                (!chain.is_empty()).then_some(chain)
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(Self { chains })
+    }
+
+    fn matches(&self, el: ElementRef<'_>) -> bool {
+        self.chains.iter().any(|chain| chain_matches(chain, el))
+    }
+}
+
+/// Whether `el` matches the last compound of `chain` and has ancestors matching the others
+/// in order. With descendant combinators only, taking the nearest matching ancestor for each
+/// compound is never wrong: any ancestor further up is an ancestor of that one too.
+fn chain_matches(chain: &[Compound], el: ElementRef<'_>) -> bool {
+    let Some((last, rest)) = chain.split_last() else {
+        return false;
+    };
+    if !last.matches(el.value()) {
+        return false;
+    }
+    let mut ancestors = std::iter::successors(el.parent().and_then(ElementRef::wrap), |a| {
+        a.parent().and_then(ElementRef::wrap)
+    });
+    rest.iter()
+        .rev()
+        .all(|compound| ancestors.any(|a| compound.matches(a.value())))
+}
+
+impl Compound {
+    fn parse(text: &str) -> Option<Self> {
+        let mut parts = text.split('.');
+        let tag = parts.next().unwrap_or("");
+        let tag = if tag.is_empty() {
+            None
+        } else if tag.starts_with(|c: char| c.is_ascii_lowercase())
+            && tag
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        {
+            Some(tag.into())
+        } else {
+            return None;
+        };
+        let classes = parts
+            .map(|class| is_plain_class(class).then(|| class.into()))
+            .collect::<Option<Vec<Box<str>>>>()?;
+        (tag.is_some() || !classes.is_empty()).then_some(Self { tag, classes })
+    }
+
+    fn matches(&self, el: &scraper::node::Element) -> bool {
+        self.tag.as_deref().is_none_or(|t| el.name() == t)
+            && self.classes.iter().all(|c| has_class(el, c))
+    }
+}
+
+/// A class name made of ASCII letters, digits, `-` and `_` that CSS reads as one
+/// identifier (it does not start with a digit, or with `-` and a digit).
+fn is_plain_class(class: &str) -> bool {
+    let b = class.as_bytes();
+    let starts_well = match b {
+        [] | [b'-'] => false,
+        [b'-', second, ..] => !second.is_ascii_digit(),
+        [first, ..] => !first.is_ascii_digit(),
+    };
+    starts_well
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_'))
+}
+
+/// Whether `class` is one of the white-space separated names of the element's `class`
+/// attribute, compared case-sensitively, as scraper does.
+fn has_class(el: &scraper::node::Element, class: &str) -> bool {
+    el.attrs
+        .iter()
+        .filter(|(name, _)| &*name.local == "class")
+        .any(|(_, value)| value.split_ascii_whitespace().any(|c| c == class))
 }
 
 fn is_address_attr(name: &str) -> bool {
@@ -227,6 +429,77 @@ mod tests {
                 .unwrap(),
             "a.jpg"
         );
+    }
+
+    #[test]
+    fn plain_selectors_are_recognised() {
+        for plain in [
+            "p",
+            ".a",
+            "h2.print-title",
+            ".node--type-article",
+            ".a.b  .c\tp, h3 , ._x .-y",
+        ] {
+            assert!(PlainSelector::parse(plain).is_some(), "{plain}");
+        }
+        for other in [
+            "time[datetime]",
+            "a > b",
+            "#id",
+            "*",
+            "P",
+            ".a:first-child",
+            "a, ",
+            ".-1",
+            "a.",
+            "p..a",
+            ".a\\:b",
+        ] {
+            assert!(PlainSelector::parse(other).is_none(), "{other}");
+        }
+    }
+
+    /// khabar's matcher picks exactly what scraper's does, context and ancestors outside
+    /// it included.
+    #[test]
+    fn plain_matching_agrees_with_scraper() {
+        let doc = Html::parse_document(
+            r#"<div class="outer x"><section id=c class="X mid"><div class=" a  b ">
+            <p class=a>1</p><h2 class="print-title">2</h2><span class="aa">3</span>
+            <div class=mid><p>4</p><svg><p class=a>5</p></svg></div></div>
+            <figure class="entry-media"><img class=a></figure></section>
+            <p class="a outer">6</p></div>"#,
+        );
+        let ctx = doc.select(&Selector::parse("#c").unwrap()).next().unwrap();
+        for css in [
+            "p",
+            ".a",
+            ".b",
+            ".A",
+            "p.a",
+            ".a.b p",
+            ".outer p",
+            ".outer .mid p",
+            ".mid .outer p",
+            ".x .X .a",
+            "div p, h2.print-title, .entry-media img",
+            "section .a",
+            ".mid",
+            "svg p",
+            "img",
+        ] {
+            let sel = FieldSelector::parse(css).unwrap();
+            assert!(sel.plain.is_some(), "{css}");
+            let scraper = Selector::parse(css).unwrap();
+            for root in [ctx, doc.root_element()] {
+                let ours: Vec<_> = sel.elements(root).iter().map(|e| e.id()).collect();
+                let theirs: Vec<_> = root.select(&scraper).map(|e| e.id()).collect();
+                assert_eq!(ours, theirs, "{css}");
+            }
+            for node in doc.tree.nodes().filter_map(ElementRef::wrap) {
+                assert_eq!(sel.matches(node), scraper.matches(&node), "{css}");
+            }
+        }
     }
 
     #[test]

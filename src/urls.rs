@@ -23,22 +23,32 @@ pub fn resolve(base: Option<&Url>, href: &str) -> Option<Url> {
 /// port, fragment, percent-encoding (and its case), no-break versus plain spaces and a
 /// trailing slash do not matter.
 pub fn same_article_key(url: &Url) -> String {
-    let host = url
-        .host_str()
-        .unwrap_or("")
-        .trim_start_matches("www.")
-        .to_ascii_lowercase();
-    let path = percent_decode_str(url.path())
-        .decode_utf8_lossy()
-        .replace('\u{00A0}', " ");
+    let host = url.host_str().unwrap_or("").trim_start_matches("www.");
+    let path = percent_decode_str(url.path()).decode_utf8_lossy();
     let path = path.trim_end_matches('/');
-    let mut key = match url.port() {
-        Some(port) => format!("{host}:{port}{path}"),
-        None => format!("{host}{path}"),
-    };
-    if let Some(q) = url.query() {
+    let query = url
+        .query()
+        .map(|q| percent_decode_str(q).decode_utf8_lossy());
+    let mut key = String::with_capacity(
+        host.len() + path.len() + query.as_ref().map_or(0, |q| q.len() + 1) + 6,
+    );
+    key.push_str(host);
+    key.make_ascii_lowercase();
+    if let Some(port) = url.port() {
+        key.push(':');
+        key.push_str(&port.to_string());
+    }
+    // no-break spaces read as plain ones (trimming the slashes before or after that
+    // gives the same key)
+    for (i, piece) in path.split('\u{00A0}').enumerate() {
+        if i > 0 {
+            key.push(' ');
+        }
+        key.push_str(piece);
+    }
+    if let Some(q) = query {
         key.push('?');
-        key.push_str(&percent_decode_str(q).decode_utf8_lossy());
+        key.push_str(&q);
     }
     key
 }
@@ -83,6 +93,43 @@ mod tests {
         assert!(resolve(Some(&b), "mailto:x@y").is_none());
         assert!(resolve(Some(&b), "#top").is_none());
         assert!(resolve(None, "/relative").is_none());
+    }
+
+    /// The key, built the slow and obvious way.
+    fn reference_key(url: &Url) -> String {
+        let host = url
+            .host_str()
+            .unwrap_or("")
+            .trim_start_matches("www.")
+            .to_ascii_lowercase();
+        let path = percent_decode_str(url.path())
+            .decode_utf8_lossy()
+            .replace('\u{00A0}', " ");
+        let path = path.trim_end_matches('/');
+        let mut key = match url.port() {
+            Some(port) => format!("{host}:{port}{path}"),
+            None => format!("{host}{path}"),
+        };
+        if let Some(q) = url.query() {
+            key.push('?');
+            key.push_str(&percent_decode_str(q).decode_utf8_lossy());
+        }
+        key
+    }
+
+    #[test]
+    fn same_article_key_agrees_with_the_rule() {
+        for u in [
+            "https://www.www.Example.com:8080/a%C2%A0/%C2%A0b//?q=%D8%A7%C2%A0#f",
+            "https://aawsat.com/%C2%A0/",
+            "https://aawsat.com/x/%C2%A0%2F",
+            "https://aawsat.com/",
+            "http://[::1]/%FF%FE/",
+            "https://aawsat.com?",
+        ] {
+            let url = Url::parse(u).unwrap();
+            assert_eq!(same_article_key(&url), reference_key(&url), "{u}");
+        }
     }
 
     #[test]

@@ -366,12 +366,19 @@ fn read_date(
 ) -> Option<String> {
     let tz = page.offset;
     let c = scope.container;
-    // machine timestamps first
+    // machine timestamps first; the values read on the way are kept for the visible date
+    // line below, which only comes to them when none of them was a machine timestamp
+    let mut values_read: Vec<Vec<String>> = Vec::new();
     for sel in selectors.into_iter().flat_map(SelectorList::iter) {
-        if let Some(dt) = sel.values(c).iter().find_map(|v| parse_machine(v, tz)) {
-            trace.found(field, "selector", sel.as_str());
-            return Some(format_rfc3339(&dt));
+        let mut values = Vec::new();
+        for v in sel.iter_values(c) {
+            if let Some(dt) = parse_machine(&v, tz) {
+                trace.found(field, "selector", sel.as_str());
+                return Some(format_rfc3339(&dt));
+            }
+            values.push(v);
         }
+        values_read.push(values);
     }
     if let Some(dt) = ld_value.and_then(|v| parse_machine(v, tz)) {
         trace.found(
@@ -406,13 +413,13 @@ fn read_date(
         }
     }
     // then the visible date line
-    for sel in selectors
+    for (sel, values) in selectors
         .into_iter()
         .flat_map(SelectorList::iter)
-        .filter(|s| !s.reads_attribute())
+        .zip(values_read)
+        .filter(|(s, _)| !s.reads_attribute())
     {
-        if let Some((dt, text)) = sel
-            .values(c)
+        if let Some((dt, text)) = values
             .into_iter()
             .find_map(|v| parse_visible(&v, tz).map(|d| (d, v)))
         {
