@@ -78,7 +78,7 @@ struct StateArgs {
     #[arg(long, value_name = "URL")]
     forget: Vec<String>,
     /// Forget every URL of this host
-    #[arg(long, value_name = "HOST")]
+    #[arg(long, alias = "host", value_name = "HOST")]
     forget_host: Vec<String>,
 }
 

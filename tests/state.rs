@@ -87,7 +87,9 @@ impl Site {
                 }
                 Some(p) => {
                     let etag = p.etag.map(|e| format!("ETag: {e}\r\n")).unwrap_or_default();
-                    let ct = if path == "/robots.txt" {
+                    let ct = if path.ends_with(".xml") {
+                        "application/xml"
+                    } else if path == "/robots.txt" {
                         "text/plain"
                     } else {
                         "text/html; charset=utf-8"
@@ -565,4 +567,80 @@ fn a_frontier_larger_than_memory_holds_is_served_from_the_store_in_order_and_onc
     assert_eq!(fetched, expected, "each page fetched once");
     let store = khabar::state::StateStore::open_read_only(&state).unwrap();
     assert_eq!(store.counts().unwrap().queued, 0);
+}
+
+#[test]
+fn a_full_disk_stops_the_crawl_and_the_state_does_not_run_ahead_of_the_output() {
+    let (site, base) = Site::start();
+    site.set("/robots.txt", String::new(), None);
+    site.set("/", home(&[1, 2, 3]), None);
+    for id in 1..=3 {
+        site.set(&format!("/news/{id}-story"), article(&base, id, "نص"), None);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(dir.path());
+    let state = dir.path().join("state.db");
+    // /dev/full takes the file open and refuses every write: "No space left on device"
+    let o = crawl(&cfg, &base, &state, Path::new("/dev/full"));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("cannot write to /dev/full") && err.contains("No space left"),
+        "{err}"
+    );
+    let store = khabar::state::StateStore::open_read_only(&state).unwrap();
+    assert_eq!(
+        store.counts().unwrap().articles,
+        0,
+        "no article counted as written"
+    );
+    // the next run, with room to write, gets every article
+    let out = dir.path().join("out.ndjson");
+    drop(store);
+    let o = crawl(&cfg, &base, &state, &out);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(records(&out).len(), 3);
+}
+
+#[test]
+fn a_sitemap_lastmod_older_than_the_last_fetch_skips_the_fetch() {
+    let (site, base) = Site::start();
+    site.set("/robots.txt", String::new(), None);
+    let sitemap = |lastmod: &str| {
+        format!(
+            r#"<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>{base}/news/7-story</loc><lastmod>{lastmod}</lastmod></url></urlset>"#
+        )
+    };
+    site.set("/sitemap.xml", sitemap("2020-01-01T00:00:00Z"), None);
+    site.set("/news/7-story", article(&base, 7, "نص"), None);
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(dir.path());
+    let state = dir.path().join("state.db");
+    let run = |name: &str| {
+        let out = dir.path().join(name);
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_khabar"))
+            .env_remove("KHABAR_LOG")
+            .arg("--config")
+            .arg(&cfg)
+            .args(["crawl", &format!("{base}/sitemap.xml"), "--rate", "0"])
+            .arg("--state")
+            .arg(&state)
+            .arg("-o")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        records(&out).len()
+    };
+    assert_eq!(run("1.ndjson"), 1);
+    site.take_log();
+    assert_eq!(run("2.ndjson"), 0);
+    assert!(
+        site.take_log().iter().all(|s| s.path != "/news/7-story"),
+        "not fetched: unchanged since"
+    );
+    // a newer lastmod and new content: fetched and written again
+    site.set("/sitemap.xml", sitemap("2099-01-01T00:00:00Z"), None);
+    site.set("/news/7-story", article(&base, 7, "نص جديد"), None);
+    assert_eq!(run("3.ndjson"), 1);
 }
