@@ -9,8 +9,8 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use khabar::config::Config;
-use khabar::crawl::settings::Overrides;
 use khabar::crawl::job::{JobEnd, JobOptions, parse_every, run_job};
+use khabar::crawl::settings::Overrides;
 use khabar::extract::Extractor;
 use khabar::output::{Destination, Rotate};
 use khabar::run::{ExtractOptions, run_extract};
@@ -285,15 +285,36 @@ fn crawl(config: Config, args: CrawlArgs, quiet: bool) -> anyhow::Result<u8> {
     if !settings.robots {
         tracing::warn!("robots.txt is NOT being read or obeyed on this crawl");
     }
-    let every = args.every.as_deref().map(parse_every).transpose().map_err(anyhow::Error::msg)?;
+    let every = args
+        .every
+        .as_deref()
+        .map(parse_every)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
     let destination = match (&args.output, &args.output_dir) {
         (Some(f), _) => Destination::File(f.clone()),
-        (None, Some(d)) => Destination::Dir { dir: d.clone(), rotate: args.rotate.into() },
+        (None, Some(d)) => Destination::Dir {
+            dir: d.clone(),
+            rotate: args.rotate.into(),
+        },
         (None, None) => Destination::Stdout,
     };
-    let state = (!args.no_state).then(|| args.state.clone().unwrap_or_else(|| default_state_path(&config)));
+    let state = (!args.no_state).then(|| {
+        args.state
+            .clone()
+            .unwrap_or_else(|| default_state_path(&config))
+    });
     let extractor = Arc::new(Extractor::new(config, None)?);
-    let end = run_job(extractor, JobOptions { settings, state, destination, every, quiet })?;
+    let end = run_job(
+        extractor,
+        JobOptions {
+            settings,
+            state,
+            destination,
+            every,
+            quiet,
+        },
+    )?;
     Ok(match end {
         JobEnd::Done | JobEnd::OutputClosed | JobEnd::Terminated => 0,
         JobEnd::Interrupted => EXIT_INTERRUPTED,
@@ -302,7 +323,9 @@ fn crawl(config: Config, args: CrawlArgs, quiet: bool) -> anyhow::Result<u8> {
                 .output
                 .or(args.output_dir)
                 .map_or("standard output".to_string(), |p| p.display().to_string());
-            tracing::error!("cannot write to {target}: {e}; the crawl stopped, and the state holds only what was written");
+            tracing::error!(
+                "cannot write to {target}: {e}; the crawl stopped, and the state holds only what was written"
+            );
             EXIT_INPUT_PROBLEMS
         }
         JobEnd::NothingFetched => {
@@ -349,9 +372,21 @@ fn state(config: &Config, args: StateArgs) -> anyhow::Result<u8> {
     let mut report = String::new();
     use std::fmt::Write as _;
     let _ = writeln!(report, "crawl state {}", path.display());
-    let _ = writeln!(report, "  URLs known {}, fetched ok {}, errors {}", c.urls, c.fetched_ok, c.errors);
-    let _ = writeln!(report, "  articles {}, revised at least once {}", c.articles, c.revised);
-    let _ = writeln!(report, "  queued by a crawl that stopped early {}", c.queued);
+    let _ = writeln!(
+        report,
+        "  URLs known {}, fetched ok {}, errors {}",
+        c.urls, c.fetched_ok, c.errors
+    );
+    let _ = writeln!(
+        report,
+        "  articles {}, revised at least once {}",
+        c.articles, c.revised
+    );
+    let _ = writeln!(
+        report,
+        "  queued by a crawl that stopped early {}",
+        c.queued
+    );
     let _ = writeln!(report, "last runs:");
     for r in store.last_runs(5)? {
         let end = r.ended_at.as_deref().unwrap_or("(did not finish)");
@@ -362,14 +397,27 @@ fn state(config: &Config, args: StateArgs) -> anyhow::Result<u8> {
     }
     let _ = writeln!(report, "hosts:");
     for h in store.hosts()? {
-        let _ = writeln!(report, "  {} {} URLs, last fetch {}", h.host, h.urls, h.last_fetch.as_deref().unwrap_or("-"));
+        let _ = writeln!(
+            report,
+            "  {} {} URLs, last fetch {}",
+            h.host,
+            h.urls,
+            h.last_fetch.as_deref().unwrap_or("-")
+        );
         if let Some(n) = h.last_run_requests {
-            let rate = h.last_run_rate.map_or("-".to_string(), |r| format!("{r:.2}/s"));
+            let rate = h
+                .last_run_rate
+                .map_or("-".to_string(), |r| format!("{r:.2}/s"));
             let robots = h.robots.as_deref().unwrap_or("not read");
-            let _ = writeln!(report, "     last run: {n} requests at {rate}; robots.txt: {robots}");
+            let _ = writeln!(
+                report,
+                "     last run: {n} requests at {rate}; robots.txt: {robots}"
+            );
         }
     }
     let mut out = io::stdout().lock();
-    out.write_all(report.as_bytes()).and_then(|()| out.flush()).context("cannot write to standard output")?;
+    out.write_all(report.as_bytes())
+        .and_then(|()| out.flush())
+        .context("cannot write to standard output")?;
     Ok(0)
 }

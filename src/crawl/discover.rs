@@ -103,6 +103,8 @@ fn entity(name: &str) -> Option<char> {
 enum XmlItem<'a> {
     Text(&'a [String], &'a str),
     Link(&'a [String], &'a str, Option<&'a str>),
+    /// An element closed; the path still ends with it.
+    Closed(&'a [String]),
 }
 
 fn attr(e: &quick_xml::events::BytesStart<'_>, name: &str) -> Option<String> {
@@ -151,6 +153,7 @@ fn walk_xml(body: &[u8], mut report: impl FnMut(XmlItem<'_>)) {
                 if !t.is_empty() {
                     report(XmlItem::Text(&path, &t));
                 }
+                report(XmlItem::Closed(&path));
                 path.pop();
             }
             Ok(Event::Eof) | Err(_) => break,
@@ -160,61 +163,30 @@ fn walk_xml(body: &[u8], mut report: impl FnMut(XmlItem<'_>)) {
     }
 }
 
-/// Reads a sitemap index or URL set (already decompressed), in one pass: each `<loc>` is
-/// paired with the `<lastmod>` of the same `<url>`.
+/// Reads a sitemap index or URL set (already decompressed), pairing each `<loc>` with the
+/// `<lastmod>` of the same `<url>`.
 pub fn parse_sitemap(body: &[u8]) -> SitemapEntries {
     let mut entries = SitemapEntries::default();
-    let mut current: Option<(Option<String>, Option<String>)> = None;
-    let mut reader = Reader::from_reader(body);
-    let mut buf = Vec::new();
-    let mut path: Vec<String> = Vec::new();
-    let mut text = String::new();
-    loop {
-        match reader.read_event_into(&mut buf) {
-            Ok(Event::Start(e)) => {
-                let name = e.local_name().as_ref().to_ascii_lowercase();
-                if name == "url" {
-                    current = Some((None, None));
-                }
-                path.push(name);
-                text.clear();
+    let (mut loc, mut lastmod): (Option<String>, Option<String>) = (None, None);
+    walk_xml(body, |item| match item {
+        XmlItem::Text(path, text) => {
+            let n = path.len();
+            let parent = n.checked_sub(2).map(|i| path[i].as_str());
+            match (parent, path[n - 1].as_str()) {
+                (Some("sitemap"), "loc") => entries.sitemaps.push(text.to_string()),
+                (Some("url"), "loc") => loc = Some(text.to_string()),
+                (Some("url"), "lastmod") => lastmod = Some(text.to_string()),
+                _ => {}
             }
-            Ok(Event::Text(t)) => text.push_str(&t.xml10_content()),
-            Ok(Event::CData(c)) => text.push_str(&c.into_inner()),
-            Ok(Event::GeneralRef(r)) => {
-                if let Some(c) = entity(&r.into_inner()) {
-                    text.push(c);
-                }
-            }
-            Ok(Event::End(_)) => {
-                let name = path.pop().unwrap_or_default();
-                let t = text.trim().to_string();
-                text.clear();
-                match (path.last().map(String::as_str), name.as_str()) {
-                    (Some("sitemap"), "loc") if !t.is_empty() => entries.sitemaps.push(t),
-                    (Some("url"), "loc") if !t.is_empty() => {
-                        if let Some(c) = current.as_mut() {
-                            c.0 = Some(t);
-                        }
-                    }
-                    (Some("url"), "lastmod") if !t.is_empty() => {
-                        if let Some(c) = current.as_mut() {
-                            c.1 = Some(t);
-                        }
-                    }
-                    (_, "url") => {
-                        if let Some((Some(loc), lastmod)) = current.take() {
-                            entries.pages.push((loc, lastmod));
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            Ok(Event::Eof) | Err(_) => break,
-            Ok(_) => {}
         }
-        buf.clear();
-    }
+        XmlItem::Closed(path) if path.last().is_some_and(|p| p == "url") => {
+            if let Some(l) = loc.take() {
+                entries.pages.push((l, lastmod.take()));
+            }
+            lastmod = None;
+        }
+        _ => {}
+    });
     entries
 }
 
@@ -234,6 +206,7 @@ pub fn parse_feed(body: &[u8]) -> Vec<String> {
                 links.push(href.to_string());
             }
         }
+        XmlItem::Closed(_) => {}
     });
     links
 }
