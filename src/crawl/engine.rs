@@ -12,19 +12,18 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 use url::Url;
 
-use crate::crawl::discover::{
-    DocKind, SitemapEntries, gunzip_limited, html_links, parse_feed, parse_sitemap, sniff,
-};
-use crate::crawl::fetch::{BodyLimit, FetchError, Fetched, Fetcher};
-use crate::crawl::frontier::{Frontier, Kind, Request, RobotsState, Validators};
+use crate::crawl::incremental::{Revisit, revision_of, revisit};
+use crate::crawl::task::{Done, Outcome, TaskCtx, run_request};
+
+use crate::crawl::fetch::Fetcher;
+use crate::crawl::frontier::{Frontier, Kind, Request, RobotsState};
 use crate::crawl::progress::Progress;
-use crate::crawl::robots::{MAX_ROBOTS_BYTES, Robots, product_token};
+use crate::crawl::robots::product_token;
 use crate::crawl::scope::{Scope, is_internal_ip, normalize};
 use crate::crawl::settings::CrawlSettings;
 use crate::crawl::stats::CrawlStats;
-use crate::extract::{Extractor, PageInput};
-use crate::output::{ArticleUpdate, FetchUpdate, Output};
-use crate::record::{Record, SourceInfo, SourceKind, content_hash};
+use crate::extract::Extractor;
+use crate::output::{FetchUpdate, Output};
 use crate::state::StateStore;
 use crate::urls::same_article_key;
 
@@ -53,60 +52,6 @@ pub struct CrawlOutcome {
     pub output_closed: bool,
     /// Stopped by `max_duration` or the idle watchdog.
     pub timed_out: bool,
-}
-
-struct TaskCtx {
-    fetcher: Fetcher,
-    scope: Scope,
-    extractor: Arc<Extractor>,
-    agent: String,
-    robots_timeout: Duration,
-    max_body: u64,
-}
-
-enum Outcome {
-    Failed(FetchError),
-    Status {
-        status: u16,
-        retry_after: Option<Duration>,
-        location: Option<String>,
-    },
-    Robots(Robots),
-    Html {
-        records: Vec<Record>,
-        links: Vec<Url>,
-        problems: Vec<String>,
-    },
-    Sitemap(SitemapEntries),
-    Feed(Vec<String>),
-    /// 304 to a conditional request: nothing new.
-    NotModified,
-    Skipped(String),
-}
-
-/// What to do with an article page an earlier run fetched.
-enum Revisit {
-    New,
-    Skip(&'static str),
-    Conditional(Validators),
-}
-
-struct Done {
-    req: Request,
-    host: String,
-    bytes: u64,
-    outcome: Outcome,
-    /// What the crawl state keeps of the fetch (not for robots.txt).
-    fetch: Option<FetchFacts>,
-}
-
-/// A fetch's status and validators, or its error.
-#[derive(Debug, Clone, Default)]
-struct FetchFacts {
-    status: Option<u16>,
-    etag: Option<String>,
-    last_modified: Option<String>,
-    error: Option<String>,
 }
 
 pub struct Crawler {
@@ -516,7 +461,7 @@ impl<'a> Run<'a> {
         }
         let mut validators = None;
         if let (Kind::Page { article: true }, Some(p)) = (kind, profile) {
-            match self.revisit(&url, p.recrawl_after, lastmod) {
+            match revisit(self.crawler.state.as_ref(), &url, p.recrawl_after, lastmod) {
                 Revisit::Skip(why) => {
                     self.stats.skip(why);
                     self.frontier.mark_seen(&url);
@@ -536,44 +481,6 @@ impl<'a> Run<'a> {
         }) {
             self.stats.skip("duplicate");
         }
-    }
-
-    /// Whether an article page known from an earlier run is fetched again: not before its
-    /// profile's `recrawl_after`, not when its sitemap `<lastmod>` is older than the last
-    /// fetch, and otherwise conditionally.
-    fn revisit(&self, url: &Url, recrawl_after: Duration, lastmod: Option<&str>) -> Revisit {
-        let Some(state) = &self.crawler.state else {
-            return Revisit::New;
-        };
-        let known = match state.lock().map(|s| s.url_state(url.as_str())) {
-            Ok(Ok(Some(k))) => k,
-            Ok(Err(e)) => {
-                tracing::warn!("{e}");
-                return Revisit::New;
-            }
-            _ => return Revisit::New,
-        };
-        let (Some(fetched_at), Some(200..=399)) = (known.fetched_at, known.status) else {
-            return Revisit::New;
-        };
-        let age = (chrono::Utc::now() - fetched_at)
-            .to_std()
-            .unwrap_or(Duration::ZERO);
-        if age < recrawl_after {
-            return Revisit::Skip("not due (recrawl_after)");
-        }
-        let changed_since = lastmod
-            .and_then(|l| {
-                crate::dates::parse_machine(l, chrono::FixedOffset::east_opt(0).expect("utc"))
-            })
-            .map(|l| l.with_timezone(&chrono::Utc) > fetched_at);
-        if changed_since == Some(false) {
-            return Revisit::Skip("unchanged since last fetch (sitemap lastmod)");
-        }
-        Revisit::Conditional(Validators {
-            etag: known.etag,
-            last_modified: known.last_modified,
-        })
     }
 
     /// Schedules another try, after Retry-After (capped) or an exponential backoff with
@@ -692,7 +599,7 @@ impl<'a> Run<'a> {
                         self.frontier
                             .mark_seen(&normalize(&u, &self.settings.strip_params));
                     }
-                    let update = match self.revision_of(&mut record) {
+                    let update = match revision_of(self.crawler.state.as_ref(), &mut record) {
                         Some(Some(update)) => Some(update),
                         Some(None) => {
                             self.stats.skip("unchanged content");
@@ -750,240 +657,5 @@ impl<'a> Run<'a> {
             outbox.push(Output::Fetch(update));
         }
         outbox
-    }
-
-    /// With a crawl state: the record's revision, and what to remember once it is
-    /// written; `Some(None)` when its content is the same as last time (nothing to write).
-    /// `None` without a state.
-    fn revision_of(&self, record: &mut Record) -> Option<Option<ArticleUpdate>> {
-        let state = self.crawler.state.as_ref()?;
-        let hash = content_hash(record);
-        let previous = match state.lock().map(|s| s.article(&record.id)) {
-            Ok(Ok(p)) => p,
-            Ok(Err(e)) => {
-                tracing::warn!("{e}");
-                None
-            }
-            Err(_) => None,
-        };
-        if previous.as_ref().is_some_and(|p| p.content_hash == hash) {
-            return Some(None);
-        }
-        record.revision = previous.map_or(1, |p| p.revision + 1);
-        Some(Some(ArticleUpdate {
-            id: record.id.clone(),
-            url: record.url.clone(),
-            content_hash: hash,
-            revision: record.revision,
-        }))
-    }
-}
-
-async fn run_request(ctx: Arc<TaskCtx>, req: Request, host: String) -> Done {
-    if req.kind == Kind::Robots {
-        let robots = match fetch_robots(&ctx, &req.url).await {
-            Ok(f) if (200..300).contains(&f.status) => {
-                Robots::parse(&String::from_utf8_lossy(&f.body), &ctx.agent)
-            }
-            Ok(f) if (400..500).contains(&f.status) => Robots::allow_all(),
-            Ok(f) => {
-                tracing::warn!(
-                    "{}: HTTP {}: treating every path on {host} as disallowed for this run",
-                    req.url,
-                    f.status
-                );
-                Robots::disallow_all()
-            }
-            Err(e) => {
-                tracing::warn!(
-                    "{}: {e}: treating every path on {host} as disallowed for this run",
-                    req.url
-                );
-                Robots::disallow_all()
-            }
-        };
-        return Done {
-            req,
-            host,
-            bytes: 0,
-            outcome: Outcome::Robots(robots),
-            fetch: None,
-        };
-    }
-    let mut conditional: Vec<(&'static str, String)> = Vec::new();
-    if let Some(v) = &req.validators {
-        if let Some(etag) = &v.etag {
-            conditional.push(("if-none-match", etag.clone()));
-        }
-        if let Some(lm) = &v.last_modified {
-            conditional.push(("if-modified-since", lm.clone()));
-        }
-    }
-    let fetched = match ctx.fetcher.get(&req.url, &conditional, None).await {
-        Ok(f) => f,
-        Err(e) => {
-            let fetch = Some(FetchFacts {
-                error: Some(e.kind().to_string()),
-                ..FetchFacts::default()
-            });
-            return Done {
-                req,
-                host,
-                bytes: 0,
-                outcome: Outcome::Failed(e),
-                fetch,
-            };
-        }
-    };
-    let bytes = fetched.body.len() as u64;
-    let fetch = Some(FetchFacts {
-        status: Some(fetched.status),
-        etag: fetched.etag.clone(),
-        last_modified: fetched.last_modified.clone(),
-        error: None,
-    });
-    if fetched.status == 304 && req.validators.is_some() {
-        return Done {
-            req,
-            host,
-            bytes,
-            outcome: Outcome::NotModified,
-            fetch,
-        };
-    }
-    if !(200..300).contains(&fetched.status) {
-        let outcome = Outcome::Status {
-            status: fetched.status,
-            retry_after: fetched.retry_after,
-            location: fetched.location,
-        };
-        return Done {
-            req,
-            host,
-            bytes,
-            outcome,
-            fetch,
-        };
-    }
-    let outcome = match sniff(fetched.content_type.as_deref(), &fetched.body) {
-        DocKind::Html => {
-            let ctx = ctx.clone();
-            let article_hint = req.kind;
-            match tokio::task::spawn_blocking(move || read_html(&ctx, &fetched, article_hint)).await
-            {
-                Ok(o) => o,
-                Err(_) => Outcome::Failed(FetchError::Other("extraction thread failed".into())),
-            }
-        }
-        DocKind::Sitemap => {
-            let body = if fetched.body.starts_with(&[0x1f, 0x8b]) {
-                match gunzip_limited(&fetched.body, ctx.max_body) {
-                    Ok(b) => b,
-                    Err(e) => {
-                        return Done {
-                            req,
-                            host,
-                            bytes,
-                            outcome: Outcome::Failed(FetchError::Other(e)),
-                            fetch,
-                        };
-                    }
-                }
-            } else {
-                fetched.body
-            };
-            Outcome::Sitemap(parse_sitemap(&body))
-        }
-        DocKind::Feed => Outcome::Feed(parse_feed(&fetched.body)),
-        DocKind::Other => Outcome::Skipped(format!(
-            "not html ({})",
-            fetched.content_type.as_deref().unwrap_or("no content type")
-        )),
-    };
-    Done {
-        req,
-        host,
-        bytes,
-        outcome,
-        fetch,
-    }
-}
-
-/// Fetches robots.txt, following up to five redirects as RFC 9309 asks.
-async fn fetch_robots(ctx: &TaskCtx, url: &Url) -> Result<Fetched, FetchError> {
-    let mut url = url.clone();
-    for _ in 0..5 {
-        if ctx.scope.refuses_address(&url) {
-            return Err(FetchError::Refused(format!(
-                "robots.txt redirects to an internal address: {url}"
-            )));
-        }
-        let limit = BodyLimit::Truncate(MAX_ROBOTS_BYTES as u64);
-        let f = ctx
-            .fetcher
-            .get_limited(&url, &[], Some(ctx.robots_timeout), limit)
-            .await?;
-        match f
-            .location
-            .as_deref()
-            .filter(|_| (300..400).contains(&f.status))
-            .and_then(|l| url.join(l).ok())
-        {
-            Some(next) if matches!(next.scheme(), "http" | "https") => url = next,
-            _ => return Ok(f),
-        }
-    }
-    Err(FetchError::Other(
-        "robots.txt redirects more than five times".into(),
-    ))
-}
-
-/// Parses a fetched HTML page once: its links, and its records when it is an article.
-fn read_html(ctx: &TaskCtx, f: &Fetched, kind: Kind) -> Outcome {
-    let input = PageInput {
-        bytes: &f.body,
-        page_url: Some(f.url.clone()),
-        http_charset: f.charset.as_deref(),
-        source: SourceInfo {
-            kind: SourceKind::Http,
-            file: None,
-            fetched_at: Some(f.fetched_at.clone()),
-            status: Some(f.status),
-        },
-        fallback_url: None,
-    };
-    let parsed = ctx.extractor.parse(&input);
-    let links = parsed
-        .base
-        .as_ref()
-        .map(|b| html_links(&parsed.doc, b))
-        .unwrap_or_default();
-    let is_article = match (kind, parsed.profile) {
-        (Kind::Page { article: true }, _) => true,
-        (_, Some(p)) if !p.article_urls.is_empty() => {
-            // the address it was fetched from, or the one it calls its own (a mirror, a
-            // short link, a page whose profile was found through its canonical link)
-            let canonical = parsed
-                .meta
-                .canonical
-                .as_deref()
-                .and_then(|c| crate::urls::resolve(parsed.base.as_ref(), c));
-            let matches = |u: &str| p.article_urls.iter().any(|r| r.is_match(u));
-            matches(f.url.as_str()) || canonical.is_some_and(|c| matches(c.as_str()))
-        }
-        _ => parsed.metadata_says_article(),
-    };
-    if !is_article {
-        return Outcome::Html {
-            records: Vec::new(),
-            links,
-            problems: Vec::new(),
-        };
-    }
-    let out = ctx.extractor.records(&parsed, &input);
-    Outcome::Html {
-        records: out.articles.into_iter().map(|(r, _)| r).collect(),
-        links,
-        problems: out.problems,
     }
 }

@@ -7,6 +7,7 @@ pub mod discover;
 mod engine;
 pub mod fetch;
 pub mod frontier;
+mod incremental;
 pub mod job;
 pub mod pacing;
 mod progress;
@@ -14,6 +15,7 @@ pub mod robots;
 pub mod scope;
 pub mod settings;
 pub mod stats;
+mod task;
 
 pub use engine::{CrawlError, CrawlOutcome, Crawler};
 pub use progress::Progress;

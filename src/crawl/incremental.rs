@@ -1,0 +1,92 @@
+//! What a crawl with a state does with pages it has seen before: when an article page is
+//! fetched again (its profile's `recrawl_after`, its sitemap `<lastmod>`, conditionally),
+//! and whether what came back is a new revision.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use url::Url;
+
+use crate::crawl::frontier::Validators;
+use crate::output::ArticleUpdate;
+use crate::record::{Record, content_hash};
+use crate::state::StateStore;
+
+/// What to do with an article page an earlier run fetched.
+pub(super) enum Revisit {
+    New,
+    Skip(&'static str),
+    Conditional(Validators),
+}
+
+/// Whether an article page known from an earlier run is fetched again: not before its
+/// profile's `recrawl_after`, not when its sitemap `<lastmod>` is older than the last
+/// fetch, and otherwise conditionally.
+pub(super) fn revisit(
+    state: Option<&Mutex<StateStore>>,
+    url: &Url,
+    recrawl_after: Duration,
+    lastmod: Option<&str>,
+) -> Revisit {
+    let Some(state) = state else {
+        return Revisit::New;
+    };
+    let known = match state.lock().map(|s| s.url_state(url.as_str())) {
+        Ok(Ok(Some(k))) => k,
+        Ok(Err(e)) => {
+            tracing::warn!("{e}");
+            return Revisit::New;
+        }
+        _ => return Revisit::New,
+    };
+    let (Some(fetched_at), Some(200..=399)) = (known.fetched_at, known.status) else {
+        return Revisit::New;
+    };
+    let age = (chrono::Utc::now() - fetched_at)
+        .to_std()
+        .unwrap_or(Duration::ZERO);
+    if age < recrawl_after {
+        return Revisit::Skip("not due (recrawl_after)");
+    }
+    let changed_since = lastmod
+        .and_then(|l| {
+            crate::dates::parse_machine(l, chrono::FixedOffset::east_opt(0).expect("utc"))
+        })
+        .map(|l| l.with_timezone(&chrono::Utc) > fetched_at);
+    if changed_since == Some(false) {
+        return Revisit::Skip("unchanged since last fetch (sitemap lastmod)");
+    }
+    Revisit::Conditional(Validators {
+        etag: known.etag,
+        last_modified: known.last_modified,
+    })
+}
+
+/// With a crawl state: the record's revision, and what to remember once it is
+/// written; `Some(None)` when its content is the same as last time (nothing to write).
+/// `None` without a state.
+pub(super) fn revision_of(
+    state: Option<&Mutex<StateStore>>,
+    record: &mut Record,
+) -> Option<Option<ArticleUpdate>> {
+    let state = state?;
+    let hash = content_hash(record);
+    let previous = match state.lock().map(|s| s.article(&record.id)) {
+        Ok(Ok(p)) => p,
+        Ok(Err(e)) => {
+            tracing::warn!("{e}");
+            None
+        }
+        Err(_) => None,
+    };
+    if previous.as_ref().is_some_and(|p| p.content_hash == hash) {
+        return Some(None);
+    }
+    record.revision = previous.map_or(1, |p| p.revision + 1);
+    Some(Some(ArticleUpdate {
+        id: record.id.clone(),
+        url: record.url.clone(),
+        content_hash: hash,
+        revision: record.revision,
+    }))
+}

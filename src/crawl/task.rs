@@ -1,0 +1,274 @@
+//! One request, start to end, on its own task: the fetch (conditional when the crawl state
+//! knows the page), then, for a page, one parse on a blocking thread that yields both its
+//! links and its records. What comes back is folded in by the engine.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use url::Url;
+
+use crate::crawl::discover::{
+    DocKind, SitemapEntries, gunzip_limited, html_links, parse_feed, parse_sitemap, sniff,
+};
+use crate::crawl::fetch::{BodyLimit, FetchError, Fetched, Fetcher};
+use crate::crawl::frontier::{Kind, Request};
+use crate::crawl::robots::{MAX_ROBOTS_BYTES, Robots};
+use crate::crawl::scope::Scope;
+use crate::extract::{Extractor, PageInput};
+use crate::record::{Record, SourceInfo, SourceKind};
+
+pub(super) struct TaskCtx {
+    pub(super) fetcher: Fetcher,
+    pub(super) scope: Scope,
+    pub(super) extractor: Arc<Extractor>,
+    pub(super) agent: String,
+    pub(super) robots_timeout: Duration,
+    pub(super) max_body: u64,
+}
+
+pub(super) enum Outcome {
+    Failed(FetchError),
+    Status {
+        status: u16,
+        retry_after: Option<Duration>,
+        location: Option<String>,
+    },
+    Robots(Robots),
+    Html {
+        records: Vec<Record>,
+        links: Vec<Url>,
+        problems: Vec<String>,
+    },
+    Sitemap(SitemapEntries),
+    Feed(Vec<String>),
+    /// 304 to a conditional request: nothing new.
+    NotModified,
+    Skipped(String),
+}
+
+pub(super) struct Done {
+    pub(super) req: Request,
+    pub(super) host: String,
+    pub(super) bytes: u64,
+    pub(super) outcome: Outcome,
+    /// What the crawl state keeps of the fetch (not for robots.txt).
+    pub(super) fetch: Option<FetchFacts>,
+}
+
+/// A fetch's status and validators, or its error.
+#[derive(Debug, Clone, Default)]
+pub(super) struct FetchFacts {
+    pub(super) status: Option<u16>,
+    pub(super) etag: Option<String>,
+    pub(super) last_modified: Option<String>,
+    pub(super) error: Option<String>,
+}
+
+pub(super) async fn run_request(ctx: Arc<TaskCtx>, req: Request, host: String) -> Done {
+    if req.kind == Kind::Robots {
+        let robots = match fetch_robots(&ctx, &req.url).await {
+            Ok(f) if (200..300).contains(&f.status) => {
+                Robots::parse(&String::from_utf8_lossy(&f.body), &ctx.agent)
+            }
+            Ok(f) if (400..500).contains(&f.status) => Robots::allow_all(),
+            Ok(f) => {
+                tracing::warn!(
+                    "{}: HTTP {}: treating every path on {host} as disallowed for this run",
+                    req.url,
+                    f.status
+                );
+                Robots::disallow_all()
+            }
+            Err(e) => {
+                tracing::warn!(
+                    "{}: {e}: treating every path on {host} as disallowed for this run",
+                    req.url
+                );
+                Robots::disallow_all()
+            }
+        };
+        return Done {
+            req,
+            host,
+            bytes: 0,
+            outcome: Outcome::Robots(robots),
+            fetch: None,
+        };
+    }
+    let mut conditional: Vec<(&'static str, String)> = Vec::new();
+    if let Some(v) = &req.validators {
+        if let Some(etag) = &v.etag {
+            conditional.push(("if-none-match", etag.clone()));
+        }
+        if let Some(lm) = &v.last_modified {
+            conditional.push(("if-modified-since", lm.clone()));
+        }
+    }
+    let fetched = match ctx.fetcher.get(&req.url, &conditional, None).await {
+        Ok(f) => f,
+        Err(e) => {
+            let fetch = Some(FetchFacts {
+                error: Some(e.kind().to_string()),
+                ..FetchFacts::default()
+            });
+            return Done {
+                req,
+                host,
+                bytes: 0,
+                outcome: Outcome::Failed(e),
+                fetch,
+            };
+        }
+    };
+    let bytes = fetched.body.len() as u64;
+    let fetch = Some(FetchFacts {
+        status: Some(fetched.status),
+        etag: fetched.etag.clone(),
+        last_modified: fetched.last_modified.clone(),
+        error: None,
+    });
+    if fetched.status == 304 && req.validators.is_some() {
+        return Done {
+            req,
+            host,
+            bytes,
+            outcome: Outcome::NotModified,
+            fetch,
+        };
+    }
+    if !(200..300).contains(&fetched.status) {
+        let outcome = Outcome::Status {
+            status: fetched.status,
+            retry_after: fetched.retry_after,
+            location: fetched.location,
+        };
+        return Done {
+            req,
+            host,
+            bytes,
+            outcome,
+            fetch,
+        };
+    }
+    let outcome = match sniff(fetched.content_type.as_deref(), &fetched.body) {
+        DocKind::Html => {
+            let ctx = ctx.clone();
+            let article_hint = req.kind;
+            match tokio::task::spawn_blocking(move || read_html(&ctx, &fetched, article_hint)).await
+            {
+                Ok(o) => o,
+                Err(_) => Outcome::Failed(FetchError::Other("extraction thread failed".into())),
+            }
+        }
+        DocKind::Sitemap => {
+            let body = if fetched.body.starts_with(&[0x1f, 0x8b]) {
+                match gunzip_limited(&fetched.body, ctx.max_body) {
+                    Ok(b) => b,
+                    Err(e) => {
+                        return Done {
+                            req,
+                            host,
+                            bytes,
+                            outcome: Outcome::Failed(FetchError::Other(e)),
+                            fetch,
+                        };
+                    }
+                }
+            } else {
+                fetched.body
+            };
+            Outcome::Sitemap(parse_sitemap(&body))
+        }
+        DocKind::Feed => Outcome::Feed(parse_feed(&fetched.body)),
+        DocKind::Other => Outcome::Skipped(format!(
+            "not html ({})",
+            fetched.content_type.as_deref().unwrap_or("no content type")
+        )),
+    };
+    Done {
+        req,
+        host,
+        bytes,
+        outcome,
+        fetch,
+    }
+}
+
+/// Fetches robots.txt, following up to five redirects as RFC 9309 asks.
+async fn fetch_robots(ctx: &TaskCtx, url: &Url) -> Result<Fetched, FetchError> {
+    let mut url = url.clone();
+    for _ in 0..5 {
+        if ctx.scope.refuses_address(&url) {
+            return Err(FetchError::Refused(format!(
+                "robots.txt redirects to an internal address: {url}"
+            )));
+        }
+        let limit = BodyLimit::Truncate(MAX_ROBOTS_BYTES as u64);
+        let f = ctx
+            .fetcher
+            .get_limited(&url, &[], Some(ctx.robots_timeout), limit)
+            .await?;
+        match f
+            .location
+            .as_deref()
+            .filter(|_| (300..400).contains(&f.status))
+            .and_then(|l| url.join(l).ok())
+        {
+            Some(next) if matches!(next.scheme(), "http" | "https") => url = next,
+            _ => return Ok(f),
+        }
+    }
+    Err(FetchError::Other(
+        "robots.txt redirects more than five times".into(),
+    ))
+}
+
+/// Parses a fetched HTML page once: its links, and its records when it is an article.
+fn read_html(ctx: &TaskCtx, f: &Fetched, kind: Kind) -> Outcome {
+    let input = PageInput {
+        bytes: &f.body,
+        page_url: Some(f.url.clone()),
+        http_charset: f.charset.as_deref(),
+        source: SourceInfo {
+            kind: SourceKind::Http,
+            file: None,
+            fetched_at: Some(f.fetched_at.clone()),
+            status: Some(f.status),
+        },
+        fallback_url: None,
+    };
+    let parsed = ctx.extractor.parse(&input);
+    let links = parsed
+        .base
+        .as_ref()
+        .map(|b| html_links(&parsed.doc, b))
+        .unwrap_or_default();
+    let is_article = match (kind, parsed.profile) {
+        (Kind::Page { article: true }, _) => true,
+        (_, Some(p)) if !p.article_urls.is_empty() => {
+            // the address it was fetched from, or the one it calls its own (a mirror, a
+            // short link, a page whose profile was found through its canonical link)
+            let canonical = parsed
+                .meta
+                .canonical
+                .as_deref()
+                .and_then(|c| crate::urls::resolve(parsed.base.as_ref(), c));
+            let matches = |u: &str| p.article_urls.iter().any(|r| r.is_match(u));
+            matches(f.url.as_str()) || canonical.is_some_and(|c| matches(c.as_str()))
+        }
+        _ => parsed.metadata_says_article(),
+    };
+    if !is_article {
+        return Outcome::Html {
+            records: Vec::new(),
+            links,
+            problems: Vec::new(),
+        };
+    }
+    let out = ctx.extractor.records(&parsed, &input);
+    Outcome::Html {
+        records: out.articles.into_iter().map(|(r, _)| r).collect(),
+        links,
+        problems: out.problems,
+    }
+}
