@@ -68,6 +68,26 @@ struct GuardedResolver {
     internal_ok: Arc<std::collections::HashSet<String>>,
 }
 
+/// The guard's decision on what a host name resolved to: internal addresses are dropped
+/// unless the host may be internal; a name that resolves to nothing else is refused.
+pub fn screen_addresses(
+    host: &str,
+    addrs: Vec<SocketAddr>,
+    may_be_internal: bool,
+) -> Result<Vec<SocketAddr>, String> {
+    let total = addrs.len();
+    let kept: Vec<SocketAddr> = addrs
+        .into_iter()
+        .filter(|a| may_be_internal || !is_internal_ip(a.ip()))
+        .collect();
+    if kept.is_empty() && total > 0 {
+        return Err(format!(
+            "{host} resolves to an internal address (set allow_private to crawl it)"
+        ));
+    }
+    Ok(kept)
+}
+
 impl Resolve for GuardedResolver {
     fn resolve(&self, name: Name) -> Resolving {
         let host = name.as_str().to_string();
@@ -75,17 +95,7 @@ impl Resolve for GuardedResolver {
         Box::pin(async move {
             let addrs: Vec<SocketAddr> =
                 tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
-            let total = addrs.len();
-            let kept: Vec<SocketAddr> = addrs
-                .into_iter()
-                .filter(|a| allowed || !is_internal_ip(a.ip()))
-                .collect();
-            if kept.is_empty() && total > 0 {
-                return Err(format!(
-                    "{host} resolves to an internal address (set allow_private to crawl it)"
-                )
-                .into());
-            }
+            let kept = screen_addresses(&host, addrs, allowed)?;
             Ok(Box::new(kept.into_iter()) as reqwest::dns::Addrs)
         })
     }
@@ -286,6 +296,51 @@ mod tests {
             Some(Duration::ZERO)
         );
         assert_eq!(parse_retry_after("soon", now), None);
+    }
+
+    /// The guard's decision for names a test resolver maps to addresses: nothing is looked
+    /// up and nothing is sent.
+    #[test]
+    fn names_that_resolve_to_internal_addresses_are_refused() {
+        let resolver: std::collections::HashMap<&str, Vec<&str>> = [
+            ("metadata.test", vec!["169.254.169.254:0"]),
+            ("loopback.test", vec!["[::1]:0"]),
+            ("intranet.test", vec!["10.0.0.1:0"]),
+            ("router.test", vec!["192.168.1.1:0"]),
+            ("mixed.test", vec!["10.0.0.1:0", "93.184.216.34:0"]),
+            ("public.test", vec!["93.184.216.34:0"]),
+        ]
+        .into_iter()
+        .collect();
+        let lookup = |h: &str| -> Vec<SocketAddr> {
+            resolver[h].iter().map(|a| a.parse().unwrap()).collect()
+        };
+        for host in [
+            "metadata.test",
+            "loopback.test",
+            "intranet.test",
+            "router.test",
+        ] {
+            let err = screen_addresses(host, lookup(host), false).unwrap_err();
+            assert!(err.contains("internal address"), "{host}: {err}");
+            assert_eq!(
+                screen_addresses(host, lookup(host), true).unwrap().len(),
+                1,
+                "allowed when asked"
+            );
+        }
+        let kept = screen_addresses("mixed.test", lookup("mixed.test"), false).unwrap();
+        assert_eq!(
+            kept,
+            vec!["93.184.216.34:0".parse::<SocketAddr>().unwrap()],
+            "only the public address is tried"
+        );
+        assert_eq!(
+            screen_addresses("public.test", lookup("public.test"), false)
+                .unwrap()
+                .len(),
+            1
+        );
     }
 
     #[test]
