@@ -1,0 +1,17 @@
+//! Charset decisions on any bytes, with any HTTP charset label.
+#![no_main]
+use khabar::charset::{decode, looks_binary, prescan_meta};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let (label, body) = match data.iter().position(|b| *b == 0xFF) {
+        Some(i) => (std::str::from_utf8(&data[..i]).ok(), &data[i + 1..]),
+        None => (None, data),
+    };
+    let _ = prescan_meta(body);
+    let _ = looks_binary(body);
+    let decoded = decode(body, label, Some(b"com"));
+    if let Some(at) = decoded.first_malformed {
+        assert!(at <= body.len());
+    }
+});
