@@ -78,7 +78,12 @@ pub struct SitemapEntries {
     pub pages: Vec<(String, Option<String>)>,
     /// Child sitemaps of a sitemap index.
     pub sitemaps: Vec<String>,
+    /// Entries past [`MAX_SITEMAP_ENTRIES`]: counted, not kept.
+    pub more: u64,
 }
+
+/// Entries kept from one sitemap or feed (the protocol's own limit); the rest are counted.
+pub const MAX_SITEMAP_ENTRIES: usize = 50_000;
 
 fn entity(name: &str) -> Option<char> {
     match name {
@@ -116,7 +121,7 @@ fn attr(e: &quick_xml::events::BytesStart<'_>, name: &str) -> Option<String> {
 
 /// Walks an XML document, reporting each element's text and each `<link href>`. Stops
 /// quietly at the first syntax error, keeping what came before.
-fn walk_xml(body: &[u8], mut report: impl FnMut(XmlItem<'_>)) {
+fn walk_xml(body: &[u8], mut report: impl FnMut(XmlItem<'_>) -> bool) {
     let mut reader = Reader::from_reader(body);
     let mut buf = Vec::new();
     let mut path: Vec<String> = Vec::new();
@@ -127,7 +132,9 @@ fn walk_xml(body: &[u8], mut report: impl FnMut(XmlItem<'_>)) {
                 let name = e.local_name().as_ref().to_ascii_lowercase();
                 if name == "link" {
                     if let Some(href) = attr(&e, "href") {
-                        report(XmlItem::Link(&path, &href, attr(&e, "rel").as_deref()));
+                        if !report(XmlItem::Link(&path, &href, attr(&e, "rel").as_deref())) {
+                            return;
+                        }
                     }
                 }
                 path.push(name);
@@ -136,7 +143,9 @@ fn walk_xml(body: &[u8], mut report: impl FnMut(XmlItem<'_>)) {
             Ok(Event::Empty(e)) => {
                 if e.local_name().as_ref().eq_ignore_ascii_case("link") {
                     if let Some(href) = attr(&e, "href") {
-                        report(XmlItem::Link(&path, &href, attr(&e, "rel").as_deref()));
+                        if !report(XmlItem::Link(&path, &href, attr(&e, "rel").as_deref())) {
+                            return;
+                        }
                     }
                 }
             }
@@ -150,10 +159,12 @@ fn walk_xml(body: &[u8], mut report: impl FnMut(XmlItem<'_>)) {
             Ok(Event::End(_)) => {
                 let t = text.trim().to_string();
                 text.clear();
-                if !t.is_empty() {
-                    report(XmlItem::Text(&path, &t));
+                if !t.is_empty() && !report(XmlItem::Text(&path, &t)) {
+                    return;
                 }
-                report(XmlItem::Closed(&path));
+                if !report(XmlItem::Closed(&path)) {
+                    return;
+                }
                 path.pop();
             }
             Ok(Event::Eof) | Err(_) => break,
@@ -168,24 +179,32 @@ fn walk_xml(body: &[u8], mut report: impl FnMut(XmlItem<'_>)) {
 pub fn parse_sitemap(body: &[u8]) -> SitemapEntries {
     let mut entries = SitemapEntries::default();
     let (mut loc, mut lastmod): (Option<String>, Option<String>) = (None, None);
-    walk_xml(body, |item| match item {
-        XmlItem::Text(path, text) => {
-            let n = path.len();
-            let parent = n.checked_sub(2).map(|i| path[i].as_str());
-            match (parent, path[n - 1].as_str()) {
-                (Some("sitemap"), "loc") => entries.sitemaps.push(text.to_string()),
-                (Some("url"), "loc") => loc = Some(text.to_string()),
-                (Some("url"), "lastmod") => lastmod = Some(text.to_string()),
-                _ => {}
+    walk_xml(body, |item| {
+        match item {
+            XmlItem::Text(path, text) => {
+                let n = path.len();
+                let parent = n.checked_sub(2).map(|i| path[i].as_str());
+                match (parent, path[n - 1].as_str()) {
+                    (Some("sitemap" | "url"), "loc")
+                        if entries.pages.len() + entries.sitemaps.len() >= MAX_SITEMAP_ENTRIES =>
+                    {
+                        entries.more += 1;
+                    }
+                    (Some("sitemap"), "loc") => entries.sitemaps.push(text.to_string()),
+                    (Some("url"), "loc") => loc = Some(text.to_string()),
+                    (Some("url"), "lastmod") => lastmod = Some(text.to_string()),
+                    _ => {}
+                }
             }
-        }
-        XmlItem::Closed(path) if path.last().is_some_and(|p| p == "url") => {
-            if let Some(l) = loc.take() {
-                entries.pages.push((l, lastmod.take()));
+            XmlItem::Closed(path) if path.last().is_some_and(|p| p == "url") => {
+                if let Some(l) = loc.take() {
+                    entries.pages.push((l, lastmod.take()));
+                }
+                lastmod = None;
             }
-            lastmod = None;
+            _ => {}
         }
-        _ => {}
+        true
     });
     entries
 }
@@ -193,20 +212,24 @@ pub fn parse_sitemap(body: &[u8]) -> SitemapEntries {
 /// Item links of an RSS 2.0 / RDF feed or entry links of an Atom feed, in feed order.
 pub fn parse_feed(body: &[u8]) -> Vec<String> {
     let mut links = Vec::new();
-    walk_xml(body, |item| match item {
-        XmlItem::Text(path, text) => {
-            let n = path.len();
-            // RSS: the text of <item><link>; path still holds `link` here
-            if n >= 2 && path[n - 1] == "link" && path[n - 2] == "item" {
-                links.push(text.to_string());
+    walk_xml(body, |item| {
+        match item {
+            XmlItem::Text(path, text) => {
+                let n = path.len();
+                // RSS: the text of <item><link>; path still holds `link` here
+                if n >= 2 && path[n - 1] == "link" && path[n - 2] == "item" {
+                    links.push(text.to_string());
+                }
             }
-        }
-        XmlItem::Link(path, href, rel) => {
-            if path.last().is_some_and(|p| p == "entry") && rel.is_none_or(|r| r == "alternate") {
-                links.push(href.to_string());
+            XmlItem::Link(path, href, rel) => {
+                if path.last().is_some_and(|p| p == "entry") && rel.is_none_or(|r| r == "alternate")
+                {
+                    links.push(href.to_string());
+                }
             }
+            XmlItem::Closed(_) => {}
         }
-        XmlItem::Closed(_) => {}
+        true
     });
     links
 }

@@ -29,6 +29,8 @@ use crate::urls::same_article_key;
 
 /// Most URLs taken from one sitemap or feed (the sitemap protocol's own limit).
 const MAX_ENTRIES_PER_DOCUMENT: usize = 50_000;
+/// Sitemap indexes nested deeper than this are not read (the protocol has one level).
+const MAX_SITEMAP_NESTING: u32 = 4;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CrawlError {
@@ -619,24 +621,38 @@ impl<'a> Run<'a> {
                 }
             }
             Outcome::Sitemap(entries) => {
+                // a sitemap's depth counts the indexes above it: a chain of indexes ends
+                let nested = req.depth + 1;
                 for s in entries.sitemaps.iter().take(MAX_ENTRIES_PER_DOCUMENT) {
-                    if let Ok(u) = req.url.join(s) {
-                        self.enqueue(&u, Kind::Sitemap, req.depth, 0, false);
+                    match req.url.join(s) {
+                        Ok(_) if nested > MAX_SITEMAP_NESTING => self.stats.skip("sitemap nesting"),
+                        Ok(u) => self.enqueue(&u, Kind::Sitemap, nested, 0, false),
+                        Err(_) => self.stats.skip("bad URL"),
                     }
                 }
+                // what a sitemap lists is one hop from the seeds
                 for (p, lastmod) in entries.pages.iter().take(MAX_ENTRIES_PER_DOCUMENT) {
                     if let Ok(u) = req.url.join(p) {
                         let kind = Kind::Page { article: false };
-                        self.enqueue_with(&u, kind, req.depth + 1, 0, false, lastmod.as_deref());
+                        self.enqueue_with(&u, kind, 1, 0, false, lastmod.as_deref());
                     }
                 }
+                let over = entries
+                    .sitemaps
+                    .len()
+                    .saturating_sub(MAX_ENTRIES_PER_DOCUMENT)
+                    + entries.pages.len().saturating_sub(MAX_ENTRIES_PER_DOCUMENT);
+                self.stats
+                    .skip_n("sitemap entries past 50,000", over as u64 + entries.more);
             }
             Outcome::Feed(links) => {
                 for l in links.iter().take(MAX_ENTRIES_PER_DOCUMENT) {
                     if let Ok(u) = req.url.join(l) {
-                        self.enqueue(&u, Kind::Page { article: false }, req.depth + 1, 0, false);
+                        self.enqueue(&u, Kind::Page { article: false }, 1, 0, false);
                     }
                 }
+                let over = links.len().saturating_sub(MAX_ENTRIES_PER_DOCUMENT);
+                self.stats.skip_n("feed entries past 50,000", over as u64);
             }
             Outcome::NotModified => self.stats.skip("not modified (304)"),
             Outcome::Skipped(why) => self.stats.skip(why),

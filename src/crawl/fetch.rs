@@ -36,6 +36,8 @@ pub enum FetchError {
     Timeout,
     #[error("connection failed: {0}")]
     Connect(String),
+    #[error("connection broke off mid-answer: {0}")]
+    Interrupted(String),
     #[error("refused: {0}")]
     Refused(String),
     #[error("body larger than {0} bytes")]
@@ -50,6 +52,7 @@ impl FetchError {
         match self {
             Self::Timeout => "timeout",
             Self::Connect(_) => "connect",
+            Self::Interrupted(_) => "interrupted",
             Self::Refused(_) => "refused-address",
             Self::TooLarge(_) => "too-large",
             Self::Other(_) => "other",
@@ -58,7 +61,10 @@ impl FetchError {
 
     /// Whether trying again may help.
     pub fn is_transient(&self) -> bool {
-        matches!(self, Self::Timeout | Self::Connect(_))
+        matches!(
+            self,
+            Self::Timeout | Self::Connect(_) | Self::Interrupted(_)
+        )
     }
 }
 
@@ -237,6 +243,9 @@ fn classify(e: reqwest::Error) -> FetchError {
     }
     if e.is_connect() {
         return FetchError::Connect(chain);
+    }
+    if e.is_body() {
+        return FetchError::Interrupted(chain);
     }
     FetchError::Other(chain)
 }

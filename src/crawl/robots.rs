@@ -63,12 +63,19 @@ impl Robots {
     /// Parses a robots.txt body for the crawler whose product token is `agent` (e.g.
     /// `khabar`): its own groups, else the `*` groups.
     pub fn parse(body: &str, agent: &str) -> Self {
-        let body = if body.len() > MAX_ROBOTS_BYTES {
-            let mut end = MAX_ROBOTS_BYTES;
+        // read at most the limit, and never half a line: a rule cut short
+        // (`Disallow: /later/` read as `Disallow: /`) would mean something else
+        let body = if body.len() >= MAX_ROBOTS_BYTES {
+            let mut end = MAX_ROBOTS_BYTES.min(body.len());
             while !body.is_char_boundary(end) {
                 end -= 1;
             }
-            &body[..end]
+            let cut = &body[..end];
+            if body.len() > end || !cut.ends_with('\n') {
+                cut.rfind('\n').map_or("", |nl| &cut[..nl])
+            } else {
+                cut
+            }
         } else {
             body
         };
@@ -328,6 +335,22 @@ Sitemap: https://aawsat.com/sitemap.xml
         assert!(r.allows("/a/b"), "an encoded slash is not a slash");
         assert!(r.allows("/%D8%A3/"));
         assert_eq!(canonical_path("/%7e%41%2f%zz"), "/~A%2F%zz");
+    }
+
+    #[test]
+    fn a_rule_cut_at_the_limit_is_dropped_not_read_short() {
+        let mut body = String::from("User-agent: *\nDisallow: /private/\n");
+        while body.len() < MAX_ROBOTS_BYTES - 10 {
+            body.push_str("# padding line\n");
+        }
+        body.push_str("Disallow: /later/\n");
+        let r = Robots::parse(&body[..MAX_ROBOTS_BYTES], "x");
+        assert!(!r.allows("/private/a"));
+        assert!(
+            r.allows("/"),
+            "the cut `Disallow: /lat` must not become a rule"
+        );
+        assert!(r.allows("/later/x"));
     }
 
     #[test]

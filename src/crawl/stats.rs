@@ -100,7 +100,13 @@ impl CrawlStats {
     }
 
     pub fn skip(&mut self, reason: impl Into<String>) {
-        *self.skipped.entry(reason.into()).or_default() += 1;
+        self.skip_n(reason, 1);
+    }
+
+    pub fn skip_n(&mut self, reason: impl Into<String>, n: u64) {
+        if n > 0 {
+            *self.skipped.entry(reason.into()).or_default() += n;
+        }
     }
 
     pub fn errors_total(&self) -> u64 {

@@ -161,25 +161,34 @@ pub(super) async fn run_request(ctx: Arc<TaskCtx>, req: Request, host: String) -
             }
         }
         DocKind::Sitemap => {
-            let body = if fetched.body.starts_with(&[0x1f, 0x8b]) {
-                match gunzip_limited(&fetched.body, ctx.max_body) {
-                    Ok(b) => b,
-                    Err(e) => {
-                        return Done {
-                            req,
-                            host,
-                            bytes,
-                            outcome: Outcome::Failed(FetchError::Other(e)),
-                            fetch,
-                        };
-                    }
-                }
-            } else {
-                fetched.body
-            };
-            Outcome::Sitemap(parse_sitemap(&body))
+            let max = ctx.max_body;
+            // inflating and parsing a large sitemap is work for a blocking thread
+            let parsed = tokio::task::spawn_blocking(move || {
+                let body = if fetched.body.starts_with(&[0x1f, 0x8b]) {
+                    gunzip_limited(&fetched.body, max).map_err(|e| {
+                        if e.contains("expands past") {
+                            FetchError::TooLarge(max)
+                        } else {
+                            FetchError::Other(e)
+                        }
+                    })?
+                } else {
+                    fetched.body
+                };
+                Ok(parse_sitemap(&body))
+            })
+            .await;
+            match parsed {
+                Ok(Ok(entries)) => Outcome::Sitemap(entries),
+                Ok(Err(e)) => Outcome::Failed(e),
+                Err(_) => Outcome::Failed(FetchError::Other("sitemap thread failed".into())),
+            }
         }
-        DocKind::Feed => Outcome::Feed(parse_feed(&fetched.body)),
+        DocKind::Feed => match tokio::task::spawn_blocking(move || parse_feed(&fetched.body)).await
+        {
+            Ok(links) => Outcome::Feed(links),
+            Err(_) => Outcome::Failed(FetchError::Other("feed thread failed".into())),
+        },
         DocKind::Other => Outcome::Skipped(format!(
             "not html ({})",
             fetched.content_type.as_deref().unwrap_or("no content type")
@@ -197,7 +206,8 @@ pub(super) async fn run_request(ctx: Arc<TaskCtx>, req: Request, host: String) -
 /// Fetches robots.txt, following up to five redirects as RFC 9309 asks.
 async fn fetch_robots(ctx: &TaskCtx, url: &Url) -> Result<Fetched, FetchError> {
     let mut url = url.clone();
-    for _ in 0..5 {
+    // the first request and up to five redirects
+    for _ in 0..=5 {
         if ctx.scope.refuses_address(&url) {
             return Err(FetchError::Refused(format!(
                 "robots.txt redirects to an internal address: {url}"
