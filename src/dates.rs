@@ -3,7 +3,9 @@
 //! names, Arabic-Indic digits, a Hijri date beside the Gregorian one) and in English.
 //! Output is always RFC 3339 with an offset, to the second.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, TimeZone};
+use chrono::{
+    DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, TimeZone,
+};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -18,6 +20,14 @@ pub fn format_rfc3339(dt: &DateTime<FixedOffset>) -> String {
 /// compact one (`+0300`), a space instead of `T`, a bare date, or RFC 2822 (feeds). A
 /// timestamp without an offset is read in `default_offset`.
 pub fn parse_machine(input: &str, default_offset: FixedOffset) -> Option<DateTime<FixedOffset>> {
+    // RFC 3339 has four-digit years; chrono reads signed and longer ones
+    parse_machine_any_year(input, default_offset).filter(|d| (1..=9999).contains(&d.year()))
+}
+
+fn parse_machine_any_year(
+    input: &str,
+    default_offset: FixedOffset,
+) -> Option<DateTime<FixedOffset>> {
     let s = input.trim();
     if s.is_empty() || s.len() > 64 {
         return None;
@@ -351,6 +361,9 @@ mod tests {
         );
         assert_eq!(machine("نُشر: 13:52-27 مارس 2024"), None);
         assert_eq!(machine(""), None);
+        // found by fuzzing: chrono reads signed, six-digit years, RFC 3339 cannot write them
+        assert_eq!(machine(" -202024-3-2"), None);
+        assert_eq!(machine("+12024-03-02"), None);
     }
 
     #[test]
