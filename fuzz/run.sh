@@ -3,14 +3,14 @@
 # stable toolchain without a sanitizer (`-s none`). Corpora grow in fuzz/corpus/<target>/;
 # a crash stops that target and leaves its input in fuzz/artifacts/<target>/: fix the bug and
 # keep the input in fuzz/regressions/<target>/, replayed on every run.
-# Usage: fuzz/run.sh [SECONDS] [JOBS]
+# Usage: fuzz/run.sh [SECONDS] [JOBS]; TARGETS="a b" runs only those.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-600}
 jobs=${2:-2}
 command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked
 cargo fuzz build -s none
-targets=$(cargo fuzz list)
+targets=${TARGETS:-$(cargo fuzz list)}
 status=0
 run_one() {
     local t=$1
