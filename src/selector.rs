@@ -379,11 +379,6 @@ impl SelectorList {
             .iter()
             .find_map(|s| s.first_element(ctx).map(|e| (e, s)))
     }
-
-    /// Every value every selector yields, in selector order then document order.
-    pub fn union_values(&self, ctx: ElementRef<'_>) -> Vec<String> {
-        self.0.iter().flat_map(|s| s.values(ctx)).collect()
-    }
 }
 
 #[cfg(test)]

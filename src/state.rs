@@ -197,10 +197,6 @@ impl StateStore {
         })
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     fn sql(&self, source: rusqlite::Error) -> StateError {
         StateError::Sql {
             path: self.path.clone(),

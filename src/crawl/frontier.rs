@@ -419,8 +419,4 @@ impl Frontier {
     pub fn queued(&self) -> usize {
         self.hosts.values().map(HostQueue::queued).sum()
     }
-
-    pub fn in_flight(&self) -> usize {
-        self.hosts.values().map(|h| h.in_flight).sum()
-    }
 }
