@@ -1,7 +1,7 @@
 //! khabar: news article pages in, one clean JSON record per article out.
 //!
 //! Data flows one way: sources ([`source`]) → extraction ([`extract`], driven by the site
-//! profiles of [`config`]) → records ([`record`]) → sinks ([`sink`]). [`run`] wires them
+//! profiles of [`config`], with [`generic`] for what no profile covers) → records ([`record`]) → sinks ([`sink`]). [`run`] wires them
 //! for the `extract` command; `main.rs` only parses arguments.
 
 pub mod caption;
@@ -12,6 +12,7 @@ pub mod dateline;
 pub mod dates;
 pub mod dom;
 pub mod extract;
+pub mod generic;
 pub mod logging;
 pub mod metadata;
 pub mod output;

@@ -16,10 +16,15 @@ use crate::dates::{format_rfc3339, parse_machine, parse_visible};
 use crate::dom::{paragraphs_of, within_any};
 use crate::extract::Page;
 use crate::extract::trace::Trace;
+use crate::generic::GenericPage;
 use crate::metadata::split_keywords;
 use crate::record::{Caption, Related};
 use crate::selector::SelectorList;
-use crate::text::normalize_opt;
+use crate::text::{normalize_opt, word_count};
+
+/// JSON-LD articleBody is taken over the generic block when it has at least this share of
+/// the block's words.
+const LD_BODY_SHARE: f32 = 0.7;
 use crate::urls::{resolve, same_article_key};
 
 static TIME_WITH_DATETIME: LazyLock<Selector> =
@@ -142,12 +147,30 @@ pub fn read_fields(page: &Page<'_>, scope: &ArticleScope<'_>, trace: &mut Trace)
             }
         }
     }
+    // JSON-LD articleBody, then the generic block; the generic block wins when the
+    // articleBody is only a teaser of it (sites often cut it to a first paragraph)
+    let generic = std::cell::OnceCell::new();
+    let generic = || generic.get_or_init(|| GenericPage::new(c));
+    let mut generic_captions = Vec::new();
     if f.body.is_empty() {
-        if let Some(text) = ld.and_then(|l| l.article_body.as_deref()) {
-            f.body = text.lines().filter_map(normalize_opt).collect();
-            if !f.body.is_empty() {
-                trace.found("body", "json-ld", "articleBody");
-            }
+        let from_ld: Vec<String> = ld
+            .and_then(|l| l.article_body.as_deref())
+            .map(|text| text.lines().filter_map(normalize_opt).collect())
+            .unwrap_or_default();
+        let found = generic().body(f.headline.as_deref());
+        let ld_words = word_count(&from_ld);
+        if !from_ld.is_empty() && ld_words as f32 >= LD_BODY_SHARE * word_count(&found.paragraphs) as f32 {
+            f.body = from_ld;
+            trace.found("body", "json-ld", "articleBody");
+        } else if !found.paragraphs.is_empty() {
+            f.body = found.paragraphs;
+            generic_captions = found.captions;
+            trace.found(
+                "body",
+                "heuristic",
+                found.chosen.as_ref().map_or(String::new(), |b| b.path.clone()),
+            );
+            trace.blocks = Some((found.chosen, found.runner_up, found.joined));
         }
     }
     if f.body.is_empty() {
@@ -179,6 +202,15 @@ pub fn read_fields(page: &Page<'_>, scope: &ArticleScope<'_>, trace: &mut Trace)
                 trace.found("captions", "selector", sel.as_str());
             }
         }
+    }
+
+    if f.captions.is_empty() && !generic_captions.is_empty() {
+        let mut list = CaptionList::default();
+        for (text, image) in generic_captions {
+            list.push(&text, image.and_then(|src| resolve_str(page.base, &src)));
+        }
+        f.captions = list.into_vec();
+        trace.found("captions", "heuristic", "figure figcaption in the body block");
     }
 
     // dateline, and a person's byline as author

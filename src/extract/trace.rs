@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use crate::generic::BlockNote;
 use crate::record::Record;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +24,9 @@ pub struct Trace {
     pub missing: Vec<(&'static str, String)>,
     /// How the profile was chosen.
     pub profile_choice: String,
+    /// The generic extractor's chosen body block, its runner-up, and how many siblings
+    /// joined the chosen one.
+    pub blocks: Option<(Option<BlockNote>, Option<BlockNote>, usize)>,
 }
 
 impl Trace {

@@ -1,0 +1,254 @@
+//! Finding the article body on a page nobody wrote selectors for, and cleaning it.
+//!
+//! Scoring: every paragraph-like element (a `<p>`, `<pre>`, `<blockquote>`, list item,
+//! table cell, or a `<div>` holding its own text) with enough letters earns points for its
+//! length and its sentence punctuation, less the share of its text inside links; the
+//! points go to its parent in full and to the ancestors above in shrinking shares. An
+//! element's score is what it collected, scaled by its own link density, plus or minus
+//! what its markup says (`itemprop=articleBody`, `entry-content`, `comments`, `nav`, …).
+//! Nothing here reads the words of the text, so pages in any language and direction are
+//! scored alike.
+//!
+//! The best element is the body block; siblings that score nearly as well, or that are
+//! plain paragraphs, join it (articles split around an ad). Cleaning then drops what
+//! pages put inside articles: furniture by markup, link lists, figures (their captions go
+//! to `captions`), the headline, byline and date lines.
+
+use super::hints::Hint;
+use super::tree::{Flat, Ix, NO_PARENT, Step};
+use crate::caption::CaptionList;
+use crate::text::push_normalized;
+
+/// Least letters for an element to count as a paragraph when scoring.
+const MIN_PARAGRAPH_LETTERS: u32 = 25;
+
+/// An element put forward as the body, with its score.
+#[derive(Debug, Clone, Copy)]
+pub struct Candidate {
+    pub ix: Ix,
+    pub score: f32,
+}
+
+/// The chosen block and how it was chosen.
+#[derive(Debug, Clone)]
+pub struct BodyChoice {
+    pub best: Candidate,
+    /// The best candidate neither inside nor around the chosen one.
+    pub runner_up: Option<Candidate>,
+    /// The elements read, in document order: the best and the siblings that joined it.
+    pub roots: Vec<Ix>,
+}
+
+
+
+
+/// Paragraph letters weigh this much more than other letters take away: going up from a
+/// block to its parent pays off when the paragraphs gained outweigh the menus, link lists
+/// and short bits gained with them.
+const OTHER_LETTERS_COST: f32 = 0.8;
+
+/// Scores every element and picks the body block; `None` when nothing on the page reads
+/// like paragraphs.
+pub fn choose(flat: &Flat<'_>) -> Option<BodyChoice> {
+    let n = flat.items.len();
+    // paragraph letters under each element, children before parents (reverse preorder)
+    let mut good = vec![0f32; n];
+    let mut below = vec![0f32; n];
+    for ix in (0..n).rev() {
+        let it = &flat.items[ix];
+        let own = if !it.in_furniture
+            && it.letters >= MIN_PARAGRAPH_LETTERS
+            && flat.is_paragraph_like(ix)
+            && it.link_density() < 0.5
+        {
+            (it.letters - it.link_letters) as f32 * (1.0 + (it.punct.min(20) as f32) * 0.02)
+        } else {
+            0.0
+        };
+        good[ix] = if it.in_furniture { 0.0 } else { own.max(below[ix]) };
+        if it.parent != NO_PARENT {
+            below[it.parent] += good[ix];
+        }
+    }
+    let score = |ix: Ix| -> f32 {
+        let it = &flat.items[ix];
+        let other = (it.letters as f32 - good[ix]).max(0.0);
+        let base = good[ix] - OTHER_LETTERS_COST * other;
+        match it.hint {
+            Hint::Body => base * 1.25 + 100.0,
+            Hint::Content => base * 1.05,
+            Hint::Weak => base * 0.9,
+            Hint::None => base,
+            Hint::Furniture | Hint::Comments => base * 0.5,
+        }
+    };
+    let mut best: Option<Candidate> = None;
+    for ix in 0..n {
+        if good[ix] <= 0.0 || flat.items[ix].in_furniture {
+            continue;
+        }
+        let s = score(ix);
+        if best.is_none_or(|b| s > b.score) {
+            best = Some(Candidate { ix, score: s });
+        }
+    }
+    let best = best?;
+    let runner_up = (0..n)
+        .filter(|&ix| {
+            good[ix] > 0.0
+                && !flat.items[ix].in_furniture
+                && !flat.contains(ix, best.ix)
+                && !flat.contains(best.ix, ix)
+        })
+        .map(|ix| Candidate { ix, score: score(ix) })
+        .max_by(|a, b| a.score.total_cmp(&b.score));
+    Some(BodyChoice {
+        best,
+        runner_up,
+        roots: vec![best.ix],
+    })
+}
+
+/// Elements that start and end a paragraph of their own.
+fn breaks_paragraph(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div"
+            | "section"
+            | "article"
+            | "main"
+            | "header"
+            | "blockquote"
+            | "pre"
+            | "li"
+            | "ul"
+            | "ol"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "table"
+            | "tr"
+            | "figure"
+            | "address"
+            | "hr"
+            | "details"
+            | "summary"
+    )
+}
+
+/// The body's paragraphs and the captions found in it.
+#[derive(Debug, Default)]
+pub struct CleanBody {
+    pub paragraphs: Vec<String>,
+    pub captions: CaptionList,
+}
+
+/// Whether a subtree inside the body block is left out, and why not read as text.
+fn dropped(flat: &Flat<'_>, ix: Ix, block_letters: u32) -> bool {
+    let it = &flat.items[ix];
+    let name = it.name();
+    if matches!(name, "figure" | "figcaption" | "h1" | "picture" | "video" | "audio") {
+        return true;
+    }
+    // furniture unless it holds most of the block (then the hint is wrong)
+    if it.hint == Hint::Comments || (it.hint == Hint::Furniture && it.letters * 2 < block_letters) {
+        return true;
+    }
+    if it.hint == Hint::Weak && it.letters < 200 && it.letters * 2 < block_letters {
+        return true;
+    }
+    // lists of links: menus, tag clouds, "more stories"
+    let inline = matches!(
+        name,
+        "a" | "span" | "b" | "strong" | "em" | "i" | "u" | "small" | "sup" | "sub" | "code" | "mark"
+    );
+    if !inline && it.links >= 2 && it.link_density() > 0.5 {
+        return true;
+    }
+    if !inline && it.links == 1 && it.link_density() > 0.8 && it.letters < 120 {
+        return true;
+    }
+    false
+}
+
+/// Reads the chosen block's paragraphs in document order, cleaned.
+pub fn read(flat: &Flat<'_>, choice: &BodyChoice, headline: Option<&str>) -> CleanBody {
+    let mut out = CleanBody::default();
+    let block_letters: u32 = choice.roots.iter().map(|&r| flat.items[r].letters).sum();
+    let mut current = String::new();
+    for &root in &choice.roots {
+        flat.walk(root, |step| {
+            match step {
+                Step::Enter(ix) => {
+                    let it = &flat.items[ix];
+                    if ix != root && dropped(flat, ix, block_letters) {
+                        if matches!(it.name(), "figure" | "figcaption") {
+                            read_caption(flat, ix, &mut out.captions);
+                        }
+                        if breaks_paragraph(it.name()) {
+                            flush(&mut current, &mut out.paragraphs);
+                        }
+                        return false;
+                    }
+                    if it.name() == "br" || breaks_paragraph(it.name()) {
+                        flush(&mut current, &mut out.paragraphs);
+                    } else if matches!(it.name(), "td" | "th") {
+                        push_normalized(&mut current, " ");
+                    }
+                }
+                Step::Text(t) => push_normalized(&mut current, t),
+                Step::Leave(ix) => {
+                    if breaks_paragraph(flat.items[ix].name()) {
+                        flush(&mut current, &mut out.paragraphs);
+                    }
+                }
+            }
+            true
+        });
+        flush(&mut current, &mut out.paragraphs);
+    }
+    if let Some(h) = headline {
+        out.paragraphs.retain(|p| p != h);
+    }
+    out
+}
+
+fn read_caption(flat: &Flat<'_>, ix: Ix, captions: &mut CaptionList) {
+    let it = &flat.items[ix];
+    let el = it.el;
+    let caption_el = if it.name() == "figcaption" {
+        Some(el)
+    } else {
+        el.descendants()
+            .filter_map(scraper::ElementRef::wrap)
+            .find(|e| e.value().name() == "figcaption")
+    };
+    let Some(text) = caption_el.and_then(crate::dom::text_of) else {
+        return;
+    };
+    let image = el
+        .descendants()
+        .filter_map(scraper::ElementRef::wrap)
+        .find(|e| e.value().name() == "img")
+        .and_then(|img| {
+            img.value()
+                .attr("src")
+                .or_else(|| img.value().attr("data-src"))
+                .map(str::to_string)
+        });
+    captions.push(&text, image);
+}
+
+fn flush(current: &mut String, out: &mut Vec<String>) {
+    let len = current.trim_end_matches(' ').len();
+    current.truncate(len);
+    if !current.is_empty() {
+        out.push(std::mem::take(current));
+    }
+}

@@ -1,0 +1,326 @@
+//! What an element's tag, class, id and role say about it, before any text is counted:
+//! likely article content, likely page furniture, or nothing. The words are markup
+//! vocabulary (class names are written in English, and in transliterated Arabic on some
+//! Arabic sites), never the language of the text, so a right-to-left page is judged by the
+//! same rules as an English one.
+
+use scraper::node::Element;
+
+/// The verdict on one element.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Hint {
+    #[default]
+    None,
+    /// Names the article body outright (`itemprop=articleBody`, `entry-content`, …).
+    Body,
+    /// Suggests content (`article`, `post`, `story`, `content`, …).
+    Content,
+    /// Suggests furniture, but weakly (`meta`, `widget`, `banner`, …): scored down.
+    Weak,
+    /// Page furniture: navigation, sharing, related lists, newsletter boxes, ads, cookie
+    /// notices, hidden elements. Dropped from the body, unless it holds most of the
+    /// page's paragraphs (then the hint was a layout word, `sidebar-first-only`).
+    Furniture,
+    /// A comment section: dropped however much text it holds.
+    Comments,
+}
+
+impl Hint {
+    /// Furniture of either kind.
+    pub fn is_furniture(self) -> bool {
+        matches!(self, Hint::Furniture | Hint::Comments)
+    }
+}
+
+/// Tags that are furniture whatever their class.
+fn furniture_tag(name: &str) -> bool {
+    matches!(
+        name,
+        "nav" | "aside" | "footer" | "form" | "button" | "select" | "textarea" | "input" | "dialog"
+    )
+}
+
+/// Hidden by an attribute or an inline style. Not skipped outright: some pages send the
+/// article in a hidden element that a script reveals.
+fn hidden(el: &Element) -> bool {
+    el.attr("hidden").is_some()
+        || el
+            .attr("aria-hidden")
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+        || el.attr("style").is_some_and(hidden_by_style)
+}
+
+fn hidden_by_style(style: &str) -> bool {
+    let s: String = style
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    s.contains("display:none") || s.contains("visibility:hidden")
+}
+
+/// Class and id words that name the article body itself.
+const BODY_WORDS: &[&str] = &[
+    "articlebody",
+    "article-body",
+    "article_body",
+    "articlecontent",
+    "article-content",
+    "article_content",
+    "article__body",
+    "article__content",
+    "articletext",
+    "article-text",
+    "entry-content",
+    "entry_content",
+    "entrycontent",
+    "post-content",
+    "post_content",
+    "postcontent",
+    "post-body",
+    "post_body",
+    "postbody",
+    "post-entry",
+    "story-body",
+    "story_body",
+    "storybody",
+    "story-content",
+    "storycontent",
+    "story-text",
+    "news-body",
+    "news-content",
+    "news-text",
+    "body-text",
+    "bodytext",
+    "main-content",
+    "maincontent",
+    "rich-text",
+    "richtext",
+    "single-content",
+    "blog-content",
+    "blog-post-content",
+    "page-content",
+    "text-content",
+    "content-body",
+    "detail-content",
+    "details-body",
+    "article-details",
+    "article-detail",
+    // transliterated Arabic: matn (body text), nass (text), maqal (article), khabar (news)
+    "matn",
+    "nass",
+    "maqal",
+];
+
+/// Words that suggest content.
+const CONTENT_WORDS: &[&str] = &[
+    "article", "body", "content", "entry", "hentry", "h-entry", "main", "post", "story", "text",
+    "blog", "prose", "markdown", "khabar", "news", "detail",
+];
+
+/// Words that mark a comment section.
+const COMMENT_WORDS: &[&str] = &["comment", "disqus", "respond", "reply"];
+
+/// Words that mark furniture.
+const FURNITURE_WORDS: &[&str] = &[
+    "share",
+    "sharing",
+    "social",
+    "related",
+    "recommend",
+    "newsletter",
+    "subscribe",
+    "signup",
+    "sign-up",
+    "sidebar",
+    "side-bar",
+    "breadcrumb",
+    "cookie",
+    "consent",
+    "gdpr",
+    "advert",
+    "adsense",
+    "ad-slot",
+    "adslot",
+    "ad-container",
+    "ad-wrapper",
+    "dfp",
+    "sponsor",
+    "promo",
+    "popup",
+    "modal",
+    "outbrain",
+    "taboola",
+    "navbar",
+    "navigation",
+    "menu",
+    "masthead",
+    "footer",
+    "skip-link",
+    "screen-reader",
+    "sr-only",
+    "visually-hidden",
+    "visuallyhidden",
+    "author-bio",
+    "author-box",
+    "authorbox",
+    "about-author",
+    "author-info",
+    "bio-box",
+    "pagination",
+    "pager",
+    "most-read",
+    "mostread",
+    "most-popular",
+    "popular-posts",
+    "trending",
+    "read-more",
+    "readmore",
+    "read-also",
+    "more-stories",
+    "tag-list",
+    "taglist",
+    "tags",
+    "print",
+    "toolbar",
+    "login",
+    "paywall",
+    "yarpp",
+    "jp-relatedposts",
+    "wp-block-buttons",
+    // transliterated Arabic: "also read"
+    "iqra",
+];
+
+/// Words that suggest furniture without proving it.
+const WEAK_WORDS: &[&str] = &[
+    "meta", "widget", "banner", "byline", "caption", "credit", "hidden", "header", "date",
+    "author", "toc", "aside", "extra", "teaser", "card", "hero",
+];
+
+/// Class tokens that describe a state or a taxonomy (WordPress puts `tag-…`,
+/// `category-…`, `has-sidebar`, `comments-open` on the article element), not a role.
+fn is_state_token(token: &str) -> bool {
+    const PREFIXES: [&str; 10] = [
+        "has-", "is-", "tag-", "category-", "no-", "with-", "comments-", "format-", "status-",
+        "type-",
+    ];
+    PREFIXES.iter().any(|p| token.starts_with(p))
+        || token.starts_with("single")
+        || token.contains("-no-")
+        || token.contains("without")
+}
+
+fn contains_any(token: &str, words: &[&str]) -> bool {
+    words.iter().any(|w| token.contains(w))
+}
+
+/// A short word matches only as a whole token or a `-`/`_` separated part of one, so
+/// `ad` does not match `header` and `main` does not match `domain`.
+fn has_part(token: &str, word: &str) -> bool {
+    token
+        .split(['-', '_'])
+        .any(|part| part == word)
+}
+
+/// The hint for one element.
+pub fn hint_of(el: &Element) -> Hint {
+    let name = el.name();
+    if matches!(name, "html" | "body") {
+        // themes put layout words of every kind on these
+        return Hint::None;
+    }
+    if el.attr("itemprop").is_some_and(|v| {
+        v.split_ascii_whitespace()
+            .any(|t| t.eq_ignore_ascii_case("articleBody"))
+    }) {
+        return Hint::Body;
+    }
+    if furniture_tag(name) || hidden(el) {
+        return Hint::Furniture;
+    }
+    if let Some(role) = el.attr("role") {
+        let role = role.trim().to_ascii_lowercase();
+        if matches!(
+            role.as_str(),
+            "navigation" | "complementary" | "banner" | "contentinfo" | "dialog" | "alertdialog"
+                | "menu" | "menubar" | "search"
+        ) {
+            return Hint::Furniture;
+        }
+    }
+    let mut best = Hint::None;
+    let mut any = false;
+    let mut lowered = String::new();
+    for token in el
+        .attr("class")
+        .into_iter()
+        .flat_map(str::split_ascii_whitespace)
+        .chain(el.attr("id"))
+    {
+        any = true;
+        lowered.clear();
+        lowered.extend(token.chars().map(|c| c.to_ascii_lowercase()));
+        let t = lowered.as_str();
+        if is_state_token(t) {
+            continue;
+        }
+        if contains_any(t, BODY_WORDS) {
+            return Hint::Body;
+        }
+        if contains_any(t, COMMENT_WORDS) {
+            return Hint::Comments;
+        }
+        if contains_any(t, FURNITURE_WORDS) || has_part(t, "ad") || has_part(t, "ads") || has_part(t, "nav") {
+            best = Hint::Furniture;
+        } else if best != Hint::Furniture {
+            if contains_any(t, WEAK_WORDS) {
+                best = Hint::Weak;
+            } else if best == Hint::None && contains_any(t, CONTENT_WORDS) {
+                best = Hint::Content;
+            }
+        }
+    }
+    if !any && matches!(name, "article" | "main") {
+        return Hint::Content;
+    }
+    if best == Hint::None && matches!(name, "article" | "main") {
+        return Hint::Content;
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scraper::Html;
+
+    fn hint(html: &str) -> Hint {
+        let doc = Html::parse_fragment(html);
+        let el = doc
+            .root_element()
+            .descendants()
+            .filter_map(scraper::ElementRef::wrap)
+            .find(|e| e.value().name() != "html")
+            .unwrap();
+        hint_of(el.value())
+    }
+
+    #[test]
+    fn reads_roles_from_markup_words() {
+        assert_eq!(hint("<div itemprop=articleBody></div>"), Hint::Body);
+        assert_eq!(hint("<div class='entry-content clearfix'></div>"), Hint::Body);
+        assert_eq!(hint("<div class='story'></div>"), Hint::Content);
+        assert_eq!(hint("<div id=comments></div>"), Hint::Comments);
+        assert_eq!(hint("<nav></nav>"), Hint::Furniture);
+        assert_eq!(hint("<div class='ad-box'></div>"), Hint::Furniture);
+        assert_eq!(hint("<div class='header-top'></div>"), Hint::Weak);
+        assert_eq!(hint("<div class='download'></div>"), Hint::None);
+        // WordPress state classes on the article do not make it furniture
+        assert_eq!(
+            hint("<article class='post tag-sharing comments-open has-sidebar'></article>"),
+            Hint::Content
+        );
+        assert_eq!(hint("<div class='matn'></div>"), Hint::Body);
+    }
+}

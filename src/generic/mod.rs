@@ -1,0 +1,117 @@
+//! The generic extractor: the last step of the cascade, for pages no profile covers and
+//! for fields a profile left empty. It works on the document already parsed; it never
+//! parses again.
+//!
+//! - [`tree`] flattens the page into elements with letter, link and punctuation counts;
+//! - [`hints`] reads what class, id, role and tag say about an element;
+//! - [`body`] scores the elements, picks the body block and cleans it;
+
+pub mod body;
+pub mod hints;
+pub mod tree;
+
+use scraper::ElementRef;
+
+use body::{BodyChoice, Candidate};
+use tree::Flat;
+
+/// One scored element, described for `--explain`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BlockNote {
+    /// `tag#id.class…` of the element and its parent.
+    pub path: String,
+    pub score: f32,
+    pub letters: u32,
+    pub link_density: f32,
+}
+
+/// The page as the generic extractor sees it: flattened and scored once, read by field.
+pub struct GenericPage<'a> {
+    flat: Flat<'a>,
+    choice: Option<BodyChoice>,
+}
+
+/// What the generic body step found.
+#[derive(Debug, Default)]
+pub struct GenericBody {
+    pub paragraphs: Vec<String>,
+    /// Captions of figures inside the body, image addresses as written.
+    pub captions: Vec<(String, Option<String>)>,
+    pub chosen: Option<BlockNote>,
+    pub runner_up: Option<BlockNote>,
+    /// Other elements joined to the chosen one (siblings of it).
+    pub joined: usize,
+}
+
+impl<'a> GenericPage<'a> {
+    /// Flattens and scores the subtree under `root` (the page, or a profile's container).
+    pub fn new(root: ElementRef<'a>) -> Self {
+        let flat = Flat::build(root);
+        let choice = body::choose(&flat);
+        Self { flat, choice }
+    }
+
+    /// The body block's paragraphs, cleaned; `headline` is left out where it repeats.
+    pub fn body(&self, headline: Option<&str>) -> GenericBody {
+        let Some(choice) = &self.choice else {
+            return GenericBody::default();
+        };
+        let clean = body::read(&self.flat, choice, headline);
+        GenericBody {
+            paragraphs: clean.paragraphs,
+            captions: clean
+                .captions
+                .into_vec()
+                .into_iter()
+                .map(|c| {
+                    let text = match c.credit {
+                        Some(credit) => format!("{} ({credit})", c.text),
+                        None => c.text,
+                    };
+                    (text, c.image_url)
+                })
+                .collect(),
+            chosen: Some(self.note(choice.best)),
+            runner_up: choice.runner_up.map(|c| self.note(c)),
+            joined: choice.roots.len() - 1,
+        }
+    }
+
+    pub fn flat(&self) -> &Flat<'a> {
+        &self.flat
+    }
+
+    /// The chosen body block's root, if any.
+    pub fn body_root(&self) -> Option<ElementRef<'a>> {
+        self.choice.as_ref().map(|c| self.flat.items[c.best.ix].el)
+    }
+
+    fn note(&self, c: Candidate) -> BlockNote {
+        let it = &self.flat.items[c.ix];
+        let mut path = describe(it.el);
+        if let Some(parent) = it.el.parent().and_then(ElementRef::wrap) {
+            path = format!("{} > {path}", describe(parent));
+        }
+        BlockNote {
+            path,
+            score: c.score,
+            letters: it.letters,
+            link_density: it.link_density(),
+        }
+    }
+}
+
+/// `div#main.story.wide`: an element as a selector-like name.
+pub fn describe(el: ElementRef<'_>) -> String {
+    let v = el.value();
+    let mut s = v.name().to_string();
+    if let Some(id) = v.id() {
+        s.push('#');
+        s.push_str(id);
+    }
+    for class in v.classes().take(3) {
+        s.push('.');
+        s.push_str(class);
+    }
+    s
+}

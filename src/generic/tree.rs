@@ -1,0 +1,340 @@
+//! The page flattened for scoring: every visible element in document order with what its
+//! subtree holds (letters, letters inside links, punctuation) and its markup hint. One
+//! iterative walk fills it; everything after works on indices, never on the tree again.
+
+use ego_tree::NodeRef;
+use scraper::{ElementRef, Node};
+
+use super::hints::{Hint, hint_of};
+
+/// Index of an element in [`Flat::items`].
+pub type Ix = usize;
+
+pub const NO_PARENT: Ix = usize::MAX;
+
+/// What [`Flat::walk`] meets.
+#[derive(Debug, Clone, Copy)]
+pub enum Step<'a> {
+    Enter(Ix),
+    Text(&'a str),
+    Leave(Ix),
+}
+
+/// One element and its subtree's counts.
+#[derive(Debug, Clone)]
+pub struct Item<'a> {
+    pub el: ElementRef<'a>,
+    pub parent: Ix,
+    /// One past the last descendant: the subtree is `self_ix..end`.
+    pub end: Ix,
+    pub hint: Hint,
+    /// Inside an element hinted as furniture (or is one).
+    pub in_furniture: bool,
+    /// Letters (non-space characters) of the subtree's visible text.
+    pub letters: u32,
+    /// Of those, letters inside links.
+    pub link_letters: u32,
+    /// Letters in text nodes that are direct children.
+    pub own_letters: u32,
+    /// Sentence punctuation in the subtree: , . ، ؛ ; ! ? and the CJK ones.
+    pub punct: u32,
+    /// Links (`a[href]`) in the subtree.
+    pub links: u32,
+}
+
+impl Item<'_> {
+    pub fn name(&self) -> &str {
+        self.el.value().name()
+    }
+
+    pub fn link_density(&self) -> f32 {
+        if self.letters == 0 {
+            0.0
+        } else {
+            self.link_letters as f32 / self.letters as f32
+        }
+    }
+}
+
+pub struct Flat<'a> {
+    pub items: Vec<Item<'a>>,
+}
+
+/// Subtrees whose text a reader never sees.
+pub fn invisible(el: &scraper::node::Element) -> bool {
+    matches!(
+        el.name(),
+        "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "svg"
+            | "math"
+            | "head"
+            | "iframe"
+            | "object"
+            | "embed"
+            | "canvas"
+            | "select"
+            | "option"
+            | "textarea"
+            | "button"
+            | "title"
+    )
+}
+
+fn is_punct(c: char) -> bool {
+    matches!(
+        c,
+        ',' | '.' | '،' | '؛' | ';' | '!' | '?' | '؟' | '。' | '、' | '，' | '।'
+    )
+}
+
+impl<'a> Flat<'a> {
+    /// Flattens the subtree under `root` (included).
+    pub fn build(root: ElementRef<'a>) -> Self {
+        let mut items: Vec<Item<'a>> = Vec::new();
+        let mut stack: Vec<Ix> = Vec::new();
+        let mut link_depth = 0u32;
+        // iterative pre/post-order walk with subtree skipping
+        let mut node: NodeRef<'a, Node> = *root;
+        'walk: loop {
+            // enter `node`
+            let mut descend = false;
+            match node.value() {
+                Node::Element(e) => {
+                    if node.id() == root.id() || !invisible(e) {
+                        let parent = stack.last().copied().unwrap_or(NO_PARENT);
+                        let hint = hint_of(e);
+                        let is_link = e.name() == "a" && e.attr("href").is_some();
+                        items.push(Item {
+                            el: ElementRef::wrap(node).expect("element node"),
+                            parent,
+                            end: 0,
+                            hint,
+                            in_furniture: false,
+                            letters: 0,
+                            link_letters: 0,
+                            own_letters: 0,
+                            punct: 0,
+                            links: u32::from(is_link),
+                        });
+                        stack.push(items.len() - 1);
+                        if is_link {
+                            link_depth += 1;
+                        }
+                        descend = true;
+                    }
+                }
+                Node::Text(t) => {
+                    if let Some(&top) = stack.last() {
+                        let (mut letters, mut punct) = (0u32, 0u32);
+                        for c in t.chars() {
+                            if !c.is_whitespace() {
+                                letters += 1;
+                                punct += u32::from(is_punct(c));
+                            }
+                        }
+                        let it = &mut items[top];
+                        it.own_letters += letters;
+                        it.letters += letters;
+                        it.punct += punct;
+                        if link_depth > 0 {
+                            it.link_letters += letters;
+                        }
+                    }
+                }
+                Node::Document | Node::Fragment => descend = true,
+                _ => {}
+            }
+            if descend {
+                if let Some(child) = node.first_child() {
+                    node = child;
+                    continue;
+                }
+            }
+            // leave `node`, and every ancestor that has no next sibling
+            loop {
+                if let Some(ix) = stack.last().copied().filter(|&t| items[t].el.id() == node.id()) {
+                    stack.pop();
+                    items[ix].end = items.len();
+                    if items[ix].name() == "a" && items[ix].el.value().attr("href").is_some() {
+                        link_depth = link_depth.saturating_sub(1);
+                    }
+                    if let Some(&p) = stack.last() {
+                        let (l, ll, pu, li) = (
+                            items[ix].letters,
+                            items[ix].link_letters,
+                            items[ix].punct,
+                            items[ix].links,
+                        );
+                        let pi = &mut items[p];
+                        pi.letters += l;
+                        pi.link_letters += ll;
+                        pi.punct += pu;
+                        pi.links += li;
+                    }
+                }
+                if node.id() == root.id() {
+                    break 'walk;
+                }
+                if let Some(next) = node.next_sibling() {
+                    node = next;
+                    continue 'walk;
+                }
+                match node.parent() {
+                    Some(p) => node = p,
+                    None => break 'walk,
+                }
+            }
+        }
+        // a furniture hint on an element holding most of the page's paragraphs is wrong
+        // (a theme's `sidebar-first-only` on the content column, a hidden element that a
+        // script reveals): demote it. Then mark what lies inside furniture, parents coming
+        // before their children.
+        let mut flat = Flat { items };
+        let para = flat.paragraph_letters();
+        let total = para.first().copied().unwrap_or(0);
+        for i in 0..flat.items.len() {
+            let it = &flat.items[i];
+            let mut hint = it.hint;
+            if hint == Hint::Furniture && total > 0 && para[i] * 2 > total {
+                hint = Hint::Weak;
+            }
+            let parent_in = it.parent != NO_PARENT && flat.items[it.parent].in_furniture;
+            flat.items[i].hint = hint;
+            flat.items[i].in_furniture = parent_in || hint.is_furniture();
+        }
+        flat
+    }
+
+    /// Whether an element reads as one paragraph: a `<p>`, `<pre>`, quote, list item or
+    /// cell, or a `<div>`-like element whose text is mostly its own.
+    pub fn is_paragraph_like(&self, ix: Ix) -> bool {
+        let it = &self.items[ix];
+        match it.name() {
+            "p" | "pre" | "blockquote" | "td" | "dd" | "li" => true,
+            "div" | "section" | "article" | "span" | "font" | "center" | "main" => {
+                it.own_letters * 2 >= it.letters
+            }
+            _ => false,
+        }
+    }
+
+    /// Letters of each element's paragraphs (outside links), furniture not considered:
+    /// a paragraph is a paragraph-like element of 25 letters or more, at most half links.
+    fn paragraph_letters(&self) -> Vec<u32> {
+        let n = self.items.len();
+        let mut out = vec![0u32; n];
+        let mut below = vec![0u32; n];
+        for ix in (0..n).rev() {
+            let it = &self.items[ix];
+            let own = if it.letters >= 25 && self.is_paragraph_like(ix) && it.link_density() < 0.5 {
+                it.letters - it.link_letters
+            } else {
+                0
+            };
+            out[ix] = own.max(below[ix]);
+            if it.parent != NO_PARENT {
+                below[it.parent] += out[ix];
+            }
+        }
+        out
+    }
+
+    /// Walks the subtree of item `root` in document order, in step with the items. The
+    /// visitor's answer to [`Step::Enter`] says whether to go inside the element; its
+    /// answers to the other steps are not used.
+    pub fn walk(&self, root: Ix, mut visit: impl FnMut(Step<'a>) -> bool) {
+        let root_node = *self.items[root].el;
+        let mut next_ix = root;
+        let mut open: Vec<Ix> = Vec::new();
+        let mut node: NodeRef<'a, Node> = root_node;
+        'walk: loop {
+            let mut descend = false;
+            match node.value() {
+                Node::Element(e) if node.id() == root_node.id() || !invisible(e) => {
+                    let ix = next_ix;
+                    debug_assert_eq!(self.items[ix].el.id(), node.id());
+                    if visit(Step::Enter(ix)) {
+                        open.push(ix);
+                        next_ix = ix + 1;
+                        descend = true;
+                    } else {
+                        next_ix = self.items[ix].end;
+                    }
+                }
+                Node::Text(t) => {
+                    visit(Step::Text(t));
+                }
+                _ => {}
+            }
+            if descend {
+                if let Some(child) = node.first_child() {
+                    node = child;
+                    continue;
+                }
+            }
+            loop {
+                if let Some(ix) = open.last().copied().filter(|&t| self.items[t].el.id() == node.id()) {
+                    open.pop();
+                    visit(Step::Leave(ix));
+                }
+                if node.id() == root_node.id() {
+                    break 'walk;
+                }
+                if let Some(next) = node.next_sibling() {
+                    node = next;
+                    continue 'walk;
+                }
+                match node.parent() {
+                    Some(p) => node = p,
+                    None => break 'walk,
+                }
+            }
+        }
+    }
+
+    /// Whether `inner` is `outer` or inside it.
+    pub fn contains(&self, outer: Ix, inner: Ix) -> bool {
+        inner >= outer && inner < self.items[outer].end
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scraper::Html;
+
+    #[test]
+    fn counts_letters_links_and_punctuation() {
+        let doc = Html::parse_document(
+            "<body><div id=a><p>Hello, world.</p><p><a href=x>link</a> text</p><script>var x=1;</script><div hidden>secret</div></div></body>",
+        );
+        let flat = Flat::build(doc.root_element());
+        let a = flat
+            .items
+            .iter()
+            .position(|i| i.el.value().id() == Some("a"))
+            .unwrap();
+        let it = &flat.items[a];
+        // hidden text is counted (and the element hinted as furniture), scripts are not
+        assert_eq!(it.letters, "Hello,world.linktextsecret".len() as u32);
+        assert_eq!(it.link_letters, 4);
+        assert_eq!(it.punct, 2);
+        assert_eq!(it.links, 1);
+        // p, p, a, the hidden div, and nothing from the script
+        assert_eq!(it.end - a - 1, 4);
+        assert!(flat.items[it.end - 1].in_furniture);
+        assert!(flat.items.iter().all(|i| i.end > 0));
+    }
+
+    #[test]
+    fn deep_nesting_is_walked_without_recursion() {
+        let depth = 20_000;
+        let html = format!("{}deep{}", "<div>".repeat(depth), "</div>".repeat(depth));
+        let doc = Html::parse_document(&html);
+        let flat = Flat::build(doc.root_element());
+        assert_eq!(flat.items[0].letters, 4);
+    }
+}
