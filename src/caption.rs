@@ -69,6 +69,27 @@ impl CaptionList {
         });
     }
 
+    /// Adds a caption whose credit the markup gives apart (a credit element of its own).
+    pub fn push_parts(&mut self, text: &str, credit: Option<&str>, image_url: Option<String>) {
+        let credit = credit.and_then(crate::text::normalize_opt);
+        match credit {
+            None => self.push(text, image_url),
+            Some(credit) => {
+                let Some(text) = crate::text::normalize_opt(text) else {
+                    return;
+                };
+                if self.items.iter().any(|c| c.text == text && c.credit.as_ref() == Some(&credit)) {
+                    return;
+                }
+                self.items.push(Caption {
+                    text,
+                    credit: Some(credit),
+                    image_url,
+                });
+            }
+        }
+    }
+
     pub fn into_vec(self) -> Vec<Caption> {
         self.items
     }

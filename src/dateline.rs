@@ -44,7 +44,11 @@ static OPENING_COLON_QUOTED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"^({PLACE})\s*:\s*{QUOTED}\s*:")).expect("opening colon")
 });
 static OPENING_LATIN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^([A-Z][A-Z .,'’]{1,38}?)\s*(?:\(([^()]{1,40})\))?\s+[-–—]\s+")
+    // «CAIRO (Reuters) - », «LISBON, March 3 (Meridian Wire) — »: place, an optional
+    // date, an optional source, a dash
+    Regex::new(
+        r"^([A-Z][A-Z .,'’]{1,38}?)(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*(?:\(([^()]{1,40})\))?\s+[-–—]\s+",
+    )
         .expect("opening latin")
 });
 

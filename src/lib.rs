@@ -11,6 +11,7 @@ pub mod crawl;
 pub mod dateline;
 pub mod dates;
 pub mod dom;
+pub mod entities;
 pub mod extract;
 pub mod generic;
 pub mod logging;

@@ -2,6 +2,7 @@
 //! `article:*` meta, named meta, and the JSON-LD article object (NewsArticle and its kin,
 //! inside `@graph` too). Read in one pass over the parsed document's nodes.
 
+use crate::entities::decode_entities;
 use scraper::{ElementRef, Html, Node};
 use serde_json::Value;
 
@@ -276,7 +277,7 @@ fn find_article(v: &Value, depth: usize) -> Option<&Value> {
 
 fn string_of(v: Option<&Value>) -> Option<String> {
     match v? {
-        Value::String(s) => normalize_opt(s),
+        Value::String(s) => normalize_opt(&decode_entities(s)),
         Value::Array(items) => items.iter().find_map(|i| string_of(Some(i))),
         Value::Object(o) => string_of(
             o.get("url")
@@ -291,7 +292,7 @@ fn string_of(v: Option<&Value>) -> Option<String> {
 fn authors_of(v: Option<&Value>, out: &mut Vec<LdAuthor>) {
     match v {
         Some(Value::String(s)) => {
-            if let Some(name) = normalize_opt(s) {
+            if let Some(name) = normalize_opt(&decode_entities(s)) {
                 out.push(LdAuthor {
                     name,
                     is_person: true,
@@ -311,7 +312,7 @@ fn authors_of(v: Option<&Value>, out: &mut Vec<LdAuthor>) {
             if let Some(name) = o
                 .get("name")
                 .and_then(Value::as_str)
-                .and_then(normalize_opt)
+                .and_then(|s| normalize_opt(&decode_entities(s)))
             {
                 out.push(LdAuthor { name, is_person });
             }

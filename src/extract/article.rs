@@ -17,6 +17,7 @@ use crate::dom::{paragraphs_of, within_any};
 use crate::extract::Page;
 use crate::extract::trace::Trace;
 use crate::generic::GenericPage;
+use crate::generic::fields::{self, clean_title};
 use crate::metadata::split_keywords;
 use crate::record::{Caption, Related};
 use crate::selector::SelectorList;
@@ -82,29 +83,52 @@ pub fn read_fields(page: &Page<'_>, scope: &ArticleScope<'_>, trace: &mut Trace)
         .and_then(|p| p.related.block.first_element(c))
         .map(|(el, _)| el);
 
-    // headline
+    // headline: the profile's, else a heading that agrees with the page's titles, else
+    // the titles themselves (JSON-LD, og:title, <title> without the site's name)
+    let generic = std::cell::OnceCell::new();
+    let generic = || generic.get_or_init(|| GenericPage::new(c));
+    let mut headline_ix = None;
     let from_profile = profile.and_then(|p| p.headline.first_value(c));
     f.headline = if let Some((v, s)) = from_profile {
         trace.found("headline", "selector", s.as_str());
         Some(v)
-    } else if let Some(v) = ld.and_then(|l| l.headline.clone()) {
-        trace.found("headline", "json-ld", "headline");
-        Some(v)
-    } else if let Some(v) = meta.and_then(|m| m.og_title.clone()) {
-        trace.found("headline", "meta", "og:title");
-        Some(v)
-    } else if let Some(v) = meta
-        .and_then(|m| m.title.as_deref())
-        .map(|t| title_without_site(t, m_site(page)))
-    {
-        trace.found("headline", "meta", "<title>");
-        Some(v)
     } else {
-        trace.missing(
-            "headline",
-            profile.map_or("json-ld, og:title, <title>".into(), |p| tried(&p.headline)),
-        );
-        None
+        let site = meta.and_then(|m| m.og_site_name.as_deref()).map(clean_title);
+        let titles: Vec<(String, &'static str, &'static str)> = [
+            (ld.and_then(|l| l.headline.clone()), "json-ld", "headline"),
+            (
+                meta.and_then(|m| m.og_title.as_deref())
+                    .map(|t| title_without_site(&clean_title(t), site.as_deref()).to_string()),
+                "meta",
+                "og:title",
+            ),
+            (
+                meta.and_then(|m| m.title.as_deref())
+                    .map(|t| title_without_site(&clean_title(t), site.as_deref())),
+                "meta",
+                "<title>",
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(t, s, r)| t.filter(|t| !t.is_empty()).map(|t| (t, s, r)))
+        .collect();
+        let texts: Vec<&str> = titles.iter().map(|(t, _, _)| t.as_str()).collect();
+        if let Some(h) = generic().headline(&texts, site.as_deref()) {
+            trace.found("headline", "heuristic", h.rule);
+            headline_ix = Some(h.ix);
+            Some(h.text)
+        } else if let Some((t, source, rule)) = titles.into_iter().next() {
+            trace.found("headline", source, rule);
+            Some(t)
+        } else {
+            trace.missing(
+                "headline",
+                profile.map_or("h1, json-ld, og:title, <title>".into(), |p| {
+                    format!("{}, h1, json-ld, og:title, <title>", tried(&p.headline))
+                }),
+            );
+            None
+        }
     };
 
     // subtitle
@@ -149,9 +173,6 @@ pub fn read_fields(page: &Page<'_>, scope: &ArticleScope<'_>, trace: &mut Trace)
     }
     // JSON-LD articleBody, then the generic block; the generic block wins when the
     // articleBody is only a teaser of it (sites often cut it to a first paragraph)
-    let generic = std::cell::OnceCell::new();
-    let generic = || generic.get_or_init(|| GenericPage::new(c));
-    let mut generic_captions = Vec::new();
     if f.body.is_empty() {
         let from_ld: Vec<String> = ld
             .and_then(|l| l.article_body.as_deref())
@@ -164,7 +185,6 @@ pub fn read_fields(page: &Page<'_>, scope: &ArticleScope<'_>, trace: &mut Trace)
             trace.found("body", "json-ld", "articleBody");
         } else if !found.paragraphs.is_empty() {
             f.body = found.paragraphs;
-            generic_captions = found.captions;
             trace.found(
                 "body",
                 "heuristic",
@@ -204,13 +224,11 @@ pub fn read_fields(page: &Page<'_>, scope: &ArticleScope<'_>, trace: &mut Trace)
         }
     }
 
-    if f.captions.is_empty() && !generic_captions.is_empty() {
-        let mut list = CaptionList::default();
-        for (text, image) in generic_captions {
-            list.push(&text, image.and_then(|src| resolve_str(page.base, &src)));
+    if f.captions.is_empty() && profile.is_none_or(|p| p.captions.item.is_empty()) {
+        f.captions = generic().captions(headline_ix, page.base).into_vec();
+        if !f.captions.is_empty() {
+            trace.found("captions", "heuristic", "figcaption in the article");
         }
-        f.captions = list.into_vec();
-        trace.found("captions", "heuristic", "figure figcaption in the body block");
     }
 
     // dateline, and a person's byline as author
@@ -236,8 +254,11 @@ pub fn read_fields(page: &Page<'_>, scope: &ArticleScope<'_>, trace: &mut Trace)
     }
 
     // dates
+    // a <time> in a sidebar or a comment is another item's date: on a page without a
+    // profile, furniture is left out
     let exclude_time = |el: &ElementRef<'_>| {
         related_block.is_some_and(|b| el.ancestors().any(|a| a.id() == b.id()))
+            || (profile.is_none() && fields::in_furniture(*el))
     };
     f.published_at = read_date(
         page,
@@ -250,6 +271,21 @@ pub fn read_fields(page: &Page<'_>, scope: &ArticleScope<'_>, trace: &mut Trace)
         "published_at",
         trace,
     );
+    if f.published_at.is_none() {
+        if let Some((dt, text)) = generic().visible_date(headline_ix, page.offset) {
+            trace.found("published_at", "heuristic", format!("date near the headline «{text}»"));
+            f.published_at = Some(format_rfc3339(&dt));
+        } else if let Some(dt) = fields::date_in_url(&scope.url, page.offset) {
+            trace.found("published_at", "url", "the date in the article's address");
+            f.published_at = Some(format_rfc3339(&dt));
+        } else {
+            trace.missing(
+                "published_at",
+                profile.map_or(String::new(), |p| format!("{}, ", tried(&p.published)))
+                    + "json-ld, meta, time[datetime], a date near the headline, the address",
+            );
+        }
+    }
     f.modified_at = read_date(
         page,
         scope,
@@ -284,6 +320,12 @@ pub fn read_fields(page: &Page<'_>, scope: &ArticleScope<'_>, trace: &mut Trace)
     {
         f.authors.push(a.to_string());
         trace.found("authors", "meta", "author");
+    } else if profile.is_none_or(|p| p.authors.is_empty() && p.byline.is_empty()) {
+        let names = generic().authors(headline_ix);
+        if !names.is_empty() {
+            f.authors = names;
+            trace.found("authors", "heuristic", "the byline near the headline");
+        }
     }
 
     // section
@@ -351,11 +393,13 @@ pub fn read_fields(page: &Page<'_>, scope: &ArticleScope<'_>, trace: &mut Trace)
             f.related = read_related(page, scope, p, block, trace);
         }
     }
+    if f.related.is_empty() {
+        f.related = generic().related(headline_ix, page.base, &scope.url);
+        if !f.related.is_empty() {
+            trace.found("related", "heuristic", "a list headed or marked as related");
+        }
+    }
     f
-}
-
-fn m_site<'a>(page: &'a Page<'_>) -> Option<&'a str> {
-    page.meta.og_site_name.as_deref()
 }
 
 /// `<title>` without the site's name: «خبر | الشرق الأوسط» → «خبر».
@@ -462,14 +506,6 @@ fn read_date(
             );
             return Some(format_rfc3339(&dt));
         }
-    }
-    if look_at_time_elements {
-        trace.missing(
-            field,
-            selectors.map_or("json-ld, meta, time[datetime]".into(), |s| {
-                format!("{}, json-ld, meta, time[datetime]", tried(s))
-            }),
-        );
     }
     None
 }

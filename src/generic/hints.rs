@@ -185,6 +185,12 @@ const FURNITURE_WORDS: &[&str] = &[
     "toolbar",
     "login",
     "paywall",
+    "donate",
+    "donation",
+    "support-box",
+    "support-us",
+    "supportbox",
+    "membership",
     "yarpp",
     "jp-relatedposts",
     "wp-block-buttons",
@@ -271,7 +277,9 @@ pub fn hint_of(el: &Element) -> Hint {
         if contains_any(t, COMMENT_WORDS) {
             return Hint::Comments;
         }
-        if contains_any(t, FURNITURE_WORDS) || has_part(t, "ad") || has_part(t, "ads") || has_part(t, "nav") {
+        if contains_any(t, FURNITURE_WORDS) || has_part(t, "ad") || has_part(t, "ads") || has_part(t, "nav")
+            || has_part(t, "cta")
+        {
             best = Hint::Furniture;
         } else if best != Hint::Furniture {
             if contains_any(t, WEAK_WORDS) {

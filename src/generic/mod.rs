@@ -5,8 +5,11 @@
 //! - [`tree`] flattens the page into elements with letter, link and punctuation counts;
 //! - [`hints`] reads what class, id, role and tag say about an element;
 //! - [`body`] scores the elements, picks the body block and cleans it;
+//! - [`fields`] finds the headline, dates, authors, captions and related links by
+//!   position and shape.
 
 pub mod body;
+pub mod fields;
 pub mod hints;
 pub mod tree;
 
