@@ -78,7 +78,11 @@ impl CaptionList {
                 let Some(text) = crate::text::normalize_opt(text) else {
                     return;
                 };
-                if self.items.iter().any(|c| c.text == text && c.credit.as_ref() == Some(&credit)) {
+                if self
+                    .items
+                    .iter()
+                    .any(|c| c.text == text && c.credit.as_ref() == Some(&credit))
+                {
                     return;
                 }
                 self.items.push(Caption {

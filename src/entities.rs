@@ -38,9 +38,11 @@ pub fn decode_entities(input: &str) -> std::borrow::Cow<'_, str> {
     while let Some(at) = rest.find('&') {
         out.push_str(&rest[..at]);
         let after = &rest[at + 1..];
-        match after.find(';').filter(|&end| end <= 10).and_then(|end| {
-            reference(&after[..end]).map(|c| (c, end))
-        }) {
+        match after
+            .find(';')
+            .filter(|&end| end <= 10)
+            .and_then(|end| reference(&after[..end]).map(|c| (c, end)))
+        {
             Some((c, end)) => {
                 out.push(c);
                 rest = &after[end + 1..];
@@ -73,8 +75,17 @@ mod tests {
     #[test]
     fn decodes_what_metadata_carries() {
         assert_eq!(decode_entities("M&#038;A &amp; more"), "M&A & more");
-        assert_eq!(decode_entities("Traveler&#8217;s &#x2014; x"), "Traveler’s — x");
-        assert_eq!(decode_entities("AT&T; R&D &unknown; &#0; &"), "AT&T; R&D &unknown; &#0; &");
-        assert!(matches!(decode_entities("plain"), std::borrow::Cow::Borrowed(_)));
+        assert_eq!(
+            decode_entities("Traveler&#8217;s &#x2014; x"),
+            "Traveler’s — x"
+        );
+        assert_eq!(
+            decode_entities("AT&T; R&D &unknown; &#0; &"),
+            "AT&T; R&D &unknown; &#0; &"
+        );
+        assert!(matches!(
+            decode_entities("plain"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 }

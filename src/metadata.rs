@@ -52,6 +52,9 @@ pub struct PageMeta {
     pub author: Option<String>,
     pub content_language: Option<String>,
     pub json_ld: Option<LdArticle>,
+    /// `datePublished` of a JSON-LD `WebPage` (or `ItemPage`) node: pages whose graph has
+    /// no article object often date the page itself.
+    pub ld_page_published: Option<String>,
 }
 
 const ARTICLE_TYPES: &[&str] = &[
@@ -177,7 +180,7 @@ impl PageMeta {
                         *slot = Some(value);
                     }
                 }
-                "script" if m.json_ld.is_none() => {
+                "script" if m.json_ld.is_none() || m.ld_page_published.is_none() => {
                     let is_ld = el
                         .attr("type")
                         .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"));
@@ -192,7 +195,15 @@ impl PageMeta {
                                 }
                             })
                             .collect();
-                        m.json_ld = parse_json_ld(&text);
+                        if let Some(value) = parse_json_ld_value(&text) {
+                            if m.json_ld.is_none() {
+                                m.json_ld = find_article(&value, 0).map(read_article);
+                            }
+                            if m.ld_page_published.is_none() {
+                                m.ld_page_published = find_typed(&value, PAGE_TYPES, 0)
+                                    .and_then(|p| string_of(p.get("datePublished")));
+                            }
+                        }
                     }
                 }
                 _ => {}
@@ -228,7 +239,15 @@ pub fn split_keywords(s: &str) -> Vec<String> {
 /// usual damage: HTML comment or CDATA wrappers, raw line breaks inside strings, a
 /// trailing semicolon.
 pub fn parse_json_ld(text: &str) -> Option<LdArticle> {
-    let value: Value = serde_json::from_str(text).ok().or_else(|| {
+    let value = parse_json_ld_value(text)?;
+    find_article(&value, 0).map(read_article)
+}
+
+/// Types of JSON-LD nodes that describe the page rather than an article.
+const PAGE_TYPES: &[&str] = &["WebPage", "ItemPage"];
+
+fn parse_json_ld_value(text: &str) -> Option<Value> {
+    serde_json::from_str(text).ok().or_else(|| {
         let cleaned = text
             .trim()
             .trim_start_matches("<!--")
@@ -240,8 +259,30 @@ pub fn parse_json_ld(text: &str) -> Option<LdArticle> {
             .trim_end_matches(';')
             .replace(['\n', '\r', '\t'], " ");
         serde_json::from_str(&cleaned).ok()
-    })?;
-    find_article(&value, 0).map(read_article)
+    })
+}
+
+fn find_typed<'v>(v: &'v Value, types: &[&str], depth: usize) -> Option<&'v Value> {
+    if depth > 4 {
+        return None;
+    }
+    let is = |t: &str| types.contains(&t.rsplit(['/', ':']).next().unwrap_or(t));
+    match v {
+        Value::Array(items) => items.iter().find_map(|i| find_typed(i, types, depth + 1)),
+        Value::Object(o) => {
+            let hit = match o.get("@type") {
+                Some(Value::String(t)) => is(t),
+                Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).any(is),
+                _ => false,
+            };
+            if hit {
+                return Some(v);
+            }
+            o.get("@graph")
+                .and_then(|g| find_typed(g, types, depth + 1))
+        }
+        _ => None,
+    }
 }
 
 fn type_matches(v: &Value) -> bool {

@@ -93,7 +93,9 @@ pub fn read_fields(page: &Page<'_>, scope: &ArticleScope<'_>, trace: &mut Trace)
         trace.found("headline", "selector", s.as_str());
         Some(v)
     } else {
-        let site = meta.and_then(|m| m.og_site_name.as_deref()).map(clean_title);
+        let site = meta
+            .and_then(|m| m.og_site_name.as_deref())
+            .map(clean_title);
         let titles: Vec<(String, &'static str, &'static str)> = [
             (ld.and_then(|l| l.headline.clone()), "json-ld", "headline"),
             (
@@ -180,7 +182,9 @@ pub fn read_fields(page: &Page<'_>, scope: &ArticleScope<'_>, trace: &mut Trace)
             .unwrap_or_default();
         let found = generic().body(f.headline.as_deref());
         let ld_words = word_count(&from_ld);
-        if !from_ld.is_empty() && ld_words as f32 >= LD_BODY_SHARE * word_count(&found.paragraphs) as f32 {
+        if !from_ld.is_empty()
+            && ld_words as f32 >= LD_BODY_SHARE * word_count(&found.paragraphs) as f32
+        {
             f.body = from_ld;
             trace.found("body", "json-ld", "articleBody");
         } else if !found.paragraphs.is_empty() {
@@ -188,7 +192,10 @@ pub fn read_fields(page: &Page<'_>, scope: &ArticleScope<'_>, trace: &mut Trace)
             trace.found(
                 "body",
                 "heuristic",
-                found.chosen.as_ref().map_or(String::new(), |b| b.path.clone()),
+                found
+                    .chosen
+                    .as_ref()
+                    .map_or(String::new(), |b| b.path.clone()),
             );
             trace.blocks = Some((found.chosen, found.runner_up, found.joined));
         }
@@ -272,8 +279,18 @@ pub fn read_fields(page: &Page<'_>, scope: &ArticleScope<'_>, trace: &mut Trace)
         trace,
     );
     if f.published_at.is_none() {
-        if let Some((dt, text)) = generic().visible_date(headline_ix, page.offset) {
-            trace.found("published_at", "heuristic", format!("date near the headline «{text}»"));
+        if let Some(dt) = meta
+            .and_then(|m| m.ld_page_published.as_deref())
+            .and_then(|v| parse_machine(v, page.offset))
+        {
+            trace.found("published_at", "json-ld", "WebPage datePublished");
+            f.published_at = Some(format_rfc3339(&dt));
+        } else if let Some((dt, text)) = generic().visible_date(headline_ix, page.offset) {
+            trace.found(
+                "published_at",
+                "heuristic",
+                format!("date near the headline «{text}»"),
+            );
             f.published_at = Some(format_rfc3339(&dt));
         } else if let Some(dt) = fields::date_in_url(&scope.url, page.offset) {
             trace.found("published_at", "url", "the date in the article's address");
@@ -381,7 +398,12 @@ pub fn read_fields(page: &Page<'_>, scope: &ArticleScope<'_>, trace: &mut Trace)
         trace.found("image_url", "meta", "og:image");
         Some(v)
     } else if let Some(v) = f.captions.iter().find_map(|c| c.image_url.clone()) {
-        trace.found("image_url", "selector", "the first caption's image");
+        let source = trace
+            .found
+            .iter()
+            .find(|n| n.field == "captions")
+            .map_or("selector", |n| n.source);
+        trace.found("image_url", source, "the first caption's image");
         Some(v)
     } else {
         None

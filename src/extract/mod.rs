@@ -192,7 +192,7 @@ impl Extractor {
         let (profile, profile_choice) = self.choose_profile(input.page_url.as_ref(), &meta);
         if profile.is_none() {
             warnings.push(format!(
-                "no site profile covers this page ({profile_choice}); fields come from its metadata only"
+                "no site profile covers this page ({profile_choice}); fields come from its metadata and the generic extractor"
             ));
         }
         ParsedPage {

@@ -67,6 +67,33 @@ impl Trace {
                 n.field, n.source, n.rule, value
             );
         }
+        if let Some((chosen, runner_up, joined)) = &self.blocks {
+            for (label, block) in [("chosen", chosen), ("runner-up", runner_up)] {
+                match block {
+                    Some(b) => {
+                        let _ = writeln!(
+                            out,
+                            "  {:<16} {:<16} {} (score {:.1}, {} letters, link density {:.2}, markup: {}){}",
+                            "body block",
+                            label,
+                            b.path,
+                            b.score,
+                            b.letters,
+                            b.link_density,
+                            b.hint,
+                            if label == "chosen" && *joined > 0 {
+                                format!(", {joined} sibling(s) joined")
+                            } else {
+                                String::new()
+                            }
+                        );
+                    }
+                    None => {
+                        let _ = writeln!(out, "  {:<16} {:<16} none", "body block", label);
+                    }
+                }
+            }
+        }
         for (field, tried) in &self.missing {
             let _ = writeln!(out, "  {field:<16} {:<16} tried: {tried}", "(not found)");
         }

@@ -39,9 +39,6 @@ pub struct BodyChoice {
     pub roots: Vec<Ix>,
 }
 
-
-
-
 /// Paragraph letters weigh this much more than other letters take away: going up from a
 /// block to its parent pays off when the paragraphs gained outweigh the menus, link lists
 /// and short bits gained with them.
@@ -65,7 +62,11 @@ pub fn choose(flat: &Flat<'_>) -> Option<BodyChoice> {
         } else {
             0.0
         };
-        good[ix] = if it.in_furniture { 0.0 } else { own.max(below[ix]) };
+        good[ix] = if it.in_furniture {
+            0.0
+        } else {
+            own.max(below[ix])
+        };
         if it.parent != NO_PARENT {
             below[it.parent] += good[ix];
         }
@@ -93,14 +94,41 @@ pub fn choose(flat: &Flat<'_>) -> Option<BodyChoice> {
         }
     }
     let best = best?;
+    // the runner-up is the best block elsewhere on the page, furniture included (a
+    // comment section that lost is worth seeing), scored on its paragraphs alone
     let runner_up = (0..n)
         .filter(|&ix| {
-            good[ix] > 0.0
-                && !flat.items[ix].in_furniture
+            let it = &flat.items[ix];
+            flat.paragraphs[ix] > 0
+                && matches!(
+                    it.name(),
+                    "div"
+                        | "section"
+                        | "article"
+                        | "main"
+                        | "aside"
+                        | "ul"
+                        | "ol"
+                        | "table"
+                        | "td"
+                        | "form"
+                        | "footer"
+                        | "nav"
+                        | "header"
+                        | "body"
+                )
                 && !flat.contains(ix, best.ix)
                 && !flat.contains(best.ix, ix)
         })
-        .map(|ix| Candidate { ix, score: score(ix) })
+        .map(|ix| {
+            let it = &flat.items[ix];
+            let good = flat.paragraphs[ix] as f32;
+            let other = (it.letters as f32 - good).max(0.0);
+            Candidate {
+                ix,
+                score: good - OTHER_LETTERS_COST * other,
+            }
+        })
         .max_by(|a, b| a.score.total_cmp(&b.score));
     Some(BodyChoice {
         best,
@@ -153,7 +181,10 @@ pub struct CleanBody {
 fn dropped(flat: &Flat<'_>, ix: Ix, block_letters: u32) -> bool {
     let it = &flat.items[ix];
     let name = it.name();
-    if matches!(name, "figure" | "figcaption" | "h1" | "picture" | "video" | "audio") {
+    if matches!(
+        name,
+        "figure" | "figcaption" | "h1" | "picture" | "video" | "audio"
+    ) {
         return true;
     }
     // furniture unless it holds most of the block (then the hint is wrong)
@@ -166,7 +197,17 @@ fn dropped(flat: &Flat<'_>, ix: Ix, block_letters: u32) -> bool {
     // lists of links: menus, tag clouds, "more stories"
     let inline = matches!(
         name,
-        "a" | "span" | "b" | "strong" | "em" | "i" | "u" | "small" | "sup" | "sub" | "code" | "mark"
+        "a" | "span"
+            | "b"
+            | "strong"
+            | "em"
+            | "i"
+            | "u"
+            | "small"
+            | "sup"
+            | "sub"
+            | "code"
+            | "mark"
     );
     if !inline && it.links >= 2 && it.link_density() > 0.5 {
         return true;

@@ -15,8 +15,8 @@ use super::GenericPage;
 use super::hints::hint_of;
 use super::tree::Ix;
 use crate::caption::CaptionList;
-use crate::dates::parse_visible;
 use crate::dateline::is_outlet;
+use crate::dates::parse_visible;
 use crate::dom::text_of;
 use crate::entities::decode_entities;
 use crate::record::Related;
@@ -134,7 +134,8 @@ impl<'a> GenericPage<'a> {
             .choice
             .as_ref()
             .map_or(items.len(), |c| items[c.best.ix].end);
-        let start = after.unwrap_or_else(|| {
+        // from a little before the headline: «Last updated: Dec 12, 2025» above it
+        let start = after.map(|h| h.saturating_sub(40)).unwrap_or_else(|| {
             // no headline heading: from a little before the body block
             self.choice
                 .as_ref()
@@ -147,12 +148,15 @@ impl<'a> GenericPage<'a> {
                 || it.letters < 6
                 || it.letters > MAX_DATE_LETTERS
                 || (it.own_letters == 0 && it.name() != "time")
-                || body.is_some_and(|b| ix > b && self.flat().is_paragraph_like(ix) && it.letters > 60)
+                || body
+                    .is_some_and(|b| ix > b && self.flat().is_paragraph_like(ix) && it.letters > 60)
             {
                 return None;
             }
             let text = text_of(it.el)?;
-            if !text.bytes().any(|b| b.is_ascii_digit()) && !text.chars().any(|c| ('٠'..='٩').contains(&c)) {
+            if !text.bytes().any(|b| b.is_ascii_digit())
+                && !text.chars().any(|c| ('٠'..='٩').contains(&c))
+            {
                 return None;
             }
             parse_visible(&text, offset).map(|d| (d, text))
@@ -234,7 +238,9 @@ impl<'a> GenericPage<'a> {
             // one link is an aside in the text («Read also: …»), not a list
             if out.len() - before < 2 {
                 for r in out.drain(before..) {
-                    seen.remove(&same_article_key(&Url::parse(&r.url).expect("resolved URL")));
+                    seen.remove(&same_article_key(
+                        &Url::parse(&r.url).expect("resolved URL"),
+                    ));
                 }
             }
             ix = it.end;
@@ -259,8 +265,11 @@ impl<'a> GenericPage<'a> {
                 continue;
             }
             let v = it.el.value();
-            let marked = v.attr("rel").is_some_and(|r| r.split_whitespace().any(|t| t == "author"))
-                || v.attr("itemprop").is_some_and(|p| p.split_whitespace().any(|t| t == "author"))
+            let marked = v
+                .attr("rel")
+                .is_some_and(|r| r.split_whitespace().any(|t| t == "author"))
+                || v.attr("itemprop")
+                    .is_some_and(|p| p.split_whitespace().any(|t| t == "author"))
                 || v.classes().any(|c| {
                     let c = c.to_ascii_lowercase();
                     (c.contains("author") || c.contains("byline")) && !c.contains("bio")
@@ -316,7 +325,12 @@ fn is_related_block(el: ElementRef<'_>) -> bool {
         .children()
         .filter_map(ElementRef::wrap)
         .take(2)
-        .find(|c| matches!(c.value().name(), "h2" | "h3" | "h4" | "header" | "p" | "span" | "div"))
+        .find(|c| {
+            matches!(
+                c.value().name(),
+                "h2" | "h3" | "h4" | "header" | "p" | "span" | "div"
+            )
+        })
         .and_then(text_of);
     heading.is_some_and(|h| {
         let f = crate::text::fold_for_matching(&h);
@@ -348,7 +362,9 @@ fn read_figcaption(el: ElementRef<'_>, base: Option<&Url>, list: &mut CaptionLis
     for child in el.children() {
         if let Some(c) = ElementRef::wrap(child) {
             let classes = c.value().attr("class").unwrap_or("").to_ascii_lowercase();
-            if classes.contains("credit") || classes.contains("copyright") || classes.contains("source")
+            if classes.contains("credit")
+                || classes.contains("copyright")
+                || classes.contains("source")
             {
                 credit = text_of(c).map(|t| {
                     t.trim_start_matches('(')
@@ -379,7 +395,11 @@ fn read_figcaption(el: ElementRef<'_>, base: Option<&Url>, list: &mut CaptionLis
                 .filter_map(ElementRef::wrap)
                 .find(|e| e.value().name() == "img")
         })
-        .and_then(|img| img.value().attr("src").or_else(|| img.value().attr("data-src")))
+        .and_then(|img| {
+            img.value()
+                .attr("src")
+                .or_else(|| img.value().attr("data-src"))
+        })
         .and_then(|src| resolve(base, src))
         .map(String::from);
     list.push_parts(&text, credit.as_deref(), image);
@@ -400,7 +420,9 @@ fn names_in(byline: &str) -> Vec<String> {
         .filter(|n| {
             let words = n.split_whitespace().count();
             (1..=4).contains(&words)
-                && !n.chars().any(|c| c.is_ascii_digit() || matches!(c, ':' | '«' | '»' | '"' | '@'))
+                && !n
+                    .chars()
+                    .any(|c| c.is_ascii_digit() || matches!(c, ':' | '«' | '»' | '"' | '@'))
                 && n.chars().next().is_some_and(char::is_alphabetic)
                 && !is_outlet(n)
         })
@@ -477,7 +499,8 @@ mod tests {
             .headline(&["Why My Sourdough Stopped Rising"], Some("The Slow Loaf"))
             .unwrap();
         assert_eq!(h.text, "Why My Sourdough Stopped Rising");
-        let doc = page("<h1>Top 10: Best Apps (tested)</h1><p>Some body text here, long enough.</p>");
+        let doc =
+            page("<h1>Top 10: Best Apps (tested)</h1><p>Some body text here, long enough.</p>");
         let g = GenericPage::new(doc.root_element());
         assert_eq!(
             g.headline(&["Something else entirely"], None).unwrap().text,

@@ -26,6 +26,17 @@ pub enum Hint {
 }
 
 impl Hint {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Hint::None => "no hint",
+            Hint::Body => "names the body",
+            Hint::Content => "content",
+            Hint::Weak => "weak furniture",
+            Hint::Furniture => "furniture",
+            Hint::Comments => "comments",
+        }
+    }
+
     /// Furniture of either kind.
     pub fn is_furniture(self) -> bool {
         matches!(self, Hint::Furniture | Hint::Comments)
@@ -208,7 +219,15 @@ const WEAK_WORDS: &[&str] = &[
 /// `category-…`, `has-sidebar`, `comments-open` on the article element), not a role.
 fn is_state_token(token: &str) -> bool {
     const PREFIXES: [&str; 10] = [
-        "has-", "is-", "tag-", "category-", "no-", "with-", "comments-", "format-", "status-",
+        "has-",
+        "is-",
+        "tag-",
+        "category-",
+        "no-",
+        "with-",
+        "comments-",
+        "format-",
+        "status-",
         "type-",
     ];
     PREFIXES.iter().any(|p| token.starts_with(p))
@@ -224,9 +243,7 @@ fn contains_any(token: &str, words: &[&str]) -> bool {
 /// A short word matches only as a whole token or a `-`/`_` separated part of one, so
 /// `ad` does not match `header` and `main` does not match `domain`.
 fn has_part(token: &str, word: &str) -> bool {
-    token
-        .split(['-', '_'])
-        .any(|part| part == word)
+    token.split(['-', '_']).any(|part| part == word)
 }
 
 /// The hint for one element.
@@ -249,8 +266,15 @@ pub fn hint_of(el: &Element) -> Hint {
         let role = role.trim().to_ascii_lowercase();
         if matches!(
             role.as_str(),
-            "navigation" | "complementary" | "banner" | "contentinfo" | "dialog" | "alertdialog"
-                | "menu" | "menubar" | "search"
+            "navigation"
+                | "complementary"
+                | "banner"
+                | "contentinfo"
+                | "dialog"
+                | "alertdialog"
+                | "menu"
+                | "menubar"
+                | "search"
         ) {
             return Hint::Furniture;
         }
@@ -277,7 +301,10 @@ pub fn hint_of(el: &Element) -> Hint {
         if contains_any(t, COMMENT_WORDS) {
             return Hint::Comments;
         }
-        if contains_any(t, FURNITURE_WORDS) || has_part(t, "ad") || has_part(t, "ads") || has_part(t, "nav")
+        if contains_any(t, FURNITURE_WORDS)
+            || has_part(t, "ad")
+            || has_part(t, "ads")
+            || has_part(t, "nav")
             || has_part(t, "cta")
         {
             best = Hint::Furniture;
@@ -317,7 +344,10 @@ mod tests {
     #[test]
     fn reads_roles_from_markup_words() {
         assert_eq!(hint("<div itemprop=articleBody></div>"), Hint::Body);
-        assert_eq!(hint("<div class='entry-content clearfix'></div>"), Hint::Body);
+        assert_eq!(
+            hint("<div class='entry-content clearfix'></div>"),
+            Hint::Body
+        );
         assert_eq!(hint("<div class='story'></div>"), Hint::Content);
         assert_eq!(hint("<div id=comments></div>"), Hint::Comments);
         assert_eq!(hint("<nav></nav>"), Hint::Furniture);

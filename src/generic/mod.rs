@@ -26,6 +26,8 @@ pub struct BlockNote {
     pub score: f32,
     pub letters: u32,
     pub link_density: f32,
+    /// What its markup says: `content`, `furniture`, `comments`, …
+    pub hint: &'static str,
 }
 
 /// The page as the generic extractor sees it: flattened and scored once, read by field.
@@ -100,6 +102,11 @@ impl<'a> GenericPage<'a> {
             score: c.score,
             letters: it.letters,
             link_density: it.link_density(),
+            hint: if it.in_furniture && !it.hint.is_furniture() {
+                "inside furniture"
+            } else {
+                it.hint.as_str()
+            },
         }
     }
 }

@@ -58,6 +58,9 @@ impl Item<'_> {
 
 pub struct Flat<'a> {
     pub items: Vec<Item<'a>>,
+    /// Letters of each element's paragraphs, furniture or not (see
+    /// [`Flat::paragraph_letters`]).
+    pub paragraphs: Vec<u32>,
 }
 
 /// Subtrees whose text a reader never sees.
@@ -155,7 +158,11 @@ impl<'a> Flat<'a> {
             }
             // leave `node`, and every ancestor that has no next sibling
             loop {
-                if let Some(ix) = stack.last().copied().filter(|&t| items[t].el.id() == node.id()) {
+                if let Some(ix) = stack
+                    .last()
+                    .copied()
+                    .filter(|&t| items[t].el.id() == node.id())
+                {
                     stack.pop();
                     items[ix].end = items.len();
                     if items[ix].name() == "a" && items[ix].el.value().attr("href").is_some() {
@@ -192,7 +199,10 @@ impl<'a> Flat<'a> {
         // (a theme's `sidebar-first-only` on the content column, a hidden element that a
         // script reveals): demote it. Then mark what lies inside furniture, parents coming
         // before their children.
-        let mut flat = Flat { items };
+        let mut flat = Flat {
+            items,
+            paragraphs: Vec::new(),
+        };
         let para = flat.paragraph_letters();
         let total = para.first().copied().unwrap_or(0);
         for i in 0..flat.items.len() {
@@ -205,6 +215,7 @@ impl<'a> Flat<'a> {
             flat.items[i].hint = hint;
             flat.items[i].in_furniture = parent_in || hint.is_furniture();
         }
+        flat.paragraphs = para;
         flat
     }
 
@@ -276,7 +287,11 @@ impl<'a> Flat<'a> {
                 }
             }
             loop {
-                if let Some(ix) = open.last().copied().filter(|&t| self.items[t].el.id() == node.id()) {
+                if let Some(ix) = open
+                    .last()
+                    .copied()
+                    .filter(|&t| self.items[t].el.id() == node.id())
+                {
                     open.pop();
                     visit(Step::Leave(ix));
                 }
