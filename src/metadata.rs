@@ -82,6 +82,8 @@ const PUBLISHED_KEYS: &[&str] = &[
     "publishdate",
     "dc.date.issued",
     "dcterms.created",
+    "published",
+    "publish-date",
     "date",
 ];
 const MODIFIED_KEYS: &[&str] = &[

@@ -265,8 +265,10 @@ pub fn read_fields(page: &Page<'_>, scope: &ArticleScope<'_>, trace: &mut Trace)
     // profile, furniture is left out
     let exclude_time = |el: &ElementRef<'_>| {
         related_block.is_some_and(|b| el.ancestors().any(|a| a.id() == b.id()))
-            || (profile.is_none() && fields::in_furniture(*el))
     };
+    // with a profile, the container's first <time datetime> comes next; without one, the
+    // generic step below looks at <time> elements by where they stand (a sidebar's or a
+    // comment's is another item's date)
     f.published_at = read_date(
         page,
         scope,
@@ -274,7 +276,7 @@ pub fn read_fields(page: &Page<'_>, scope: &ArticleScope<'_>, trace: &mut Trace)
         ld.and_then(|l| l.date_published.as_deref()),
         meta.and_then(|m| m.published_time.as_ref()),
         &exclude_time,
-        true,
+        profile.is_some(),
         "published_at",
         trace,
     );
@@ -285,13 +287,9 @@ pub fn read_fields(page: &Page<'_>, scope: &ArticleScope<'_>, trace: &mut Trace)
         {
             trace.found("published_at", "json-ld", "WebPage datePublished");
             f.published_at = Some(format_rfc3339(&dt));
-        } else if let Some((dt, text)) = generic().visible_date(headline_ix, page.offset) {
-            trace.found(
-                "published_at",
-                "heuristic",
-                format!("date near the headline «{text}»"),
-            );
-            f.published_at = Some(format_rfc3339(&dt));
+        } else if let Some(found) = generic().date_near_headline(headline_ix, page.offset) {
+            trace.found("published_at", found.source, found.rule);
+            f.published_at = Some(format_rfc3339(&found.date));
         } else if let Some(dt) = fields::date_in_url(&scope.url, page.offset) {
             trace.found("published_at", "url", "the date in the article's address");
             f.published_at = Some(format_rfc3339(&dt));
@@ -491,7 +489,8 @@ fn read_date(
         return Some(format_rfc3339(&dt));
     }
     if let Some((v, key)) = meta_value {
-        if let Some(dt) = parse_machine(v, tz) {
+        // some sites write the meta value as a reader would: «July 17, 2025»
+        if let Some(dt) = parse_machine(v, tz).or_else(|| parse_visible(v, tz)) {
             trace.found(field, "meta", *key);
             return Some(format_rfc3339(&dt));
         }

@@ -12,11 +12,11 @@ use scraper::ElementRef;
 use url::Url;
 
 use super::GenericPage;
-use super::hints::hint_of;
-use super::tree::Ix;
+use super::hints::Hint;
+use super::tree::{Ix, NO_PARENT};
 use crate::caption::CaptionList;
 use crate::dateline::is_outlet;
-use crate::dates::parse_visible;
+use crate::dates::{parse_machine, parse_visible};
 use crate::dom::text_of;
 use crate::entities::decode_entities;
 use crate::record::Related;
@@ -42,6 +42,31 @@ fn covered(a: &[String], b: &[String]) -> f32 {
     }
     let set: HashSet<&String> = b.iter().collect();
     a.iter().filter(|w| set.contains(w)).count() as f32 / a.len() as f32
+}
+
+/// A date found on the page, with where it came from for the trace.
+pub struct FoundDate {
+    pub date: DateTime<FixedOffset>,
+    pub source: &'static str,
+    pub rule: String,
+}
+
+/// A `<time>` element's date: its `datetime` attribute read as a timestamp, or as text
+/// when a site writes prose there («on Friday December 19, 2025 @08:00PM»), else its text.
+fn time_element_date(
+    el: ElementRef<'_>,
+    offset: FixedOffset,
+) -> Option<(DateTime<FixedOffset>, String)> {
+    if let Some(v) = el.value().attr("datetime") {
+        if let Some(d) = parse_machine(v, offset) {
+            return Some((d, "time[datetime]".into()));
+        }
+        if let Some(d) = parse_visible(v, offset) {
+            return Some((d, format!("time[datetime] read «{v}»")));
+        }
+    }
+    let text = text_of(el)?;
+    parse_visible(&text, offset).map(|d| (d, format!("<time> text «{text}»")))
 }
 
 /// The headline a page shows, and which heading it was.
@@ -121,66 +146,126 @@ impl<'a> GenericPage<'a> {
             })
     }
 
-    /// The first date printed after the headline and before the body ends (a byline's
-    /// «Posted on 14 February 2025», «الأحد ٢ مارس ٢٠٢٥»), outside furniture. Returns
-    /// the date and the text it was read from.
-    pub fn visible_date(
-        &self,
-        after: Option<Ix>,
-        offset: FixedOffset,
-    ) -> Option<(DateTime<FixedOffset>, String)> {
+    /// The article's own container: the body block's nearest ancestor that also holds
+    /// the headline heading (the block itself when there is no heading).
+    fn article_scope(&self, headline_ix: Option<Ix>) -> Option<Ix> {
+        let choice = self.choice.as_ref()?;
+        let flat = self.flat();
+        let mut scope = choice.best.ix;
+        if let Some(h) = headline_ix {
+            while !flat.contains(scope, h) {
+                let up = flat.items[scope].parent;
+                if up == NO_PARENT {
+                    break;
+                }
+                scope = up;
+            }
+        }
+        Some(scope)
+    }
+
+    /// Whether an element is inside a comment section.
+    fn in_comments(&self, mut ix: Ix) -> bool {
         let items = &self.flat().items;
+        while ix != NO_PARENT {
+            if items[ix].hint == Hint::Comments {
+                return true;
+            }
+            ix = items[ix].parent;
+        }
+        false
+    }
+
+    /// The published date shown with the article: the first `<time>` element, then the
+    /// first printed date («Posted on 14 February 2025», «الأحد ٢ مارس ٢٠٢٥»), from a
+    /// little above the headline to the end of the body block. Elements in furniture count
+    /// only inside the article's own container (a byline box marked `meta`), never in
+    /// comments: a sidebar's or a comment's date is another item's. Last, any
+    /// `<time datetime>` outside furniture.
+    pub fn date_near_headline(
+        &self,
+        headline_ix: Option<Ix>,
+        offset: FixedOffset,
+    ) -> Option<FoundDate> {
+        let flat = self.flat();
+        let items = &flat.items;
         let body_end = self
             .choice
             .as_ref()
-            .map_or(items.len(), |c| items[c.best.ix].end);
+            .map_or(items.len(), |c| items[c.best.ix].end)
+            .min(items.len());
         // from a little before the headline: «Last updated: Dec 12, 2025» above it
-        let start = after.map(|h| h.saturating_sub(40)).unwrap_or_else(|| {
-            // no headline heading: from a little before the body block
-            self.choice
+        let start = match headline_ix {
+            Some(h) => h.saturating_sub(40),
+            None => self
+                .choice
                 .as_ref()
-                .map_or(0, |c| c.best.ix.saturating_sub(200))
-        });
+                .map_or(0, |c| c.best.ix.saturating_sub(200)),
+        };
+        let scope = self.article_scope(headline_ix);
+        let allowed = |ix: Ix| {
+            (!items[ix].in_furniture || scope.is_some_and(|s| flat.contains(s, ix)))
+                && !self.in_comments(ix)
+        };
         let body = self.choice.as_ref().map(|c| c.best.ix);
-        (start..body_end.min(items.len())).find_map(|ix| {
+        let range = start..body_end.max(start);
+        for ix in range.clone() {
+            if items[ix].name() == "time" && allowed(ix) {
+                if let Some((date, rule)) = time_element_date(items[ix].el, offset) {
+                    return Some(FoundDate {
+                        date,
+                        source: "time",
+                        rule,
+                    });
+                }
+            }
+        }
+        for ix in range {
             let it = &items[ix];
-            if it.in_furniture
-                || it.letters < 6
+            if it.letters < 6
                 || it.letters > MAX_DATE_LETTERS
-                || (it.own_letters == 0 && it.name() != "time")
-                || body
-                    .is_some_and(|b| ix > b && self.flat().is_paragraph_like(ix) && it.letters > 60)
+                || it.own_letters == 0
+                || body.is_some_and(|b| ix > b && flat.is_paragraph_like(ix) && it.letters > 60)
+                || !allowed(ix)
             {
-                return None;
+                continue;
             }
-            let text = text_of(it.el)?;
-            if !text.bytes().any(|b| b.is_ascii_digit())
-                && !text.chars().any(|c| ('٠'..='٩').contains(&c))
+            let Some(text) = text_of(it.el) else {
+                continue;
+            };
+            if !text
+                .chars()
+                .any(|c| c.is_ascii_digit() || ('٠'..='٩').contains(&c))
             {
-                return None;
+                continue;
             }
-            parse_visible(&text, offset).map(|d| (d, text))
-        })
+            if let Some(date) = parse_visible(&text, offset) {
+                return Some(FoundDate {
+                    date,
+                    source: "heuristic",
+                    rule: format!("date near the headline «{text}»"),
+                });
+            }
+        }
+        items
+            .iter()
+            .filter(|it| it.name() == "time" && !it.in_furniture)
+            .find_map(|it| time_element_date(it.el, offset))
+            .map(|(date, rule)| FoundDate {
+                date,
+                source: "time",
+                rule,
+            })
     }
 
     /// Figure captions of the article: inside the body block's nearest ancestor that
     /// also holds the headline (the article's own container), outside furniture.
     pub fn captions(&self, headline_ix: Option<Ix>, base: Option<&Url>) -> CaptionList {
         let mut list = CaptionList::default();
-        let Some(choice) = &self.choice else {
+        let Some(scope) = self.article_scope(headline_ix) else {
             return list;
         };
         let flat = self.flat();
-        let mut scope = choice.best.ix;
-        if let Some(h) = headline_ix {
-            while !flat.contains(scope, h) {
-                let up = flat.items[scope].parent;
-                if up == super::tree::NO_PARENT {
-                    break;
-                }
-                scope = up;
-            }
-        }
         for ix in scope..flat.items[scope].end {
             let it = &flat.items[ix];
             if it.name() != "figcaption" || it.in_furniture {
@@ -447,15 +532,6 @@ pub fn date_in_url(url: &Url, offset: FixedOffset) -> Option<DateTime<FixedOffse
 /// A metadata title as a reader would see it: entities decoded.
 pub fn clean_title(t: &str) -> String {
     crate::text::normalize(&decode_entities(t))
-}
-
-/// Whether an element, or an ancestor, is marked as page furniture. For the elements
-/// the profile-less cascade reads outside the generic scoring (`<time>` elements).
-pub fn in_furniture(el: ElementRef<'_>) -> bool {
-    el.ancestors()
-        .filter_map(ElementRef::wrap)
-        .chain(std::iter::once(el))
-        .any(|a| hint_of(a.value()).is_furniture())
 }
 
 #[cfg(test)]
