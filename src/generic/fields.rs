@@ -13,7 +13,7 @@ use url::Url;
 
 use super::GenericPage;
 use super::hints::Hint;
-use super::tree::{Ix, NO_PARENT};
+use super::tree::{Flat, Ix, NO_PARENT};
 use crate::caption::CaptionList;
 use crate::dateline::is_outlet;
 use crate::dates::{parse_machine, parse_visible};
@@ -287,7 +287,7 @@ impl<'a> GenericPage<'a> {
         let mut ix = after.unwrap_or(0);
         while ix < flat.items.len() {
             let it = &flat.items[ix];
-            if !is_related_block(it.el) {
+            if !is_related_block(flat, ix) {
                 ix += 1;
                 continue;
             }
@@ -371,9 +371,9 @@ impl<'a> GenericPage<'a> {
     }
 }
 
-/// Whether an element is a related-articles block: by class or id, or by its first
-/// heading's words.
-fn is_related_block(el: ElementRef<'_>) -> bool {
+/// Whether an element is a related-articles block: by class or id, or by the words of a
+/// short heading first thing in it.
+fn is_related_block(flat: &Flat<'_>, ix: Ix) -> bool {
     const MARKUP: [&str; 9] = [
         "related",
         "read-also",
@@ -385,11 +385,27 @@ fn is_related_block(el: ElementRef<'_>) -> bool {
         "also-like",
         "iqra",
     ];
-    let v = el.value();
+    const LABELS: [&str; 12] = [
+        "related",
+        "read also",
+        "read more",
+        "also like",
+        "might like",
+        "more from",
+        "more stories",
+        "اقرا ايضا",
+        "ذات صلة",
+        "ذات الصلة",
+        "مواضيع مشابهة",
+        "اخبار مشابهة",
+    ];
+    let it = &flat.items[ix];
+    let v = it.el.value();
     if !matches!(
         v.name(),
         "div" | "section" | "aside" | "ul" | "ol" | "nav" | "footer"
-    ) {
+    ) || it.links < 2
+    {
         return false;
     }
     let marked = v
@@ -404,40 +420,24 @@ fn is_related_block(el: ElementRef<'_>) -> bool {
     if marked {
         return true;
     }
-    // a heading first thing in the block: «Related stories», «You might also like»,
-    // «اقرأ أيضاً», «مواضيع ذات صلة»
-    let heading = el
-        .children()
-        .filter_map(ElementRef::wrap)
-        .take(2)
-        .find(|c| {
-            matches!(
-                c.value().name(),
-                "h2" | "h3" | "h4" | "header" | "p" | "span" | "div"
-            )
-        })
-        .and_then(text_of);
-    heading.is_some_and(|h| {
-        let f = crate::text::fold_for_matching(&h);
-        f.chars().count() <= 40
-            && [
-                "related",
-                "read also",
-                "read more",
-                "also like",
-                "might like",
-                "more from",
-                "more stories",
-                "اقرا ايضا",
-                "اقرا ايضا:",
-                "ذات صلة",
-                "ذات الصلة",
-                "مواضيع مشابهة",
-                "اخبار مشابهة",
-            ]
-            .iter()
-            .any(|w| f.contains(w))
-    })
+    // the first two child elements, if short: «Related stories», «اقرأ أيضاً»
+    let mut child = ix + 1;
+    for _ in 0..2 {
+        if child >= it.end {
+            break;
+        }
+        let c = &flat.items[child];
+        if c.letters > 0 && c.letters <= 40 && c.links == 0 {
+            if let Some(h) = text_of(c.el) {
+                let f = crate::text::fold_for_matching(&h);
+                if LABELS.iter().any(|w| f.contains(w)) {
+                    return true;
+                }
+            }
+        }
+        child = c.end;
+    }
+    false
 }
 
 fn read_figcaption(el: ElementRef<'_>, base: Option<&Url>, list: &mut CaptionList) {

@@ -4,6 +4,9 @@
 //! Arabic sites), never the language of the text, so a right-to-left page is judged by the
 //! same rules as an English one.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
 use scraper::node::Element;
 
 /// The verdict on one element.
@@ -236,8 +239,39 @@ fn is_state_token(token: &str) -> bool {
         || token.contains("without")
 }
 
-fn contains_any(token: &str, words: &[&str]) -> bool {
-    words.iter().any(|w| token.contains(w))
+const BODY: u8 = 1;
+const COMMENTS: u8 = 2;
+const FURNITURE: u8 = 4;
+const WEAK: u8 = 8;
+const CONTENT: u8 = 16;
+
+/// Every word list in one automaton: a class token is scanned once, not once per word.
+static WORDS: LazyLock<(AhoCorasick, Vec<u8>)> = LazyLock::new(|| {
+    let lists: [(&[&str], u8); 5] = [
+        (BODY_WORDS, BODY),
+        (COMMENT_WORDS, COMMENTS),
+        (FURNITURE_WORDS, FURNITURE),
+        (WEAK_WORDS, WEAK),
+        (CONTENT_WORDS, CONTENT),
+    ];
+    let mut words = Vec::new();
+    let mut kinds = Vec::new();
+    for (list, kind) in lists {
+        for w in list {
+            words.push(*w);
+            kinds.push(kind);
+        }
+    }
+    let automaton = AhoCorasick::new(&words).expect("hint words build an automaton");
+    (automaton, kinds)
+});
+
+/// Which word lists have a word inside `token`.
+fn kinds_in(token: &str) -> u8 {
+    let (automaton, kinds) = &*WORDS;
+    automaton
+        .find_overlapping_iter(token)
+        .fold(0, |acc, m| acc | kinds[m.pattern().as_usize()])
 }
 
 /// A short word matches only as a whole token or a `-`/`_` separated part of one, so
@@ -295,13 +329,14 @@ pub fn hint_of(el: &Element) -> Hint {
         if is_state_token(t) {
             continue;
         }
-        if contains_any(t, BODY_WORDS) {
+        let kinds = kinds_in(t);
+        if kinds & BODY != 0 {
             return Hint::Body;
         }
-        if contains_any(t, COMMENT_WORDS) {
+        if kinds & COMMENTS != 0 {
             return Hint::Comments;
         }
-        if contains_any(t, FURNITURE_WORDS)
+        if kinds & FURNITURE != 0
             || has_part(t, "ad")
             || has_part(t, "ads")
             || has_part(t, "nav")
@@ -309,9 +344,9 @@ pub fn hint_of(el: &Element) -> Hint {
         {
             best = Hint::Furniture;
         } else if best != Hint::Furniture {
-            if contains_any(t, WEAK_WORDS) {
+            if kinds & WEAK != 0 {
                 best = Hint::Weak;
-            } else if best == Hint::None && contains_any(t, CONTENT_WORDS) {
+            } else if best == Hint::None && kinds & CONTENT != 0 {
                 best = Hint::Content;
             }
         }
