@@ -3,33 +3,31 @@
 //! text. Each step notes where its value came from.
 
 use std::collections::HashSet;
-use std::sync::LazyLock;
 
 use ego_tree::NodeId;
-use scraper::{ElementRef, Selector};
+use scraper::ElementRef;
 use url::Url;
 
-use crate::caption::{CaptionList, split_credit};
-use crate::config::Profile;
+use crate::caption::CaptionList;
 use crate::dateline::{Dateline, is_outlet, parse_line, parse_opening};
-use crate::dates::{format_rfc3339, parse_machine, parse_visible};
+use crate::dates::{format_rfc3339, parse_machine};
 use crate::dom::{paragraphs_of, within_any};
 use crate::extract::Page;
+use crate::extract::dates::read_date;
+use crate::extract::related::read_related;
 use crate::extract::trace::Trace;
 use crate::generic::GenericPage;
-use crate::generic::fields::{self, clean_title};
+use crate::generic::dates::date_in_url;
+use crate::generic::fields::clean_title;
 use crate::metadata::split_keywords;
 use crate::record::{Caption, Related};
 use crate::selector::SelectorList;
 use crate::text::{normalize_opt, word_count};
+use crate::urls::resolve;
 
 /// JSON-LD articleBody is taken over the generic block when it has at least this share of
 /// the block's words.
 const LD_BODY_SHARE: f32 = 0.7;
-use crate::urls::{resolve, same_article_key};
-
-static TIME_WITH_DATETIME: LazyLock<Selector> =
-    LazyLock::new(|| Selector::parse("time[datetime]").expect("time selector"));
 
 /// The fields an article's container gives, before they become a record.
 #[derive(Debug, Default)]
@@ -58,14 +56,14 @@ pub struct ArticleScope<'a> {
     pub url: Url,
 }
 
-fn tried(list: &SelectorList) -> String {
+pub(super) fn tried(list: &SelectorList) -> String {
     list.iter()
         .map(|s| format!("`{}`", s.as_str()))
         .collect::<Vec<_>>()
         .join(", ")
 }
 
-fn resolve_str(base: Option<&Url>, href: &str) -> Option<String> {
+pub(super) fn resolve_str(base: Option<&Url>, href: &str) -> Option<String> {
     resolve(base, href).map(String::from)
 }
 
@@ -290,7 +288,7 @@ pub fn read_fields(page: &Page<'_>, scope: &ArticleScope<'_>, trace: &mut Trace)
         } else if let Some(found) = generic().date_near_headline(headline_ix, page.offset) {
             trace.found("published_at", found.source, found.rule);
             f.published_at = Some(format_rfc3339(&found.date));
-        } else if let Some(dt) = fields::date_in_url(&scope.url, page.offset) {
+        } else if let Some(dt) = date_in_url(&scope.url, page.offset) {
             trace.found("published_at", "url", "the date in the article's address");
             f.published_at = Some(format_rfc3339(&dt));
         } else {
@@ -446,148 +444,6 @@ fn push_unique(out: &mut Vec<String>, values: impl IntoIterator<Item = String>) 
             out.push(v);
         }
     }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn read_date(
-    page: &Page<'_>,
-    scope: &ArticleScope<'_>,
-    selectors: Option<&SelectorList>,
-    ld_value: Option<&str>,
-    meta_value: Option<&(String, &'static str)>,
-    exclude: &dyn Fn(&ElementRef<'_>) -> bool,
-    look_at_time_elements: bool,
-    field: &'static str,
-    trace: &mut Trace,
-) -> Option<String> {
-    let tz = page.offset;
-    let c = scope.container;
-    // machine timestamps first; the values read on the way are kept for the visible date
-    // line below, which only comes to them when none of them was a machine timestamp
-    let mut values_read: Vec<Vec<String>> = Vec::new();
-    for sel in selectors.into_iter().flat_map(SelectorList::iter) {
-        let mut values = Vec::new();
-        for v in sel.iter_values(c) {
-            if let Some(dt) = parse_machine(&v, tz) {
-                trace.found(field, "selector", sel.as_str());
-                return Some(format_rfc3339(&dt));
-            }
-            values.push(v);
-        }
-        values_read.push(values);
-    }
-    if let Some(dt) = ld_value.and_then(|v| parse_machine(v, tz)) {
-        trace.found(
-            field,
-            "json-ld",
-            if field == "published_at" {
-                "datePublished"
-            } else {
-                "dateModified"
-            },
-        );
-        return Some(format_rfc3339(&dt));
-    }
-    if let Some((v, key)) = meta_value {
-        // some sites write the meta value as a reader would: «July 17, 2025»
-        if let Some(dt) = parse_machine(v, tz).or_else(|| parse_visible(v, tz)) {
-            trace.found(field, "meta", *key);
-            return Some(format_rfc3339(&dt));
-        }
-    }
-    if look_at_time_elements {
-        let found = c
-            .select(&TIME_WITH_DATETIME)
-            .filter(|el| !exclude(el) && !within_any(*el, &scope.excluded, c.id()))
-            .find_map(|el| {
-                el.value()
-                    .attr("datetime")
-                    .and_then(|v| parse_machine(v, tz))
-            });
-        if let Some(dt) = found {
-            trace.found(field, "time", "time[datetime]");
-            return Some(format_rfc3339(&dt));
-        }
-    }
-    // then the visible date line
-    for (sel, values) in selectors
-        .into_iter()
-        .flat_map(SelectorList::iter)
-        .zip(values_read)
-        .filter(|(s, _)| !s.reads_attribute())
-    {
-        if let Some((dt, text)) = values
-            .into_iter()
-            .find_map(|v| parse_visible(&v, tz).map(|d| (d, v)))
-        {
-            trace.found(
-                field,
-                "visible-text",
-                format!("{} read «{text}»", sel.as_str()),
-            );
-            return Some(format_rfc3339(&dt));
-        }
-    }
-    None
-}
-
-fn read_related(
-    page: &Page<'_>,
-    scope: &ArticleScope<'_>,
-    p: &Profile,
-    block: ElementRef<'_>,
-    trace: &mut Trace,
-) -> Vec<Related> {
-    let rules = &p.related;
-    let Some((cards, card_sel)) = rules.card.elements(block) else {
-        return Vec::new();
-    };
-    let mut seen: HashSet<String> = HashSet::new();
-    seen.insert(same_article_key(&scope.url));
-    let mut out = Vec::new();
-    for card in cards {
-        let Some(url) = rules
-            .url
-            .first_value(card)
-            .and_then(|(href, _)| resolve(page.base, &href))
-        else {
-            continue;
-        };
-        let Some((title, _)) = rules.title.first_value(card) else {
-            continue;
-        };
-        if !seen.insert(same_article_key(&url)) {
-            continue;
-        }
-        let caption = rules
-            .caption
-            .first_value(card)
-            .and_then(|(raw, _)| split_credit(&raw))
-            .map(|(text, credit)| Caption {
-                text,
-                credit,
-                image_url: rules
-                    .image
-                    .first_value(card)
-                    .and_then(|(src, _)| resolve_str(page.base, &src)),
-            });
-        out.push(Related {
-            url: url.into(),
-            title,
-            section: rules.section.first_value(card).map(|(v, _)| v),
-            summary: rules.summary.first_value(card).map(|(v, _)| v),
-            dateline: rules
-                .dateline
-                .first_value(card)
-                .and_then(|(v, _)| parse_line(&v))
-                .map(|p| p.dateline),
-            caption,
-        });
-    }
-    if !out.is_empty() {
-        trace.found("related", "selector", card_sel.as_str());
-    }
-    out
 }
 
 #[cfg(test)]

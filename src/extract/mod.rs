@@ -3,6 +3,8 @@
 //! each one's fields.
 
 mod article;
+mod dates;
+mod related;
 mod trace;
 
 pub use article::title_without_site;

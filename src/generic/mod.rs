@@ -5,12 +5,15 @@
 //! - [`tree`] flattens the page into elements with letter, link and punctuation counts;
 //! - [`hints`] reads what class, id, role and tag say about an element;
 //! - [`body`] scores the elements, picks the body block and cleans it;
-//! - [`fields`] finds the headline, dates, authors, captions and related links by
-//!   position and shape.
+//! - [`fields`] finds the headline, authors and captions by position and shape;
+//! - [`dates`] the published date near the headline, or in the address;
+//! - [`related`] related-article lists.
 
 pub mod body;
+pub mod dates;
 pub mod fields;
 pub mod hints;
+pub mod related;
 pub mod tree;
 
 use scraper::ElementRef;
