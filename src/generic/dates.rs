@@ -71,7 +71,7 @@ impl GenericPage<'_> {
         let scope = self.article_scope(headline_ix);
         let allowed = |ix: Ix| {
             (!items[ix].in_furniture || scope.is_some_and(|s| flat.contains(s, ix)))
-                && !self.in_comments(ix)
+                && !items[ix].in_comments
         };
         let body = self.choice.as_ref().map(|c| c.best.ix);
         let range = start..body_end.max(start);

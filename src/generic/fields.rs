@@ -9,7 +9,6 @@ use scraper::ElementRef;
 use url::Url;
 
 use super::GenericPage;
-use super::hints::Hint;
 use super::tree::{Ix, NO_PARENT};
 use crate::caption::CaptionList;
 use crate::dateline::is_outlet;
@@ -130,18 +129,6 @@ impl<'a> GenericPage<'a> {
             }
         }
         Some(scope)
-    }
-
-    /// Whether an element is inside a comment section.
-    pub(super) fn in_comments(&self, mut ix: Ix) -> bool {
-        let items = &self.flat().items;
-        while ix != NO_PARENT {
-            if items[ix].hint == Hint::Comments {
-                return true;
-            }
-            ix = items[ix].parent;
-        }
-        false
     }
 
     /// Figure captions of the article: inside the body block's nearest ancestor that

@@ -30,6 +30,8 @@ pub struct Item<'a> {
     pub hint: Hint,
     /// Inside an element hinted as furniture (or is one).
     pub in_furniture: bool,
+    /// Inside a comment section (or is one).
+    pub in_comments: bool,
     /// Letters (non-space characters) of the subtree's visible text.
     pub letters: u32,
     /// Of those, letters inside links.
@@ -116,6 +118,7 @@ impl<'a> Flat<'a> {
                             end: 0,
                             hint,
                             in_furniture: false,
+                            in_comments: false,
                             letters: 0,
                             link_letters: 0,
                             own_letters: 0,
@@ -211,9 +214,15 @@ impl<'a> Flat<'a> {
             if hint == Hint::Furniture && total > 0 && para[i] * 2 > total {
                 hint = Hint::Weak;
             }
-            let parent_in = it.parent != NO_PARENT && flat.items[it.parent].in_furniture;
+            let (parent_in, parent_comments) = if it.parent == NO_PARENT {
+                (false, false)
+            } else {
+                let p = &flat.items[it.parent];
+                (p.in_furniture, p.in_comments)
+            };
             flat.items[i].hint = hint;
             flat.items[i].in_furniture = parent_in || hint.is_furniture();
+            flat.items[i].in_comments = parent_comments || hint == Hint::Comments;
         }
         flat.paragraphs = para;
         flat
