@@ -14,6 +14,7 @@ pub mod dom;
 pub mod entities;
 pub mod extract;
 pub mod generic;
+pub mod limits;
 pub mod logging;
 pub mod metadata;
 pub mod output;

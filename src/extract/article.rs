@@ -2,7 +2,7 @@
 //! (for the page's main article) JSON-LD and meta, then `<time datetime>`, then visible
 //! text. Each step notes where its value came from.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use ego_tree::NodeId;
 use scraper::ElementRef;
@@ -151,16 +151,33 @@ pub fn read_fields(page: &Page<'_>, scope: &ArticleScope<'_>, trace: &mut Trace)
         };
         if let Some((elements, sel)) = p.body.elements(c) {
             let picked: HashSet<NodeId> = elements.iter().map(|e| e.id()).collect();
+            // whether an ancestor (below the container) is picked or dropped, remembered
+            // per node: each ancestor is looked at once however many elements share it
+            let mut covered: HashMap<NodeId, bool> = HashMap::new();
             for el in elements {
                 // skip an element that is dropped, inside a dropped one, or inside another
                 // picked one (read with it)
                 let mut skip = dropped(el);
-                let mut up = el.parent();
-                while let Some(node) = up.filter(|n| !skip && n.id() != c.id()) {
-                    if let Some(anc) = ElementRef::wrap(node) {
-                        skip = picked.contains(&anc.id()) || dropped(anc);
+                if !skip {
+                    let mut chain = Vec::new();
+                    let mut up = el.parent();
+                    while let Some(node) = up.filter(|n| n.id() != c.id()) {
+                        if let Some(&known) = covered.get(&node.id()) {
+                            skip = known;
+                            break;
+                        }
+                        chain.push(node.id());
+                        if ElementRef::wrap(node)
+                            .is_some_and(|anc| picked.contains(&anc.id()) || dropped(anc))
+                        {
+                            skip = true;
+                            break;
+                        }
+                        up = node.parent();
                     }
-                    up = node.parent();
+                    for id in chain {
+                        covered.insert(id, skip);
+                    }
                 }
                 if !skip {
                     paragraphs_of(el, &dropped, &mut f.body);

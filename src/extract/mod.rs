@@ -188,7 +188,13 @@ impl Extractor {
             problems.push(msg.clone());
             warnings.push(msg);
         }
-        let doc = Html::parse_document(&decoded.text);
+        let bounded = crate::limits::bound_markup(&decoded.text);
+        if let Some(msg) = bounded.message() {
+            // the text is all there: a warning, not a problem with the input
+            tracing::warn!("{}: {msg}", input.source.file.as_deref().unwrap_or("page"));
+            warnings.push(msg);
+        }
+        let doc = Html::parse_document(&bounded.text);
         let meta = PageMeta::read(&doc);
         let base = page_base(input, &meta);
         let (profile, profile_choice) = self.choose_profile(input.page_url.as_ref(), &meta);
