@@ -348,21 +348,18 @@ fn scan_tag(bytes: &[u8], from: usize) -> TagScan {
 }
 
 fn memchr_lt(hay: &[u8]) -> Option<usize> {
-    memchr_byte(b'<', hay)
+    memchr::memchr(b'<', hay)
 }
 
 fn memchr_byte(needle: u8, hay: &[u8]) -> Option<usize> {
-    hay.iter().position(|b| *b == needle)
+    memchr::memchr(needle, hay)
 }
 
 fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
     if from >= bytes.len() {
         return None;
     }
-    bytes[from..]
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| from + p)
+    memchr::memmem::find(&bytes[from..], needle).map(|p| from + p)
 }
 
 /// [`find`], ASCII case-insensitive.
@@ -370,10 +367,18 @@ fn find_ci(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
     if from >= bytes.len() {
         return None;
     }
-    bytes[from..]
-        .windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle))
-        .map(|p| from + p)
+    let mut at = from;
+    while let Some(p) = memchr::memchr(needle[0], &bytes[at..]) {
+        let start = at + p;
+        if bytes
+            .get(start..start + needle.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+        {
+            return Some(start);
+        }
+        at = start + 1;
+    }
+    None
 }
 
 #[cfg(test)]
