@@ -177,3 +177,25 @@ fn a_page_in_no_language_the_rules_name_is_read_the_same_way() {
     assert_eq!(r["body"].as_array().unwrap().len(), 3, "{}", r["body"]);
     assert!(r["body"][0].as_str().unwrap().starts_with("Πρώτη"));
 }
+
+#[test]
+fn a_profile_whose_selectors_stopped_matching_is_filled_in_generically() {
+    // the aawsat profile on a page of another layout (a redesign): every selector misses,
+    // and the generic extractor fills what the profile left empty
+    let out = run(&[
+        "extract",
+        "--url",
+        "https://aawsat.com/world/5000000-redesigned",
+        "fixtures/generic/english-news.html",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let r = &records(&out)[0];
+    let want = truth("english-news");
+    assert_eq!(r["site"], "aawsat");
+    assert_eq!(r["extraction"]["sources"]["body"], "heuristic");
+    assert_eq!(r["body"], want["body"]);
+    assert_eq!(r["headline"], want["headline"]);
+    assert_eq!(r["authors"], want["authors"]);
+    assert_eq!(r["captions"][0]["credit"], want["captions"][0]["credit"]);
+    assert_eq!(r["related"].as_array().unwrap().len(), 4);
+}

@@ -246,7 +246,7 @@ pub fn read_fields(page: &Page<'_>, scope: &ArticleScope<'_>, trace: &mut Trace)
         }
     }
 
-    if f.captions.is_empty() && profile.is_none_or(|p| p.captions.item.is_empty()) {
+    if f.captions.is_empty() {
         f.captions = generic().captions(headline_ix, page.base).into_vec();
         if !f.captions.is_empty() {
             trace.found("captions", "heuristic", "figcaption in the article");
@@ -350,7 +350,7 @@ pub fn read_fields(page: &Page<'_>, scope: &ArticleScope<'_>, trace: &mut Trace)
     {
         f.authors.push(a.to_string());
         trace.found("authors", "meta", "author");
-    } else if profile.is_none_or(|p| p.authors.is_empty() && p.byline.is_empty()) {
+    } else {
         let names = generic().authors(headline_ix);
         if !names.is_empty() {
             f.authors = names;
