@@ -26,6 +26,7 @@ use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use khabar::Record;
+use khabar::crawl::network::{FixedLookup, Network};
 use khabar::crawl::{CrawlOutcome, CrawlSettings, CrawlStats, Crawler, Progress};
 use khabar::extract::Extractor;
 use khabar::output::Output;
@@ -691,8 +692,17 @@ impl Crawled {
 /// Crawls with the library; Err(how long it waited) if the crawl does not end within
 /// `limit` (the crawl is dropped then: its requests are aborted).
 async fn try_crawl(settings: CrawlSettings, limit: Duration) -> Result<Crawled, Duration> {
+    try_crawl_on(settings, Network::default(), limit).await
+}
+
+/// [`try_crawl`] with a given name table and connect check.
+async fn try_crawl_on(
+    settings: CrawlSettings,
+    network: Network,
+    limit: Duration,
+) -> Result<Crawled, Duration> {
     let extractor = Arc::new(Extractor::new(support::test_config(), None).expect("extractor"));
-    let crawler = Crawler::new(settings, extractor)
+    let crawler = Crawler::with_network(settings, extractor, network)
         .await
         .expect("crawler set up");
     let (tx, rx) = std::sync::mpsc::sync_channel::<Output>(1 << 16);
@@ -1382,4 +1392,117 @@ async fn a_gzipped_sitemap_that_inflates_past_the_limit_is_counted_and_the_heap_
     assert_eq!(c.record_paths(), fine_records());
     assert_bounded(&c, Duration::from_secs(20));
     assert_only(&c, &[&server]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// the internal-address guard, end to end: nothing leaves 127.0.0.0/8
+
+/// Links and redirects to the cloud metadata address, IPv6 loopback, private ranges, and to
+/// names that resolve to internal addresses. Names are looked up in a fixed table (no DNS
+/// query leaves the machine) and every address the crawler is about to connect to passes a
+/// check that records, and refuses, anything outside 127.0.0.0/8: the test fails if the
+/// check ever fired, so a guard that let one through could not have sent a packet anyway.
+#[tokio::test(flavor = "multi_thread")]
+async fn internal_addresses_by_link_redirect_or_name_are_refused_and_nothing_leaves_loopback() {
+    let _gate = shared().await;
+    let server = Hostile::start(|req| {
+        let port = req.base.rsplit(':').next().unwrap_or("80");
+        match req.path {
+            "/" => {
+                let links: Vec<String> = [
+                    "http://169.254.169.254/latest/meta-data/".to_string(),
+                    format!("http://[::1]:{port}/world/1-v6"),
+                    "http://10.0.0.1/world/2-ten".to_string(),
+                    "http://192.168.1.1/world/3-home".to_string(),
+                    format!("http://internal.test:{port}/world/4-by-name"),
+                    format!("http://metadata.test:{port}/world/5-by-name"),
+                    format!("http://loopback.test:{port}/world/6-by-name"),
+                    "/to-literal".to_string(),
+                    "/to-name".to_string(),
+                ]
+                .into_iter()
+                .chain(FINE.iter().map(|p| p.to_string()))
+                .collect();
+                let refs: Vec<&str> = links.iter().map(String::as_str).collect();
+                Some(link_page(&refs))
+            }
+            "/to-literal" => Some(Reply::redirect(302, "http://169.254.169.254/latest/")),
+            "/to-name" => Some(Reply::redirect(
+                302,
+                &format!("http://home-router.test:{port}/world/7-by-redirect"),
+            )),
+            _ => None,
+        }
+    });
+    let names = FixedLookup::new([
+        ("internal.test", "10.0.0.1".parse().unwrap()),
+        ("metadata.test", "169.254.169.254".parse().unwrap()),
+        ("loopback.test", "127.0.0.1".parse().unwrap()),
+        ("home-router.test", "192.168.1.1".parse().unwrap()),
+    ]);
+    let outside: Arc<Mutex<Vec<SocketAddr>>> = Arc::default();
+    let seen = outside.clone();
+    let network = Network {
+        lookup: Arc::new(names),
+        connect_check: Some(Arc::new(move |addr: SocketAddr| {
+            let loopback_v4 =
+                matches!(addr.ip(), std::net::IpAddr::V4(v4) if v4.octets()[0] == 127);
+            if loopback_v4 {
+                Ok(())
+            } else {
+                seen.lock().unwrap().push(addr);
+                Err(format!("the test refuses to connect to {addr}"))
+            }
+        })),
+    };
+    let mut s = hostile_settings(&[server.url("/")]);
+    // every host in scope, so that the guard, not the scope, is what refuses them
+    s.allowed_hosts = [
+        "127.0.0.1",
+        "169.254.169.254",
+        "[::1]",
+        "::1",
+        "10.0.0.1",
+        "192.168.1.1",
+        "internal.test",
+        "metadata.test",
+        "loopback.test",
+        "home-router.test",
+    ]
+    .iter()
+    .map(|h| h.to_string())
+    .collect();
+    let c = match try_crawl_on(s, network, Duration::from_secs(30)).await {
+        Ok(c) => c,
+        Err(waited) => panic!("the crawl did not end within {waited:?}"),
+    };
+    assert_bounded(&c, Duration::from_secs(30));
+    assert!(
+        outside.lock().unwrap().is_empty(),
+        "the crawler tried to connect outside loopback: {:?}",
+        outside.lock().unwrap()
+    );
+    // literal addresses are refused before any request; a name is refused when it
+    // resolves (its robots.txt request is the first to fail, once per host), and the
+    // pages queued for it are counted as refused, not as blocked by robots
+    assert_eq!(
+        c.skipped("private address refused"),
+        9,
+        "4 literal links, 1 literal redirect, 3 named links, 1 named redirect: {:?}",
+        c.stats()
+    );
+    assert_eq!(
+        c.errors("refused-address"),
+        4,
+        "one per named host: {:?}",
+        c.stats()
+    );
+    assert_eq!(c.stats().robots_blocked, 0);
+    assert_eq!(c.record_paths(), fine_records());
+    // what reached the server is all the crawler sent to 127.0.0.1; the requests counted
+    // for the named hosts ended at the lookup
+    let local = server.url("/");
+    let local = url::Url::parse(&local).unwrap();
+    let key = format!("{}:{}", local.host_str().unwrap(), local.port().unwrap());
+    assert_eq!(c.stats().hosts[&key].requests as usize, server.requests());
 }

@@ -17,6 +17,7 @@ use crate::crawl::task::{Done, Outcome, TaskCtx, run_request};
 
 use crate::crawl::fetch::Fetcher;
 use crate::crawl::frontier::{Frontier, Kind, Request, RobotsState};
+use crate::crawl::network::Network;
 use crate::crawl::progress::Progress;
 use crate::crawl::robots::product_token;
 use crate::crawl::scope::{Scope, is_internal_ip, normalize};
@@ -72,6 +73,16 @@ impl Crawler {
         settings: CrawlSettings,
         extractor: Arc<Extractor>,
     ) -> Result<Self, CrawlError> {
+        Self::with_network(settings, extractor, Network::default()).await
+    }
+
+    /// [`Crawler::new`] with a given way to look names up and a check on every address
+    /// connected to (tests use a fixed table and refuse anything outside 127.0.0.0/8).
+    pub async fn with_network(
+        settings: CrawlSettings,
+        extractor: Arc<Extractor>,
+        network: Network,
+    ) -> Result<Self, CrawlError> {
         let mut seeds = Vec::new();
         for (list, kind) in [
             (&settings.seeds, Kind::Seed),
@@ -106,11 +117,14 @@ impl Crawler {
         for (u, _) in &seeds {
             let Some(host) = u.host_str() else { continue };
             let port = u.port_or_known_default().unwrap_or(80);
-            let internal =
-                match tokio::net::lookup_host((host.trim_matches(['[', ']']), port)).await {
-                    Ok(mut addrs) => addrs.any(|a| is_internal_ip(a.ip())),
-                    Err(_) => false,
-                };
+            let internal = match network
+                .lookup
+                .lookup(host.trim_matches(['[', ']']), port)
+                .await
+            {
+                Ok(addrs) => addrs.iter().any(|a| is_internal_ip(a.ip())),
+                Err(_) => false,
+            };
             if internal {
                 internal_ok.insert(host.to_string());
             }
@@ -123,7 +137,7 @@ impl Crawler {
             allow_private: settings.allow_private,
             internal_ok: (*internal_ok).clone(),
         };
-        let fetcher = Fetcher::new(&settings, internal_ok).map_err(CrawlError::Client)?;
+        let fetcher = Fetcher::new(&settings, internal_ok, network).map_err(CrawlError::Client)?;
         let ctx = Arc::new(TaskCtx {
             fetcher,
             scope: scope.clone(),
@@ -378,10 +392,15 @@ impl<'a> Run<'a> {
                             None => head.url.path().to_string(),
                         };
                         if !robots.allows(&path) {
+                            let refused = robots.refused_address;
                             if let Some(r) = host.pop() {
                                 blocked.push(r.url);
                             }
-                            self.stats.robots_blocked += 1;
+                            if refused {
+                                self.stats.skip("private address refused");
+                            } else {
+                                self.stats.robots_blocked += 1;
+                            }
                             progressed = true;
                             continue;
                         }
@@ -530,6 +549,9 @@ impl<'a> Run<'a> {
         }
         match outcome {
             Outcome::Robots(robots) => {
+                if robots.refused_address {
+                    self.stats.error("refused-address");
+                }
                 if let Some(delay) = robots.crawl_delay {
                     let delay = delay.min(self.settings.max_crawl_delay);
                     self.frontier

@@ -12,6 +12,7 @@ use reqwest::dns::{Name, Resolve, Resolving};
 use reqwest::header::{self, HeaderMap};
 use url::Url;
 
+use crate::crawl::network::Network;
 use crate::crawl::scope::is_internal_ip;
 use crate::crawl::settings::CrawlSettings;
 
@@ -72,6 +73,7 @@ impl FetchError {
 struct GuardedResolver {
     allow_private: bool,
     internal_ok: Arc<std::collections::HashSet<String>>,
+    network: Network,
 }
 
 /// The guard's decision on what a host name resolved to: internal addresses are dropped
@@ -98,10 +100,14 @@ impl Resolve for GuardedResolver {
     fn resolve(&self, name: Name) -> Resolving {
         let host = name.as_str().to_string();
         let allowed = self.allow_private || self.internal_ok.contains(&host);
+        let network = self.network.clone();
         Box::pin(async move {
-            let addrs: Vec<SocketAddr> =
-                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let addrs = network.lookup.lookup(&host, 0).await?;
             let kept = screen_addresses(&host, addrs, allowed)?;
+            // reqwest connects to these, with the URL's port
+            for a in &kept {
+                network.check(*a)?;
+            }
             Ok(Box::new(kept.into_iter()) as reqwest::dns::Addrs)
         })
     }
@@ -120,12 +126,14 @@ pub enum BodyLimit {
 pub struct Fetcher {
     client: reqwest::Client,
     max_body: u64,
+    network: Network,
 }
 
 impl Fetcher {
     pub fn new(
         settings: &CrawlSettings,
         internal_ok: Arc<std::collections::HashSet<String>>,
+        network: Network,
     ) -> Result<Self, String> {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let client = reqwest::Client::builder()
@@ -138,12 +146,14 @@ impl Fetcher {
             .dns_resolver(Arc::new(GuardedResolver {
                 allow_private: settings.allow_private,
                 internal_ok,
+                network: network.clone(),
             }))
             .build()
             .map_err(|e| format!("cannot set up the HTTP client: {e}"))?;
         Ok(Self {
             client,
             max_body: settings.max_body_bytes,
+            network,
         })
     }
 
@@ -165,6 +175,16 @@ impl Fetcher {
         timeout: Option<Duration>,
         limit: BodyLimit,
     ) -> Result<Fetched, FetchError> {
+        // an address written in the URL is connected to without a lookup: checked here
+        if let Some(ip) = url
+            .host_str()
+            .and_then(|h| h.trim_matches(['[', ']']).parse::<std::net::IpAddr>().ok())
+        {
+            let port = url.port_or_known_default().unwrap_or(80);
+            self.network
+                .check(SocketAddr::new(ip, port))
+                .map_err(FetchError::Refused)?;
+        }
         let mut req = self.client.get(url.clone());
         for (k, v) in extra {
             req = req.header(*k, v);

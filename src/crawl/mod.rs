@@ -9,6 +9,7 @@ pub mod fetch;
 pub mod frontier;
 mod incremental;
 pub mod job;
+pub mod network;
 pub mod pacing;
 mod progress;
 pub mod robots;

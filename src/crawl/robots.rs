@@ -27,12 +27,17 @@ pub struct Robots {
     pub sitemaps: Vec<String>,
     /// Disallow everything (a 5xx or unreachable robots.txt).
     disallow_all: bool,
+    /// The host resolves to an internal address: nothing on it is fetched.
+    pub refused_address: bool,
 }
 
 impl Robots {
     /// In a few words, for `khabar state`: `allow all`, `disallow all`, `3 rules,
     /// crawl-delay 2s`.
     pub fn describe(&self) -> String {
+        if self.refused_address {
+            return "none fetched (the host resolves to an internal address)".into();
+        }
         if self.disallow_all {
             return "disallow all (robots.txt failed)".into();
         }
@@ -56,6 +61,15 @@ impl Robots {
     pub fn disallow_all() -> Self {
         Self {
             disallow_all: true,
+            ..Self::default()
+        }
+    }
+
+    /// Nothing allowed: the host's address is internal, refused by the guard.
+    pub fn refused_address() -> Self {
+        Self {
+            disallow_all: true,
+            refused_address: true,
             ..Self::default()
         }
     }
@@ -150,6 +164,7 @@ impl Robots {
             crawl_delay: chosen.iter().find_map(|g| g.crawl_delay),
             sitemaps,
             disallow_all: false,
+            refused_address: false,
         }
     }
 

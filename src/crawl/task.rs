@@ -79,6 +79,10 @@ pub(super) async fn run_request(ctx: Arc<TaskCtx>, req: Request, host: String) -
                 );
                 Robots::disallow_all()
             }
+            Err(e @ FetchError::Refused(_)) => {
+                tracing::warn!("{}: {e}: nothing on {host} is fetched", req.url);
+                Robots::refused_address()
+            }
             Err(e) => {
                 tracing::warn!(
                     "{}: {e}: treating every path on {host} as disallowed for this run",
