@@ -131,7 +131,8 @@ impl<'a> GenericPage<'a> {
         Some(scope)
     }
 
-    /// Figure captions of the article: inside the body block's nearest ancestor that
+    /// Figure captions of the article (`<figcaption>`, or an element whose class says
+    /// caption): inside the body block's nearest ancestor that
     /// also holds the headline (the article's own container), outside furniture.
     pub fn captions(&self, headline_ix: Option<Ix>, base: Option<&Url>) -> CaptionList {
         let mut list = CaptionList::default();
@@ -139,12 +140,29 @@ impl<'a> GenericPage<'a> {
             return list;
         };
         let flat = self.flat();
-        for ix in scope..flat.items[scope].end {
+        let mut ix = scope;
+        while ix < flat.items[scope].end {
             let it = &flat.items[ix];
-            if it.name() != "figcaption" || it.in_furniture {
+            if it.in_furniture && it.hint.is_furniture() {
+                ix = it.end;
                 continue;
             }
-            read_figcaption(it.el, base, &mut list);
+            // a <figcaption>, or a caption by class (`wp-caption-text`, `image-caption`)
+            // beside its picture; the whole caption is read, so its inside is skipped
+            let by_class = it.name() != "figcaption"
+                && it.letters > 0
+                && it.letters <= 400
+                && it
+                    .el
+                    .value()
+                    .classes()
+                    .any(|c| c.to_ascii_lowercase().contains("caption"));
+            if it.name() == "figcaption" || by_class {
+                read_figcaption(it.el, base, &mut list);
+                ix = it.end;
+            } else {
+                ix += 1;
+            }
         }
         list
     }
@@ -217,10 +235,13 @@ fn read_figcaption(el: ElementRef<'_>, base: Option<&Url>, list: &mut CaptionLis
             text.push_str(t);
         }
     }
+    // the picture: in the caption's <figure>, else beside the caption (its parent's)
     let figure = el
         .ancestors()
         .filter_map(ElementRef::wrap)
-        .find(|a| a.value().name() == "figure");
+        .take(3)
+        .find(|a| a.value().name() == "figure")
+        .or_else(|| el.parent().and_then(ElementRef::wrap));
     let image = figure
         .and_then(|f| {
             f.descendants()
@@ -302,6 +323,37 @@ mod tests {
         assert_eq!(
             g.headline(&["Something else entirely"], None).unwrap().text,
             "Top 10: Best Apps (tested)"
+        );
+    }
+
+    #[test]
+    fn captions_by_figcaption_or_by_class_with_their_pictures() {
+        let doc = page(
+            "<article><h1>A headline for the story</h1><div class=body>\
+             <p>First paragraph of the story, long enough to count, with commas.</p>\
+             <div class='wp-caption'><img src='/a.jpg'><p class='wp-caption-text'>A harbour at dawn (Photo: R. Ali)</p></div>\
+             <p>Second paragraph of the story, long enough to count, with commas.</p>\
+             <figure><img src='/b.jpg'><figcaption>Boats <span class=credit>J. Doe</span></figcaption></figure>\
+             </div></article><aside><figure><img src='/c.jpg'><figcaption>Sidebar promo</figcaption></figure></aside>",
+        );
+        let g = GenericPage::new(doc.root_element());
+        let h = g.headline(&["A headline for the story"], None).unwrap();
+        let base = Url::parse("https://x.example/s").unwrap();
+        let caps = g.captions(Some(h.ix), Some(&base)).into_vec();
+        let got: Vec<(&str, Option<&str>, Option<&str>)> = caps
+            .iter()
+            .map(|c| (c.text.as_str(), c.credit.as_deref(), c.image_url.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "A harbour at dawn",
+                    Some("Photo: R. Ali"),
+                    Some("https://x.example/a.jpg")
+                ),
+                ("Boats", Some("J. Doe"), Some("https://x.example/b.jpg")),
+            ]
         );
     }
 }
