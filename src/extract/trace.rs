@@ -83,6 +83,8 @@ impl Trace {
                             b.hint,
                             if label == "chosen" && *joined > 0 {
                                 format!(", {joined} sibling(s) joined")
+                            } else if matches!(b.hint, "furniture" | "comments" | "inside furniture") {
+                                " — furniture is never the body".to_string()
                             } else {
                                 String::new()
                             }
