@@ -212,7 +212,7 @@ pub fn read_fields(page: &Page<'_>, scope: &ArticleScope<'_>, trace: &mut Trace)
                     .as_ref()
                     .map_or(String::new(), |b| b.path.clone()),
             );
-            trace.blocks = Some((found.chosen, found.runner_up, found.joined));
+            trace.blocks = Some((found.chosen, found.runner_up));
         }
     }
     if f.body.is_empty() {

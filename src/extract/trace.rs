@@ -24,9 +24,8 @@ pub struct Trace {
     pub missing: Vec<(&'static str, String)>,
     /// How the profile was chosen.
     pub profile_choice: String,
-    /// The generic extractor's chosen body block, its runner-up, and how many siblings
-    /// joined the chosen one.
-    pub blocks: Option<(Option<BlockNote>, Option<BlockNote>, usize)>,
+    /// The generic extractor's chosen body block and its runner-up.
+    pub blocks: Option<(Option<BlockNote>, Option<BlockNote>)>,
 }
 
 impl Trace {
@@ -67,7 +66,7 @@ impl Trace {
                 n.field, n.source, n.rule, value
             );
         }
-        if let Some((chosen, runner_up, joined)) = &self.blocks {
+        if let Some((chosen, runner_up)) = &self.blocks {
             for (label, block) in [("chosen", chosen), ("runner-up", runner_up)] {
                 match block {
                     Some(b) => {
@@ -81,9 +80,7 @@ impl Trace {
                             b.letters,
                             b.link_density,
                             b.hint,
-                            if label == "chosen" && *joined > 0 {
-                                format!(", {joined} sibling(s) joined")
-                            } else if matches!(b.hint, "furniture" | "comments" | "inside furniture") {
+                            if matches!(b.hint, "furniture" | "comments" | "inside furniture") {
                                 " — furniture is never the body".to_string()
                             } else {
                                 String::new()

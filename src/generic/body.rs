@@ -1,22 +1,20 @@
 //! Finding the article body on a page nobody wrote selectors for, and cleaning it.
 //!
-//! Scoring: every paragraph-like element (a `<p>`, `<pre>`, `<blockquote>`, list item,
-//! table cell, or a `<div>` holding its own text) with enough letters earns points for its
-//! length and its sentence punctuation, less the share of its text inside links; the
-//! points go to its parent in full and to the ancestors above in shrinking shares. An
-//! element's score is what it collected, scaled by its own link density, plus or minus
-//! what its markup says (`itemprop=articleBody`, `entry-content`, `comments`, `nav`, …).
+//! Scoring: paragraph-like elements (a `<p>`, `<pre>`, `<blockquote>`, list item, table
+//! cell, or a `<div>` holding its own text) of 25 letters or more, at most half links, are
+//! the article's candidates. Every element scores the letters of the paragraphs under it
+//! (a little more for sentence punctuation) less what it would drag in with them: link
+//! text and other text outside paragraphs, furniture excepted (cleaning drops it anyway);
+//! what its markup says (`itemprop=articleBody`, `entry-content`, `comments`, `nav`, …)
+//! scales the score. The best element is the body block, however deep the page nests it.
 //! Nothing here reads the words of the text, so pages in any language and direction are
 //! scored alike.
 //!
-//! The best element is the body block; siblings that score nearly as well, or that are
-//! plain paragraphs, join it (articles split around an ad). Cleaning then drops what
-//! pages put inside articles: furniture by markup, link lists, figures (their captions go
-//! to `captions`), the headline, byline and date lines.
+//! Cleaning then drops what pages put inside articles: furniture by markup, link lists,
+//! figures (their captions are read by `fields.rs`), the headline, byline and date boxes.
 
 use super::hints::Hint;
 use super::tree::{Flat, Ix, NO_PARENT, Step};
-use crate::caption::CaptionList;
 use crate::text::push_normalized;
 
 /// Least letters for an element to count as a paragraph when scoring.
@@ -35,8 +33,6 @@ pub struct BodyChoice {
     pub best: Candidate,
     /// The best candidate neither inside nor around the chosen one.
     pub runner_up: Option<Candidate>,
-    /// The elements read, in document order: the best and the siblings that joined it.
-    pub roots: Vec<Ix>,
 }
 
 /// What a letter outside paragraphs costs a block, in paragraph letters: going up from a
@@ -143,11 +139,7 @@ pub fn choose(flat: &Flat<'_>) -> Option<BodyChoice> {
             }
         })
         .max_by(|a, b| a.score.total_cmp(&b.score));
-    Some(BodyChoice {
-        best,
-        runner_up,
-        roots: vec![best.ix],
-    })
+    Some(BodyChoice { best, runner_up })
 }
 
 /// Elements that start and end a paragraph of their own.
@@ -181,13 +173,6 @@ fn breaks_paragraph(name: &str) -> bool {
             | "details"
             | "summary"
     )
-}
-
-/// The body's paragraphs and the captions found in it.
-#[derive(Debug, Default)]
-pub struct CleanBody {
-    pub paragraphs: Vec<String>,
-    pub captions: CaptionList,
 }
 
 /// Whether a subtree inside the body block is left out, and why not read as text.
@@ -232,71 +217,41 @@ fn dropped(flat: &Flat<'_>, ix: Ix, block_letters: u32) -> bool {
 }
 
 /// Reads the chosen block's paragraphs in document order, cleaned.
-pub fn read(flat: &Flat<'_>, choice: &BodyChoice, headline: Option<&str>) -> CleanBody {
-    let mut out = CleanBody::default();
-    let block_letters: u32 = choice.roots.iter().map(|&r| flat.items[r].letters).sum();
+pub fn read(flat: &Flat<'_>, choice: &BodyChoice, headline: Option<&str>) -> Vec<String> {
+    let mut paragraphs = Vec::new();
+    let root = choice.best.ix;
+    let block_letters = flat.items[root].letters;
     let mut current = String::new();
-    for &root in &choice.roots {
-        flat.walk(root, |step| {
-            match step {
-                Step::Enter(ix) => {
-                    let it = &flat.items[ix];
-                    if ix != root && dropped(flat, ix, block_letters) {
-                        if matches!(it.name(), "figure" | "figcaption") {
-                            read_caption(flat, ix, &mut out.captions);
-                        }
-                        if breaks_paragraph(it.name()) {
-                            flush(&mut current, &mut out.paragraphs);
-                        }
-                        return false;
+    flat.walk(root, |step| {
+        match step {
+            Step::Enter(ix) => {
+                let it = &flat.items[ix];
+                if ix != root && dropped(flat, ix, block_letters) {
+                    if breaks_paragraph(it.name()) {
+                        flush(&mut current, &mut paragraphs);
                     }
-                    if it.name() == "br" || breaks_paragraph(it.name()) {
-                        flush(&mut current, &mut out.paragraphs);
-                    } else if matches!(it.name(), "td" | "th") {
-                        push_normalized(&mut current, " ");
-                    }
+                    return false;
                 }
-                Step::Text(t) => push_normalized(&mut current, t),
-                Step::Leave(ix) => {
-                    if breaks_paragraph(flat.items[ix].name()) {
-                        flush(&mut current, &mut out.paragraphs);
-                    }
+                if it.name() == "br" || breaks_paragraph(it.name()) {
+                    flush(&mut current, &mut paragraphs);
+                } else if matches!(it.name(), "td" | "th") {
+                    push_normalized(&mut current, " ");
                 }
             }
-            true
-        });
-        flush(&mut current, &mut out.paragraphs);
-    }
+            Step::Text(t) => push_normalized(&mut current, t),
+            Step::Leave(ix) => {
+                if breaks_paragraph(flat.items[ix].name()) {
+                    flush(&mut current, &mut paragraphs);
+                }
+            }
+        }
+        true
+    });
+    flush(&mut current, &mut paragraphs);
     if let Some(h) = headline {
-        out.paragraphs.retain(|p| p != h);
+        paragraphs.retain(|p| p != h);
     }
-    out
-}
-
-fn read_caption(flat: &Flat<'_>, ix: Ix, captions: &mut CaptionList) {
-    let it = &flat.items[ix];
-    let el = it.el;
-    let caption_el = if it.name() == "figcaption" {
-        Some(el)
-    } else {
-        el.descendants()
-            .filter_map(scraper::ElementRef::wrap)
-            .find(|e| e.value().name() == "figcaption")
-    };
-    let Some(text) = caption_el.and_then(crate::dom::text_of) else {
-        return;
-    };
-    let image = el
-        .descendants()
-        .filter_map(scraper::ElementRef::wrap)
-        .find(|e| e.value().name() == "img")
-        .and_then(|img| {
-            img.value()
-                .attr("src")
-                .or_else(|| img.value().attr("data-src"))
-                .map(str::to_string)
-        });
-    captions.push(&text, image);
+    paragraphs
 }
 
 fn flush(current: &mut String, out: &mut Vec<String>) {

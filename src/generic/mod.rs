@@ -43,12 +43,8 @@ pub struct GenericPage<'a> {
 #[derive(Debug, Default)]
 pub struct GenericBody {
     pub paragraphs: Vec<String>,
-    /// Captions of figures inside the body, image addresses as written.
-    pub captions: Vec<(String, Option<String>)>,
     pub chosen: Option<BlockNote>,
     pub runner_up: Option<BlockNote>,
-    /// Other elements joined to the chosen one (siblings of it).
-    pub joined: usize,
 }
 
 impl<'a> GenericPage<'a> {
@@ -64,24 +60,10 @@ impl<'a> GenericPage<'a> {
         let Some(choice) = &self.choice else {
             return GenericBody::default();
         };
-        let clean = body::read(&self.flat, choice, headline);
         GenericBody {
-            paragraphs: clean.paragraphs,
-            captions: clean
-                .captions
-                .into_vec()
-                .into_iter()
-                .map(|c| {
-                    let text = match c.credit {
-                        Some(credit) => format!("{} ({credit})", c.text),
-                        None => c.text,
-                    };
-                    (text, c.image_url)
-                })
-                .collect(),
+            paragraphs: body::read(&self.flat, choice, headline),
             chosen: Some(self.note(choice.best)),
             runner_up: choice.runner_up.map(|c| self.note(c)),
-            joined: choice.roots.len() - 1,
         }
     }
 
