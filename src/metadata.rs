@@ -82,8 +82,17 @@ const PUBLISHED_KEYS: &[&str] = &[
     "publishdate",
     "dc.date.issued",
     "dcterms.created",
+    "citation_publication_date",
+    "citation_date",
+    "parsely-pub-date",
+    "sailthru.date",
+    "article.published",
+    "publication_date",
+    "original-publish-date",
     "published",
     "publish-date",
+    "dc.date",
+    "dc.date.created",
     "date",
 ];
 const MODIFIED_KEYS: &[&str] = &[

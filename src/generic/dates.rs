@@ -15,6 +15,8 @@ use crate::dom::text_of;
 
 /// Elements read for a visible date hold at most this many letters.
 const MAX_DATE_LETTERS: u32 = 120;
+/// Elements after the body block still looked at: «Posted on April 13, 2023» under it.
+const AFTER_BODY: usize = 60;
 
 /// A date found on the page, with where it came from for the trace.
 pub struct FoundDate {
@@ -74,7 +76,7 @@ impl GenericPage<'_> {
                 && !items[ix].in_comments
         };
         let body = self.choice.as_ref().map(|c| c.best.ix);
-        let range = start..body_end.max(start);
+        let range = start..(body_end + AFTER_BODY).min(items.len()).max(start);
         for ix in range.clone() {
             if items[ix].name() == "time" && allowed(ix) {
                 if let Some((date, rule)) = time_element_date(items[ix].el, offset) {

@@ -218,7 +218,7 @@ const WEAK_WORDS: &[&str] = &[
     "author", "toc", "aside", "extra", "teaser", "card", "hero",
 ];
 
-/// Class tokens that describe a state or a taxonomy (WordPress puts `tag-…`,
+/// Class tokens that describe a state, a taxonomy or a look (WordPress puts `tag-…`,
 /// `category-…`, `has-sidebar`, `comments-open` on the article element), not a role.
 fn is_state_token(token: &str) -> bool {
     const PREFIXES: [&str; 10] = [
@@ -233,7 +233,10 @@ fn is_state_token(token: &str) -> bool {
         "status-",
         "type-",
     ];
-    PREFIXES.iter().any(|p| token.starts_with(p))
+    // utility classes (Tailwind's `md:[grid-area:sidebar]`, `hover:shadow`) say how a
+    // thing looks, not what it is
+    token.contains([':', '[', '/'])
+        || PREFIXES.iter().any(|p| token.starts_with(p))
         || token.starts_with("single")
         || token.contains("-no-")
         || token.contains("without")
@@ -395,5 +398,9 @@ mod tests {
             Hint::Content
         );
         assert_eq!(hint("<div class='matn'></div>"), Hint::Body);
+        assert_eq!(
+            hint("<div class='mb-6 md:[grid-area:sidebar]'></div>"),
+            Hint::None
+        );
     }
 }
