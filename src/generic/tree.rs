@@ -95,42 +95,84 @@ fn is_punct(c: char) -> bool {
     )
 }
 
+/// Walks `root`'s subtree in document order without recursion. The visitor is called
+/// with `(node, true)` on entering each node, and its answer says whether to go inside;
+/// with `(node, false)` on leaving each node it went inside, once its inside is done (the
+/// answer is not used).
+fn traverse<'a>(root: NodeRef<'a, Node>, mut visit: impl FnMut(NodeRef<'a, Node>, bool) -> bool) {
+    let mut node = root;
+    loop {
+        if visit(node, true) {
+            if let Some(child) = node.first_child() {
+                node = child;
+                continue;
+            }
+            visit(node, false);
+        }
+        // on to the next sibling, leaving every parent whose last child this was
+        loop {
+            if node.id() == root.id() {
+                return;
+            }
+            if let Some(next) = node.next_sibling() {
+                node = next;
+                break;
+            }
+            node = node.parent().expect("a node below the root has a parent");
+            visit(node, false);
+        }
+    }
+}
+
 impl<'a> Flat<'a> {
     /// Flattens the subtree under `root` (included).
     pub fn build(root: ElementRef<'a>) -> Self {
         let mut items: Vec<Item<'a>> = Vec::new();
         let mut stack: Vec<Ix> = Vec::new();
         let mut link_depth = 0u32;
-        // iterative pre/post-order walk with subtree skipping
-        let mut node: NodeRef<'a, Node> = *root;
-        'walk: loop {
-            // enter `node`
-            let mut descend = false;
+        traverse(*root, |node, entering| {
+            if !entering {
+                // only entered elements are left: the top of the stack
+                let ix = stack.pop().expect("an element entered");
+                items[ix].end = items.len();
+                if items[ix].links > 0 && items[ix].name() == "a" {
+                    link_depth = link_depth.saturating_sub(1);
+                }
+                if let Some(&p) = stack.last() {
+                    let (l, ll, pu, li) = (
+                        items[ix].letters,
+                        items[ix].link_letters,
+                        items[ix].punct,
+                        items[ix].links,
+                    );
+                    let pi = &mut items[p];
+                    pi.letters += l;
+                    pi.link_letters += ll;
+                    pi.punct += pu;
+                    pi.links += li;
+                }
+                return false;
+            }
             match node.value() {
-                Node::Element(e) => {
-                    if node.id() == root.id() || !invisible(e) {
-                        let parent = stack.last().copied().unwrap_or(NO_PARENT);
-                        let hint = hint_of(e);
-                        let is_link = e.name() == "a" && e.attr("href").is_some();
-                        items.push(Item {
-                            el: ElementRef::wrap(node).expect("element node"),
-                            parent,
-                            end: 0,
-                            hint,
-                            in_furniture: false,
-                            in_comments: false,
-                            letters: 0,
-                            link_letters: 0,
-                            own_letters: 0,
-                            punct: 0,
-                            links: u32::from(is_link),
-                        });
-                        stack.push(items.len() - 1);
-                        if is_link {
-                            link_depth += 1;
-                        }
-                        descend = true;
-                    }
+                Node::Element(e) if node.id() == root.id() || !invisible(e) => {
+                    let parent = stack.last().copied().unwrap_or(NO_PARENT);
+                    let is_link = e.name() == "a" && e.attr("href").is_some();
+                    items.push(Item {
+                        el: ElementRef::wrap(node).expect("element node"),
+                        parent,
+                        end: 0,
+                        hint: hint_of(e),
+                        in_furniture: false,
+                        in_comments: false,
+                        letters: 0,
+                        link_letters: 0,
+                        own_letters: 0,
+                        punct: 0,
+                        links: u32::from(is_link),
+                    });
+                    stack.push(items.len() - 1);
+                    link_depth += u32::from(is_link);
+                    true
                 }
                 Node::Text(t) => {
                     if let Some(&top) = stack.last() {
@@ -149,55 +191,11 @@ impl<'a> Flat<'a> {
                             it.link_letters += letters;
                         }
                     }
+                    false
                 }
-                Node::Document | Node::Fragment => descend = true,
-                _ => {}
+                _ => false,
             }
-            if descend {
-                if let Some(child) = node.first_child() {
-                    node = child;
-                    continue;
-                }
-            }
-            // leave `node`, and every ancestor that has no next sibling
-            loop {
-                if let Some(ix) = stack
-                    .last()
-                    .copied()
-                    .filter(|&t| items[t].el.id() == node.id())
-                {
-                    stack.pop();
-                    items[ix].end = items.len();
-                    if items[ix].name() == "a" && items[ix].el.value().attr("href").is_some() {
-                        link_depth = link_depth.saturating_sub(1);
-                    }
-                    if let Some(&p) = stack.last() {
-                        let (l, ll, pu, li) = (
-                            items[ix].letters,
-                            items[ix].link_letters,
-                            items[ix].punct,
-                            items[ix].links,
-                        );
-                        let pi = &mut items[p];
-                        pi.letters += l;
-                        pi.link_letters += ll;
-                        pi.punct += pu;
-                        pi.links += li;
-                    }
-                }
-                if node.id() == root.id() {
-                    break 'walk;
-                }
-                if let Some(next) = node.next_sibling() {
-                    node = next;
-                    continue 'walk;
-                }
-                match node.parent() {
-                    Some(p) => node = p,
-                    None => break 'walk,
-                }
-            }
-        }
+        });
         // a furniture hint on an element holding most of the page's paragraphs is wrong
         // (a theme's `sidebar-first-only` on the content column, a hidden element that a
         // script reveals): demote it. Then mark what lies inside furniture, parents coming
@@ -269,9 +267,12 @@ impl<'a> Flat<'a> {
         let root_node = *self.items[root].el;
         let mut next_ix = root;
         let mut open: Vec<Ix> = Vec::new();
-        let mut node: NodeRef<'a, Node> = root_node;
-        'walk: loop {
-            let mut descend = false;
+        traverse(root_node, |node, entering| {
+            if !entering {
+                let ix = open.pop().expect("an element entered");
+                visit(Step::Leave(ix));
+                return false;
+            }
             match node.value() {
                 Node::Element(e) if node.id() == root_node.id() || !invisible(e) => {
                     let ix = next_ix;
@@ -279,44 +280,19 @@ impl<'a> Flat<'a> {
                     if visit(Step::Enter(ix)) {
                         open.push(ix);
                         next_ix = ix + 1;
-                        descend = true;
+                        true
                     } else {
                         next_ix = self.items[ix].end;
+                        false
                     }
                 }
                 Node::Text(t) => {
                     visit(Step::Text(t));
+                    false
                 }
-                _ => {}
+                _ => false,
             }
-            if descend {
-                if let Some(child) = node.first_child() {
-                    node = child;
-                    continue;
-                }
-            }
-            loop {
-                if let Some(ix) = open
-                    .last()
-                    .copied()
-                    .filter(|&t| self.items[t].el.id() == node.id())
-                {
-                    open.pop();
-                    visit(Step::Leave(ix));
-                }
-                if node.id() == root_node.id() {
-                    break 'walk;
-                }
-                if let Some(next) = node.next_sibling() {
-                    node = next;
-                    continue 'walk;
-                }
-                match node.parent() {
-                    Some(p) => node = p,
-                    None => break 'walk,
-                }
-            }
-        }
+        });
     }
 
     /// Whether `inner` is `outer` or inside it.
