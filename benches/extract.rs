@@ -33,7 +33,7 @@ use std::time::{Duration, Instant};
 #[path = "support/aawsat_pages.rs"]
 mod aawsat_pages;
 
-use aawsat_pages::{Generator, Page};
+use aawsat_pages::{Generator, Page, html_files, median};
 use khabar::config::Config;
 use khabar::extract::{Extractor, PageInput};
 use khabar::metadata::PageMeta;
@@ -228,14 +228,7 @@ fn env_f64(name: &str, default: f64) -> f64 {
 // pages and workloads
 
 fn load_fixtures(dir: &Path) -> Vec<Page> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("fixtures/aawsat")
-        .map(|e| e.expect("dir entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "html"))
-        .collect();
-    paths.sort();
-    assert!(!paths.is_empty(), "no fixtures in {}", dir.display());
-    paths
+    html_files(dir)
         .into_iter()
         .map(|path| {
             let expected = path.with_extension("expected.ndjson");
@@ -468,16 +461,6 @@ fn git_commit() -> String {
             }
         }
         None => "unknown (no git)".into(),
-    }
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
     }
 }
 

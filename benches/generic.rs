@@ -26,7 +26,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use aawsat_pages::{Generator, Page};
+use aawsat_pages::{Generator, Page, html_files, median};
 use khabar::config::Config;
 use khabar::extract::Extractor;
 
@@ -217,24 +217,8 @@ fn run(w: &Workload, mode: Mode, profile: &Extractor, generic: &Extractor, dur: 
     start.elapsed().as_secs_f64() * 1e6 / n as f64
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
-    }
-}
-
 fn aawsat_fixtures(dir: &Path) -> Vec<Page> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("fixtures/aawsat")
-        .map(|e| e.expect("dir entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "html"))
-        .collect();
-    paths.sort();
-    paths
+    html_files(dir)
         .into_iter()
         .map(|path| page(&path, std::fs::read(&path).expect("read fixture")))
         .collect()

@@ -5,6 +5,8 @@
 
 #![allow(dead_code)]
 
+use std::path::{Path, PathBuf};
+
 use khabar::extract::PageInput;
 use khabar::record::{SourceInfo, SourceKind};
 
@@ -35,6 +37,29 @@ impl Page {
             },
             fallback_url: None,
         }
+    }
+}
+
+/// The `.html` files of a folder, in name order.
+pub fn html_files(dir: &Path) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .collect();
+    paths.sort();
+    assert!(!paths.is_empty(), "no .html files in {}", dir.display());
+    paths
+}
+
+/// The median of some timings.
+pub fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
     }
 }
 
