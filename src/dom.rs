@@ -19,7 +19,7 @@ fn is_invisible(name: &str) -> bool {
 
 /// Elements that break a line: a space is put at their edges so that words in adjacent
 /// blocks do not run together.
-fn is_block(name: &str) -> bool {
+pub fn is_block(name: &str) -> bool {
     matches!(
         name,
         "address"
@@ -28,6 +28,7 @@ fn is_block(name: &str) -> bool {
             | "blockquote"
             | "br"
             | "dd"
+            | "details"
             | "div"
             | "dl"
             | "dt"
@@ -50,6 +51,7 @@ fn is_block(name: &str) -> bool {
             | "p"
             | "pre"
             | "section"
+            | "summary"
             | "table"
             | "td"
             | "th"

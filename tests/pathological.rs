@@ -87,10 +87,9 @@ fn repeat(unit: &str, count: usize, tail: &str) -> Vec<u8> {
     v
 }
 
-/// Extracts through the library on the calling thread, failing the test if it takes
-/// `limit` or more. Every record must serialise to one JSON line.
-fn extract(what: &str, bytes: &[u8], limit: Duration) -> PageOutput {
-    let input = PageInput {
+/// A page given as a file with no name and no address.
+fn file_input(bytes: &[u8]) -> PageInput<'_> {
+    PageInput {
         bytes,
         page_url: None,
         http_charset: None,
@@ -101,7 +100,13 @@ fn extract(what: &str, bytes: &[u8], limit: Duration) -> PageOutput {
             status: None,
         },
         fallback_url: None,
-    };
+    }
+}
+
+/// Extracts through the library on the calling thread, failing the test if it takes
+/// `limit` or more. Every record must serialise to one JSON line.
+fn extract(what: &str, bytes: &[u8], limit: Duration) -> PageOutput {
+    let input = file_input(bytes);
     let start = Instant::now();
     let watchdog = watchdog(format!("library, {what}"), limit * 2);
     let out = EXTRACTOR.extract(&input);
@@ -715,18 +720,7 @@ fn pathological_pages_through_the_generic_extractor() {
             1,
         ),
     ] {
-        let input = PageInput {
-            bytes: &bytes,
-            page_url: None,
-            http_charset: None,
-            source: SourceInfo {
-                kind: SourceKind::File,
-                file: None,
-                fetched_at: None,
-                status: None,
-            },
-            fallback_url: None,
-        };
+        let input = file_input(&bytes);
         let start = Instant::now();
         let watchdog = watchdog(what.to_string(), secs(60));
         let out = generic.extract(&input);

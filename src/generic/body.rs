@@ -15,6 +15,7 @@
 
 use super::hints::Hint;
 use super::tree::{Flat, Ix, NO_PARENT, Step};
+use crate::dom::is_block;
 use crate::text::push_normalized;
 
 /// Least letters for an element to count as a paragraph when scoring.
@@ -142,37 +143,10 @@ pub fn choose(flat: &Flat<'_>) -> Option<BodyChoice> {
     Some(BodyChoice { best, runner_up })
 }
 
-/// Elements that start and end a paragraph of their own.
+/// Elements that start and end a paragraph of their own: the blocks, but for table
+/// cells (a row is one paragraph, its cells joined with spaces) and `<br>` (read apart).
 fn breaks_paragraph(name: &str) -> bool {
-    matches!(
-        name,
-        "p" | "div"
-            | "section"
-            | "article"
-            | "main"
-            | "header"
-            | "blockquote"
-            | "pre"
-            | "li"
-            | "ul"
-            | "ol"
-            | "dl"
-            | "dt"
-            | "dd"
-            | "h1"
-            | "h2"
-            | "h3"
-            | "h4"
-            | "h5"
-            | "h6"
-            | "table"
-            | "tr"
-            | "figure"
-            | "address"
-            | "hr"
-            | "details"
-            | "summary"
-    )
+    is_block(name) && !matches!(name, "td" | "th" | "br")
 }
 
 /// Whether a subtree inside the body block is left out, and why not read as text.
