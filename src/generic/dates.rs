@@ -8,15 +8,13 @@ use regex::Regex;
 use scraper::ElementRef;
 use url::Url;
 
-use super::GenericPage;
 use super::tree::Ix;
+use super::{AFTER_BODY, BEFORE_HEADLINE, GenericPage};
 use crate::dates::{parse_machine, parse_visible};
 use crate::dom::text_of;
 
 /// Elements read for a visible date hold at most this many letters.
 const MAX_DATE_LETTERS: u32 = 120;
-/// Elements after the body block still looked at: «Posted on April 13, 2023» under it.
-const AFTER_BODY: usize = 60;
 
 /// A date found on the page, with where it came from for the trace.
 pub struct FoundDate {
@@ -64,7 +62,7 @@ impl GenericPage<'_> {
             .min(items.len());
         // from a little before the headline: «Last updated: Dec 12, 2025» above it
         let start = match headline_ix {
-            Some(h) => h.saturating_sub(40),
+            Some(h) => h.saturating_sub(BEFORE_HEADLINE),
             None => self
                 .choice
                 .as_ref()

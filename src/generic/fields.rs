@@ -8,8 +8,8 @@ use std::collections::HashSet;
 use scraper::ElementRef;
 use url::Url;
 
-use super::GenericPage;
 use super::tree::{Ix, NO_PARENT};
+use super::{AFTER_BODY, BEFORE_HEADLINE, GenericPage};
 use crate::caption::CaptionList;
 use crate::dateline::is_outlet;
 use crate::dom::text_of;
@@ -172,15 +172,19 @@ impl<'a> GenericPage<'a> {
     pub fn authors(&self, after: Option<Ix>) -> Vec<String> {
         let flat = self.flat();
         let items = &flat.items;
-        let start = after.unwrap_or(0);
+        // from a little above the headline to a little past the body (bylines stand
+        // above the title, under it, or at the foot of the article)
+        let start = after.map_or(0, |h| h.saturating_sub(BEFORE_HEADLINE));
         let end = self
             .choice
             .as_ref()
-            .map_or(items.len(), |c| c.best.ix.max(start))
+            .map_or(items.len(), |c| items[c.best.ix].end + AFTER_BODY)
             .min(items.len());
-        for ix in start..end {
+        let scope = self.article_scope(after);
+        for ix in start..end.max(start) {
             let it = &items[ix];
-            if it.in_furniture || it.letters == 0 || it.letters > 80 {
+            let outside = it.in_furniture && !scope.is_some_and(|s| flat.contains(s, ix));
+            if outside || it.in_comments || it.letters == 0 || it.letters > 80 {
                 continue;
             }
             let v = it.el.value();

@@ -21,6 +21,12 @@ use scraper::ElementRef;
 use body::{BodyChoice, Candidate};
 use tree::Flat;
 
+/// How far above the headline and past the body block the byline and the published date
+/// are looked for, in elements: «Last updated: …» above the title, «Posted on … by …» at the
+/// foot of the article.
+const BEFORE_HEADLINE: usize = 40;
+const AFTER_BODY: usize = 60;
+
 /// One scored element, described for `--explain`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BlockNote {
