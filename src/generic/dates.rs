@@ -9,7 +9,7 @@ use scraper::ElementRef;
 use url::Url;
 
 use super::tree::Ix;
-use super::{AFTER_BODY, BEFORE_HEADLINE, GenericPage};
+use super::{BEFORE_HEADLINE, GenericPage};
 use crate::dates::{parse_machine, parse_visible};
 use crate::dom::text_of;
 
@@ -55,11 +55,6 @@ impl GenericPage<'_> {
     ) -> Option<FoundDate> {
         let flat = self.flat();
         let items = &flat.items;
-        let body_end = self
-            .choice
-            .as_ref()
-            .map_or(items.len(), |c| items[c.best.ix].end)
-            .min(items.len());
         // from a little before the headline: «Last updated: Dec 12, 2025» above it
         let start = match headline_ix {
             Some(h) => h.saturating_sub(BEFORE_HEADLINE),
@@ -69,12 +64,9 @@ impl GenericPage<'_> {
                 .map_or(0, |c| c.best.ix.saturating_sub(200)),
         };
         let scope = self.article_scope(headline_ix);
-        let allowed = |ix: Ix| {
-            (!items[ix].in_furniture || scope.is_some_and(|s| flat.contains(s, ix)))
-                && !items[ix].in_comments
-        };
+        let allowed = |ix: Ix| self.belongs_to_article(scope, ix);
         let body = self.choice.as_ref().map(|c| c.best.ix);
-        let range = start..(body_end + AFTER_BODY).min(items.len()).max(start);
+        let range = start..self.byline_search_end().max(start);
         for ix in range.clone() {
             if items[ix].name() == "time" && allowed(ix) {
                 if let Some((date, rule)) = time_element_date(items[ix].el, offset) {

@@ -167,6 +167,25 @@ impl<'a> GenericPage<'a> {
         list
     }
 
+    /// One past the last element searched for the article's byline or date: a little past
+    /// the end of the body block («Posted on … by …» at the foot of the article).
+    pub(super) fn byline_search_end(&self) -> Ix {
+        let items = &self.flat().items;
+        self.choice
+            .as_ref()
+            .map_or(items.len(), |c| items[c.best.ix].end + AFTER_BODY)
+            .min(items.len())
+    }
+
+    /// Whether an element may carry the article's own byline or date: outside furniture
+    /// or inside the article's own container (`scope`, from [`Self::article_scope`]), and
+    /// never in a comment section. A sidebar's or a comment's date is another item's.
+    pub(super) fn belongs_to_article(&self, scope: Option<Ix>, ix: Ix) -> bool {
+        let flat = self.flat();
+        let it = &flat.items[ix];
+        (!it.in_furniture || scope.is_some_and(|s| flat.contains(s, ix))) && !it.in_comments
+    }
+
     /// Names in the byline near the headline: `rel=author` links, `itemprop=author`, or
     /// an element whose class says author or byline, «By A and B» split into people.
     pub fn authors(&self, after: Option<Ix>) -> Vec<String> {
@@ -175,16 +194,10 @@ impl<'a> GenericPage<'a> {
         // from a little above the headline to a little past the body (bylines stand
         // above the title, under it, or at the foot of the article)
         let start = after.map_or(0, |h| h.saturating_sub(BEFORE_HEADLINE));
-        let end = self
-            .choice
-            .as_ref()
-            .map_or(items.len(), |c| items[c.best.ix].end + AFTER_BODY)
-            .min(items.len());
         let scope = self.article_scope(after);
-        for ix in start..end.max(start) {
+        for ix in start..self.byline_search_end().max(start) {
             let it = &items[ix];
-            let outside = it.in_furniture && !scope.is_some_and(|s| flat.contains(s, ix));
-            if outside || it.in_comments || it.letters == 0 || it.letters > 80 {
+            if !self.belongs_to_article(scope, ix) || it.letters == 0 || it.letters > 80 {
                 continue;
             }
             let v = it.el.value();
