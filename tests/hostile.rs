@@ -292,26 +292,12 @@ impl Hostile {
             notes: Mutex::new(Vec::new()),
             held: Mutex::new(Vec::new()),
         });
-        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let st = state.clone();
-        let thread = std::thread::Builder::new()
-            .name(format!("hostile-{}", addr.port()))
-            .spawn(move || {
-                let rt = tokio::runtime::Builder::new_multi_thread()
-                    .worker_threads(2)
-                    .enable_all()
-                    .build()
-                    .expect("server runtime");
-                rt.block_on(async move {
-                    let listener = TcpListener::from_std(listener).expect("tokio listener");
-                    tokio::select! {
-                        _ = accept_loop(listener, st) => {}
-                        _ = stop_rx => {}
-                    }
-                });
-                rt.shutdown_timeout(Duration::from_millis(100));
-            })
-            .expect("server thread");
+        let (stop_tx, thread) =
+            crate::support::spawn_server(format!("hostile-{}", addr.port()), move || async move {
+                let listener = TcpListener::from_std(listener).expect("tokio listener");
+                accept_loop(listener, st).await
+            });
         Hostile {
             state,
             stop: Some(stop_tx),

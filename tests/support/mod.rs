@@ -91,3 +91,38 @@ pub fn khabar_crawl(args: &[&str]) -> std::process::Command {
     c.args(args);
     c
 }
+
+/// Runs a test server on a thread of its own, with a two-worker tokio runtime: `serve`
+/// is called inside the runtime (where a std listener can become a tokio one) and its
+/// future runs until it ends or the returned sender fires or is dropped.
+pub fn spawn_server<F, Fut>(
+    name: String,
+    serve: F,
+) -> (
+    tokio::sync::oneshot::Sender<()>,
+    std::thread::JoinHandle<()>,
+)
+where
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()>,
+{
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let thread = std::thread::Builder::new()
+        .name(name)
+        .spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("server runtime");
+            rt.block_on(async move {
+                tokio::select! {
+                    _ = serve() => {}
+                    _ = stop_rx => {}
+                }
+            });
+            rt.shutdown_timeout(Duration::from_millis(100));
+        })
+        .expect("server thread");
+    (stop_tx, thread)
+}

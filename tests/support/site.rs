@@ -164,26 +164,12 @@ impl Site {
             hits: Mutex::new(HashMap::new()),
             connections: std::sync::atomic::AtomicU64::new(0),
         });
-        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let st = state.clone();
-        let thread = std::thread::Builder::new()
-            .name(format!("site-{}", addr.port()))
-            .spawn(move || {
-                let rt = tokio::runtime::Builder::new_multi_thread()
-                    .worker_threads(2)
-                    .enable_all()
-                    .build()
-                    .expect("server runtime");
-                rt.block_on(async move {
-                    let listener = TcpListener::from_std(listener).expect("tokio listener");
-                    tokio::select! {
-                        _ = accept_loop(listener, st) => {}
-                        _ = stop_rx => {}
-                    }
-                });
-                rt.shutdown_timeout(Duration::from_millis(100));
-            })
-            .expect("server thread");
+        let (stop_tx, thread) =
+            super::spawn_server(format!("site-{}", addr.port()), move || async move {
+                let listener = TcpListener::from_std(listener).expect("tokio listener");
+                accept_loop(listener, st).await
+            });
         Site {
             addr,
             state,
