@@ -35,9 +35,9 @@ mod aawsat_pages;
 
 use aawsat_pages::{Generator, Page, html_files, median};
 use khabar::config::Config;
-use khabar::extract::{Extractor, PageInput};
-use khabar::metadata::PageMeta;
-use khabar::sink::NdjsonWriter;
+use khabar_extract::extract::{Extractor, PageInput};
+use khabar_extract::metadata::PageMeta;
+use khabar_crawl::sink::NdjsonWriter;
 
 /// Timed slices per (workload, mode); the modes take turns, so a slow phase of the machine
 /// hits all three alike and the per-round ratios show the noise.
@@ -53,7 +53,7 @@ fn main() {
 
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let config = Config::load(&repo.join("config.toml")).expect("load config.toml");
-    let extractor = Extractor::new(config, None).expect("extractor");
+    let extractor = Extractor::new(config.profiles, None).expect("extractor");
 
     let fixtures = load_fixtures(&repo.join("fixtures/aawsat"));
     let seed = std::fs::read_to_string(repo.join("fixtures/aawsat/seed.html")).expect("seed.html");
@@ -153,13 +153,13 @@ fn main() {
         let d = Duration::from_secs_f64(secs);
         for w in &workloads {
             let decode = time_each(&w.pages, d, |p| {
-                black_box(khabar::charset::decode(&p.bytes, None, None))
+                black_box(khabar_extract::charset::decode(&p.bytes, None, None))
                     .text
                     .len()
             });
             let parse = time_each(&w.pages, d, |p| parse_only(&p.bytes));
             let meta = time_each(&w.pages, d, |p| {
-                let decoded = khabar::charset::decode(&p.bytes, None, None);
+                let decoded = khabar_extract::charset::decode(&p.bytes, None, None);
                 let doc = scraper::Html::parse_document(&decoded.text);
                 black_box(PageMeta::read(&doc)).tags.len()
             });
@@ -281,7 +281,7 @@ struct Results {
 }
 
 fn parse_only(bytes: &[u8]) -> usize {
-    let decoded = khabar::charset::decode(bytes, None, None);
+    let decoded = khabar_extract::charset::decode(bytes, None, None);
     let doc = scraper::Html::parse_document(&decoded.text);
     black_box(&doc);
     decoded.text.len()

@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 
 use aawsat_pages::{Generator, Page, html_files, median};
 use khabar::config::Config;
-use khabar::extract::Extractor;
+use khabar_extract::extract::Extractor;
 
 const ROUNDS: usize = 8;
 
@@ -64,7 +64,7 @@ fn main() {
         .max(0.05);
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let config = Config::load(&repo.join("config.toml")).expect("load config.toml");
-    let profile = Extractor::new(config, None).expect("extractor");
+    let profile = Extractor::new(config.profiles, None).expect("extractor");
     let empty = Config::parse("", Path::new("<no profiles>")).expect("an empty config is valid");
     let generic = Extractor::new(empty, None).expect("extractor");
 
@@ -198,7 +198,7 @@ fn run(w: &Workload, mode: Mode, profile: &Extractor, generic: &Extractor, dur: 
         for input in &inputs {
             match mode {
                 Mode::Parse => {
-                    let decoded = khabar::charset::decode(black_box(input.bytes), None, None);
+                    let decoded = khabar_extract::charset::decode(black_box(input.bytes), None, None);
                     black_box(scraper::Html::parse_document(&decoded.text));
                 }
                 Mode::Profile => {

@@ -1,32 +1,13 @@
-//! khabar: news article pages in, one clean JSON record per article out.
-//!
-//! Data flows one way: sources ([`source`]) → extraction ([`extract`], driven by the site
-//! profiles of [`config`], with [`generic`] for what no profile covers) → records ([`record`]) → sinks ([`sink`]). [`run`] wires them
-//! for the `extract` command; `main.rs` only parses arguments.
+//! The `khabar` command line's own parts: the configuration file, logging, crawl progress
+//! and the `state` report. The work is done by the library crates: [`khabar_extract`]
+//! (page bytes in, records out) and [`khabar_crawl`] (frontier, fetch, politeness, the
+//! crawl state, sinks and page sources); `main.rs` only parses arguments and wires them.
 
-pub mod caption;
-pub mod charset;
 pub mod config;
-pub mod crawl;
-pub mod dateline;
-pub mod dates;
-pub mod dom;
-pub mod entities;
-pub mod extract;
-pub mod generic;
-pub mod limits;
 pub mod logging;
-pub mod metadata;
-pub mod output;
-pub mod record;
-pub mod run;
-pub mod selector;
-pub mod sink;
-pub mod source;
-pub mod state;
-pub mod text;
-pub mod urls;
+pub mod progress;
+pub mod report;
 
-pub use config::{Config, ConfigError};
-pub use extract::{Extractor, PageInput, PageOutput};
-pub use record::Record;
+pub use config::Config;
+pub use khabar_crawl;
+pub use khabar_extract;

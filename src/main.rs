@@ -9,14 +9,16 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use khabar::config::Config;
-use khabar::crawl::job::{JobEnd, JobOptions, parse_every, run_job};
-use khabar::crawl::settings::Overrides;
-use khabar::extract::Extractor;
-use khabar::output::{Destination, Rotate};
-use khabar::run::{ExtractOptions, run_extract};
-use khabar::sink::{NdjsonWriter, open_append};
-use khabar::source::list_inputs;
-use khabar::state::StateStore;
+use khabar::progress::Progress;
+use khabar::report::state_report;
+use khabar_crawl::job::{JobEnd, JobOptions, parse_every, run_job};
+use khabar_crawl::output::{Destination, Rotate};
+use khabar_crawl::run::{ExtractOptions, run_extract};
+use khabar_crawl::settings::Overrides;
+use khabar_crawl::sink::{NdjsonWriter, open_append};
+use khabar_crawl::source::list_inputs;
+use khabar_crawl::state::StateStore;
+use khabar_extract::Extractor;
 use std::sync::Arc;
 
 /// Exit codes: 0 all went well; 1 some inputs failed or had problems (see stderr);
@@ -214,7 +216,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
 }
 
 fn extract(config: Config, args: ExtractArgs) -> anyhow::Result<u8> {
-    let extractor = Extractor::new(config, args.profile.as_deref())?;
+    let extractor = Extractor::new(config.profiles, args.profile.as_deref())?;
     let (items, listing_errors) =
         list_inputs(&args.inputs, args.manifest.as_deref(), args.url.as_deref())?;
     for e in &listing_errors {
@@ -304,7 +306,7 @@ fn crawl(config: Config, args: CrawlArgs, quiet: bool) -> anyhow::Result<u8> {
             .clone()
             .unwrap_or_else(|| default_state_path(&config))
     });
-    let extractor = Arc::new(Extractor::new(config, None)?);
+    let extractor = Arc::new(Extractor::new(config.profiles, None)?);
     let end = run_job(
         extractor,
         JobOptions {
@@ -312,7 +314,12 @@ fn crawl(config: Config, args: CrawlArgs, quiet: bool) -> anyhow::Result<u8> {
             state,
             destination,
             every,
-            quiet,
+            progress: (!quiet).then(|| {
+                let make: khabar_crawl::job::ProgressFactory =
+                    Arc::new(|| Box::new(Progress::new(false)));
+                make
+            }),
+            on_second_interrupt: Some(Arc::new(|| std::process::exit(i32::from(EXIT_INTERRUPTED)))),
         },
     )?;
     Ok(match end {
@@ -367,7 +374,7 @@ fn state(config: &Config, args: StateArgs) -> anyhow::Result<u8> {
         }
         return Ok(0);
     }
-    let report = StateStore::open_read_only(&path)?.report()?;
+    let report = state_report(&StateStore::open_read_only(&path)?)?;
     let mut out = io::stdout().lock();
     out.write_all(report.as_bytes())
         .and_then(|()| out.flush())

@@ -25,11 +25,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use khabar::Record;
-use khabar::crawl::network::{FixedLookup, Network};
-use khabar::crawl::{CrawlOutcome, CrawlSettings, CrawlStats, Crawler, Progress};
-use khabar::extract::Extractor;
-use khabar::output::Output;
+use khabar_extract::Record;
+use khabar_crawl::network::{FixedLookup, Network};
+use khabar_crawl::{CrawlOutcome, CrawlSettings, CrawlStats, Crawler, NoProgress};
+use khabar_extract::Extractor;
+use khabar_crawl::output::Output;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -687,7 +687,7 @@ async fn try_crawl_on(
     network: Network,
     limit: Duration,
 ) -> Result<Crawled, Duration> {
-    let extractor = Arc::new(Extractor::new(support::test_config(), None).expect("extractor"));
+    let extractor = Arc::new(Extractor::new(support::test_config().profiles, None).expect("extractor"));
     let crawler = Crawler::with_network(settings, extractor, network)
         .await
         .expect("crawler set up");
@@ -695,7 +695,8 @@ async fn try_crawl_on(
     // kept alive for the whole crawl: a dropped sender reads as Ctrl-C
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let started = Instant::now();
-    let run = crawler.run(tx, stop_rx, Progress::silent());
+    let mut progress = NoProgress;
+    let run = crawler.run(tx, stop_rx, &mut progress);
     let out = tokio::time::timeout(limit, run)
         .await
         .map_err(|_| started.elapsed())?;

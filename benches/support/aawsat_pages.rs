@@ -7,8 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
-use khabar::extract::PageInput;
-use khabar::record::{SourceInfo, SourceKind};
+use khabar_extract::extract::PageInput;
+use khabar_extract::record::{SourceInfo, SourceKind};
 
 pub struct Page {
     pub name: String,

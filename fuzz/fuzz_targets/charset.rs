@@ -1,6 +1,6 @@
 //! Charset decisions on any bytes, with any HTTP charset label.
 #![no_main]
-use khabar::charset::{decode, looks_binary, prescan_meta};
+use khabar_extract::charset::{decode, looks_binary, prescan_meta};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,7 +1,7 @@
 //! Dateline and caption parsing on any text.
 #![no_main]
-use khabar::caption::split_credit;
-use khabar::dateline::{parse_line, parse_opening};
+use khabar_extract::caption::split_credit;
+use khabar_extract::dateline::{parse_line, parse_opening};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

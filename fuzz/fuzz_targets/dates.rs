@@ -1,7 +1,7 @@
 //! Visible and machine dates: never a panic, and what comes out is RFC 3339.
 #![no_main]
 use chrono::FixedOffset;
-use khabar::dates::{format_rfc3339, parse_machine, parse_offset, parse_visible};
+use khabar_extract::dates::{format_rfc3339, parse_machine, parse_offset, parse_visible};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

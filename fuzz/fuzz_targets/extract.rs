@@ -3,11 +3,11 @@
 use std::sync::LazyLock;
 
 use khabar::config::Config;
-use khabar::extract::{Extractor, PageInput};
-use khabar::record::{SourceInfo, SourceKind};
+use khabar_extract::extract::{Extractor, PageInput};
+use khabar_extract::record::{SourceInfo, SourceKind};
 use libfuzzer_sys::fuzz_target;
 
-static EXTRACTOR: LazyLock<Extractor> = LazyLock::new(|| Extractor::new(Config::builtin(), Some("aawsat")).unwrap());
+static EXTRACTOR: LazyLock<Extractor> = LazyLock::new(|| Extractor::new(Config::builtin().profiles, Some("aawsat")).unwrap());
 
 fuzz_target!(|data: &[u8]| {
     let split = data.iter().position(|b| *b == b'\n').unwrap_or(0);
@@ -25,8 +25,8 @@ fuzz_target!(|data: &[u8]| {
     }
 });
 
-fn serde_json_line(r: &khabar::Record) -> String {
-    let mut w = khabar::sink::NdjsonWriter::new(Vec::new());
+fn serde_json_line(r: &khabar_extract::Record) -> String {
+    let mut w = khabar_crawl::sink::NdjsonWriter::new(Vec::new());
     w.write(r).unwrap();
     let bytes = w.into_inner().unwrap();
     String::from_utf8(bytes).unwrap().trim_end_matches('\n').to_string()

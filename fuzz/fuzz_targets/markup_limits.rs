@@ -2,7 +2,7 @@
 //! text passed on untouched exactly when nothing was changed, and a bounded result: never
 //! more than a closing tag added per element moved, the parser given at most 512 levels.
 #![no_main]
-use khabar::limits::{MAX_DEPTH, bound_markup};
+use khabar_extract::limits::{MAX_DEPTH, bound_markup};
 use libfuzzer_sys::fuzz_target;
 use std::borrow::Cow;
 

@@ -12,11 +12,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use khabar::Record;
+use khabar_extract::Record;
 use khabar::config::Config;
-use khabar::crawl::{CrawlOutcome, CrawlSettings, Crawler, Progress};
-use khabar::extract::Extractor;
-use khabar::output::Output;
+use khabar_crawl::{CrawlOutcome, CrawlSettings, Crawler, NoProgress};
+use khabar_extract::Extractor;
+use khabar_crawl::output::Output;
 
 /// The test configuration: the aawsat selectors, for host 127.0.0.1.
 pub fn config_path() -> PathBuf {
@@ -53,14 +53,14 @@ pub async fn crawl(settings: CrawlSettings) -> (CrawlOutcome, Vec<Record>) {
 }
 
 pub async fn crawl_within(settings: CrawlSettings, limit: Duration) -> (CrawlOutcome, Vec<Record>) {
-    let extractor = Arc::new(Extractor::new(test_config(), None).expect("extractor"));
+    let extractor = Arc::new(Extractor::new(test_config().profiles, None).expect("extractor"));
     let crawler = Crawler::new(settings, extractor)
         .await
         .expect("crawler set up");
     let (tx, rx) = std::sync::mpsc::sync_channel::<Output>(4096);
     // kept alive for the whole crawl: a dropped sender reads as Ctrl-C
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let outcome = tokio::time::timeout(limit, crawler.run(tx, stop_rx, Progress::silent()))
+    let outcome = tokio::time::timeout(limit, crawler.run(tx, stop_rx, &mut NoProgress))
         .await
         .unwrap_or_else(|_| panic!("the crawl did not end within {limit:?}"));
     drop(stop_tx);

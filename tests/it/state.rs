@@ -349,7 +349,7 @@ fn a_second_crawl_on_the_same_state_fails_clearly() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = config(dir.path());
     let state = dir.path().join("state.db");
-    let _held = khabar::state::StateStore::open(&state).unwrap();
+    let _held = khabar_crawl::state::StateStore::open(&state).unwrap();
     let o = crawl(&cfg, &base, &state, &dir.path().join("out.ndjson"));
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
@@ -418,7 +418,7 @@ fn every_runs_again_until_sigterm_and_output_dir_rotates_by_utc_hour() {
     );
     let all: Vec<serde_json::Value> = files.iter().flat_map(|f| records(f)).collect();
     assert_eq!(all.len(), 2, "each article once across runs");
-    let runs = khabar::state::StateStore::open_read_only(&state)
+    let runs = khabar_crawl::state::StateStore::open_read_only(&state)
         .unwrap()
         .last_runs(10)
         .unwrap();
@@ -508,7 +508,7 @@ fn crawls_killed_again_and_again_lose_no_article_and_tear_no_line() {
         "every article written at least once"
     );
     // a last run has nothing left to do
-    let store = khabar::state::StateStore::open_read_only(&state).unwrap();
+    let store = khabar_crawl::state::StateStore::open_read_only(&state).unwrap();
     assert_eq!(store.counts().unwrap().queued, 0);
     assert_eq!(store.counts().unwrap().articles, all.len() as u64);
 }
@@ -565,7 +565,7 @@ fn a_frontier_larger_than_memory_holds_is_served_from_the_store_in_order_and_onc
     let mut expected: Vec<String> = ids.iter().map(|id| format!("/news/{id}-story")).collect();
     expected.sort();
     assert_eq!(fetched, expected, "each page fetched once");
-    let store = khabar::state::StateStore::open_read_only(&state).unwrap();
+    let store = khabar_crawl::state::StateStore::open_read_only(&state).unwrap();
     assert_eq!(store.counts().unwrap().queued, 0);
 }
 
@@ -588,7 +588,7 @@ fn a_full_disk_stops_the_crawl_and_the_state_does_not_run_ahead_of_the_output() 
         err.contains("cannot write to /dev/full") && err.contains("No space left"),
         "{err}"
     );
-    let store = khabar::state::StateStore::open_read_only(&state).unwrap();
+    let store = khabar_crawl::state::StateStore::open_read_only(&state).unwrap();
     assert_eq!(
         store.counts().unwrap().articles,
         0,

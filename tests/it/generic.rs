@@ -3,7 +3,7 @@
 //! of every record against the expected record (`*.expected.ndjson`), so that a change of
 //! output is always a decision.
 
-mod common;
+use crate::common;
 
 use common::{records, repo, run, stderr};
 use serde_json::Value;

@@ -7,15 +7,15 @@ use std::time::Duration;
 
 use url::Url;
 
-use crate::crawl::discover::{
+use crate::discover::{
     DocKind, SitemapEntries, gunzip_limited, html_links, parse_feed, parse_sitemap, sniff,
 };
-use crate::crawl::fetch::{BodyLimit, FetchError, Fetched, Fetcher};
-use crate::crawl::frontier::{Kind, Request};
-use crate::crawl::robots::{MAX_ROBOTS_BYTES, Robots};
-use crate::crawl::scope::Scope;
-use crate::extract::{Extractor, PageInput};
-use crate::record::{Record, SourceInfo, SourceKind};
+use crate::fetch::{BodyLimit, FetchError, Fetched, Fetcher};
+use crate::frontier::{Kind, Request};
+use crate::robots::{MAX_ROBOTS_BYTES, Robots};
+use crate::scope::Scope;
+use khabar_extract::extract::{Extractor, PageInput};
+use khabar_extract::record::{Record, SourceInfo, SourceKind};
 
 pub(super) struct TaskCtx {
     pub(super) fetcher: Fetcher,
@@ -266,7 +266,7 @@ fn read_html(ctx: &TaskCtx, f: &Fetched, kind: Kind) -> Outcome {
                 .meta
                 .canonical
                 .as_deref()
-                .and_then(|c| crate::urls::resolve(parsed.base.as_ref(), c));
+                .and_then(|c| khabar_extract::urls::resolve(parsed.base.as_ref(), c));
             let matches = |u: &str| p.article_urls.iter().any(|r| r.is_match(u));
             matches(f.url.as_str()) || canonical.is_some_and(|c| matches(c.as_str()))
         }

@@ -7,8 +7,8 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use tokio::time::Instant;
 use url::Url;
 
-use crate::crawl::pacing::Pacer;
-use crate::crawl::robots::Robots;
+use crate::pacing::Pacer;
+use crate::robots::Robots;
 use crate::state::{QueuedUrl, StateError, StateStore};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

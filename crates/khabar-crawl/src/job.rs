@@ -10,13 +10,16 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
 
-use crate::crawl::{CrawlError, CrawlSettings, Crawler, Progress};
-use crate::extract::Extractor;
+use crate::{CrawlError, CrawlProgress, CrawlSettings, Crawler, NoProgress};
+use khabar_extract::extract::Extractor;
 use crate::output::{Destination, OutputError, spawn_output_writer};
 use crate::state::{StateError, StateStore};
 
+/// Makes the progress display of each run.
+pub type ProgressFactory = Arc<dyn Fn() -> Box<dyn CrawlProgress> + Send + Sync>;
+
 /// What a job is asked to do.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct JobOptions {
     pub settings: CrawlSettings,
     /// The crawl state; `None` for a one-shot crawl.
@@ -24,8 +27,22 @@ pub struct JobOptions {
     pub destination: Destination,
     /// Run again this long after each run ends (with ±5% jitter); `None`: once.
     pub every: Option<Duration>,
-    /// No progress feedback.
-    pub quiet: bool,
+    /// The progress display of each run (`None`: none).
+    pub progress: Option<ProgressFactory>,
+    /// Called on a second Ctrl-C: the caller quits at once (the command line exits 130).
+    pub on_second_interrupt: Option<Arc<dyn Fn() + Send + Sync>>,
+}
+
+impl std::fmt::Debug for JobOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JobOptions")
+            .field("settings", &self.settings)
+            .field("state", &self.state)
+            .field("destination", &self.destination)
+            .field("every", &self.every)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
 }
 
 /// How a job ended.
@@ -72,7 +89,7 @@ pub fn run_job(extractor: Arc<Extractor>, opts: JobOptions) -> Result<JobEnd, Jo
     let mut store = opts.state.as_deref().map(StateStore::open).transpose()?;
     runtime.block_on(async move {
         let (stop_tx, stop_rx) = watch::channel(Stop::None);
-        tokio::spawn(watch_signals(stop_tx));
+        tokio::spawn(watch_signals(stop_tx, opts.on_second_interrupt.clone()));
         let mut run_no = 0u64;
         loop {
             run_no += 1;
@@ -130,12 +147,13 @@ async fn run_once(
             std::future::pending::<()>().await;
         })
     };
-    let progress = if opts.quiet {
-        Progress::silent()
-    } else {
-        Progress::new(false)
+    let mut progress: Box<dyn CrawlProgress> = match &opts.progress {
+        Some(make) => make(),
+        None => Box::new(NoProgress),
     };
-    let outcome = crawler.run(records, crawl_stop_rx, progress).await;
+    let outcome = crawler
+        .run(records, crawl_stop_rx, progress.as_mut())
+        .await;
     forward.abort();
     let written = tokio::task::spawn_blocking(move || writer.join())
         .await
@@ -165,7 +183,7 @@ async fn run_once(
     })
 }
 
-async fn watch_signals(tx: watch::Sender<Stop>) {
+async fn watch_signals(tx: watch::Sender<Stop>, on_second: Option<Arc<dyn Fn() + Send + Sync>>) {
     #[cfg(unix)]
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
     loop {
@@ -186,8 +204,11 @@ async fn watch_signals(tx: watch::Sender<Stop>) {
                     return;
                 }
                 if *tx.borrow() == Stop::Interrupt {
-                    eprintln!("khabar: interrupted twice: quitting now");
-                    std::process::exit(130);
+                    if let Some(quit) = &on_second {
+                        tracing::error!("interrupted twice: quitting now");
+                        quit();
+                    }
+                    continue;
                 }
                 tracing::warn!("interrupted: finishing the requests in flight (Ctrl-C again to quit now)");
                 let _ = tx.send(Stop::Interrupt);

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use crate::extract::{Extractor, PageInput, PageOutput};
+use khabar_extract::extract::{Extractor, PageInput, PageOutput};
 use crate::sink::NdjsonWriter;
 use crate::source::{InputError, InputItem, load};
 

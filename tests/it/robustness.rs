@@ -1,13 +1,13 @@
 //! No input makes the extractor panic: random bytes, and real pages with random damage.
 
 use khabar::config::Config;
-use khabar::extract::{Extractor, PageInput};
-use khabar::record::{SourceInfo, SourceKind};
+use khabar_extract::{Extractor, PageInput};
+use khabar_extract::record::{SourceInfo, SourceKind};
 use proptest::prelude::*;
 use std::sync::LazyLock;
 
 static EXTRACTOR: LazyLock<Extractor> =
-    LazyLock::new(|| Extractor::new(Config::builtin(), Some("aawsat")).unwrap());
+    LazyLock::new(|| Extractor::new(Config::builtin().profiles, Some("aawsat")).unwrap());
 static SEED: LazyLock<Vec<u8>> = LazyLock::new(|| {
     std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),

@@ -12,9 +12,9 @@ use reqwest::dns::{Name, Resolve, Resolving};
 use reqwest::header::{self, HeaderMap};
 use url::Url;
 
-use crate::crawl::network::Network;
-use crate::crawl::scope::is_internal_ip;
-use crate::crawl::settings::CrawlSettings;
+use crate::network::Network;
+use crate::scope::is_internal_ip;
+use crate::settings::CrawlSettings;
 
 /// One response, read whole.
 #[derive(Debug, Clone)]

@@ -1,7 +1,7 @@
 //! The `extract` command as a user runs it: inputs of every kind, bad input, exit codes,
 //! pipes, config mistakes.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;

@@ -190,7 +190,7 @@ mod tests {
     use super::*;
 
     fn strip() -> Vec<String> {
-        crate::crawl::settings::DEFAULT_STRIP_PARAMS
+        crate::settings::DEFAULT_STRIP_PARAMS
             .iter()
             .map(|s| s.to_string())
             .collect()

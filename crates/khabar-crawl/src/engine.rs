@@ -12,21 +12,21 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 use url::Url;
 
-use crate::crawl::incremental::{Revisit, revision_of, revisit};
-use crate::crawl::task::{Done, Outcome, TaskCtx, run_request};
+use crate::incremental::{Revisit, revision_of, revisit};
+use crate::task::{Done, Outcome, TaskCtx, run_request};
 
-use crate::crawl::fetch::Fetcher;
-use crate::crawl::frontier::{Frontier, Kind, Request, RobotsState};
-use crate::crawl::network::Network;
-use crate::crawl::progress::Progress;
-use crate::crawl::robots::product_token;
-use crate::crawl::scope::{Scope, is_internal_ip, normalize};
-use crate::crawl::settings::CrawlSettings;
-use crate::crawl::stats::CrawlStats;
-use crate::extract::Extractor;
+use crate::fetch::Fetcher;
+use crate::frontier::{Frontier, Kind, Request, RobotsState};
+use crate::network::Network;
+use crate::progress::CrawlProgress;
+use crate::robots::product_token;
+use crate::scope::{Scope, is_internal_ip, normalize};
+use crate::settings::CrawlSettings;
+use crate::stats::CrawlStats;
+use khabar_extract::extract::Extractor;
 use crate::output::{FetchUpdate, Output};
 use crate::state::StateStore;
-use crate::urls::same_article_key;
+use khabar_extract::urls::same_article_key;
 
 /// Most URLs taken from one sitemap or feed (the sitemap protocol's own limit).
 const MAX_ENTRIES_PER_DOCUMENT: usize = 50_000;
@@ -171,7 +171,7 @@ impl Crawler {
         self,
         sink: SyncSender<Output>,
         mut shutdown: watch::Receiver<bool>,
-        mut progress: Progress,
+        progress: &mut dyn CrawlProgress,
     ) -> CrawlOutcome {
         let mut run = Run::new(&self);
         run.frontier.begin();
@@ -455,7 +455,7 @@ impl<'a> Run<'a> {
         }
         let profile = url
             .host_str()
-            .and_then(|h| self.crawler.extractor.config().profile_for_host(h));
+            .and_then(|h| self.crawler.extractor.profiles().profile_for_host(h));
         let kind = match kind {
             Kind::Page { .. } => {
                 if depth > self.settings.max_depth {

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::record::Record;
+use khabar_extract::record::Record;
 
 #[derive(Debug, Default, Clone)]
 pub struct HostStats {

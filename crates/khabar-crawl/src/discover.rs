@@ -9,7 +9,7 @@ use quick_xml::events::Event;
 use scraper::{Html, Selector};
 use url::Url;
 
-use crate::urls::resolve;
+use khabar_extract::urls::resolve;
 
 /// What a response holds, judged from its Content-Type, its address and its first bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -13,7 +13,7 @@
 //! Timing assertions are one-sided (never "fast enough"): a busy machine only makes requests
 //! later, which none of them forbid.
 
-mod support;
+use crate::support;
 
 use std::collections::{BTreeSet, HashSet};
 use std::io::{BufRead, BufReader, Read};
@@ -26,7 +26,7 @@ use support::site::{FEED_ONLY, SITEMAP_ONLY, Site, SiteOptions, headline_for};
 use support::{crawl, khabar_crawl, records_for, settings};
 
 /// The crawler sent exactly the requests the given servers received: nothing went anywhere else.
-fn assert_only_these_servers(stats: &khabar::crawl::CrawlStats, sites: &[&Site]) {
+fn assert_only_these_servers(stats: &khabar_crawl::CrawlStats, sites: &[&Site]) {
     let seen: u64 = sites.iter().map(|s| s.requests().len() as u64).sum();
     assert_eq!(
         stats.requests, seen,
@@ -40,11 +40,11 @@ fn assert_only_these_servers(stats: &khabar::crawl::CrawlStats, sites: &[&Site])
     );
 }
 
-fn skipped(stats: &khabar::crawl::CrawlStats, why: &str) -> u64 {
+fn skipped(stats: &khabar_crawl::CrawlStats, why: &str) -> u64 {
     stats.skipped.get(why).copied().unwrap_or(0)
 }
 
-fn errors(stats: &khabar::crawl::CrawlStats, kind: &str) -> u64 {
+fn errors(stats: &khabar_crawl::CrawlStats, kind: &str) -> u64 {
     stats.errors.get(kind).copied().unwrap_or(0)
 }
 
@@ -191,7 +191,7 @@ async fn robots_txt_is_read_once_per_host_first_and_disallowed_paths_are_never_r
         for r in &reqs {
             assert_eq!(
                 r.header("user-agent"),
-                Some(khabar::crawl::settings::DEFAULT_USER_AGENT)
+                Some(khabar_crawl::settings::DEFAULT_USER_AGENT)
             );
         }
     }

@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use url::Url;
 
-use crate::crawl::frontier::Validators;
+use crate::frontier::Validators;
 use crate::output::ArticleUpdate;
-use crate::record::{Record, content_hash};
+use khabar_extract::record::{Record, content_hash};
 use crate::state::StateStore;
 
 /// What to do with an article page an earlier run fetched.
@@ -50,7 +50,7 @@ pub(super) fn revisit(
     }
     let changed_since = lastmod
         .and_then(|l| {
-            crate::dates::parse_machine(l, chrono::FixedOffset::east_opt(0).expect("utc"))
+            khabar_extract::dates::parse_machine(l, chrono::FixedOffset::east_opt(0).expect("utc"))
         })
         .map(|l| l.with_timezone(&chrono::Utc) > fetched_at);
     if changed_since == Some(false) {

@@ -17,7 +17,7 @@
 //! aborts the whole test process (with a message naming the case) at twice the limit,
 //! rather than let it run for hours.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Output, Stdio};
@@ -26,13 +26,13 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use khabar::config::Config;
-use khabar::extract::{Extractor, PageInput, PageOutput};
-use khabar::record::{Record, SourceInfo, SourceKind};
+use khabar_extract::{Extractor, PageInput, PageOutput};
+use khabar_extract::record::{Record, SourceInfo, SourceKind};
 
 use common::{khabar, records, stderr, write};
 
 static EXTRACTOR: LazyLock<Extractor> =
-    LazyLock::new(|| Extractor::new(Config::builtin(), Some("aawsat")).unwrap());
+    LazyLock::new(|| Extractor::new(Config::builtin().profiles, Some("aawsat")).unwrap());
 
 /// The article's address (the canonical link and the container's `data-url`).
 const URL: &str = "https://aawsat.com/%D8%A7%D9%84%D8%B9%D8%A7%D9%84%D9%85/4926491-x";
@@ -700,7 +700,7 @@ fn write_the_pages_for_measuring() {
 #[test]
 fn pathological_pages_through_the_generic_extractor() {
     let generic =
-        Extractor::new(Config::parse("", Path::new("<no profiles>")).unwrap(), None).unwrap();
+        Extractor::new(Config::parse("", Path::new("<no profiles>")).unwrap().profiles, None).unwrap();
     // an article's worth of text at the bottom of 100k levels; an article paragraph at
     // every level of a 100k-deep tree; a million attributes on the paragraph
     let mut deep = repeat("<div>", N, &PARA.repeat(3));

@@ -7,8 +7,9 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::crawl::stats::CrawlStats;
+use khabar_crawl::{CrawlProgress, CrawlStats};
 
+/// The crawl's progress on stderr.
 pub struct Progress {
     bar: Option<ProgressBar>,
     started: Instant,
@@ -44,19 +45,10 @@ impl Progress {
         }
     }
 
-    /// No feedback: for tests and embedding.
-    pub fn silent() -> Self {
-        Self {
-            bar: None,
-            started: Instant::now(),
-            last_log: Instant::now(),
-            log_every: Duration::MAX,
-            quiet: true,
-            samples: VecDeque::new(),
-        }
-    }
+}
 
-    pub fn update(&mut self, stats: &CrawlStats, queued: usize, in_flight: usize) {
+impl CrawlProgress for Progress {
+    fn update(&mut self, stats: &CrawlStats, queued: usize, in_flight: usize) {
         if self.quiet {
             return;
         }
@@ -99,7 +91,7 @@ impl Progress {
         }
     }
 
-    pub fn finish(&mut self) {
+    fn finish(&mut self) {
         if let Some(bar) = self.bar.take() {
             bar.finish_and_clear();
         }

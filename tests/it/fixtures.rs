@@ -1,7 +1,7 @@
 //! The aawsat fixtures: every field of every record must equal the hand-written
 //! expectation beside each page.
 
-mod common;
+use crate::common;
 
 use common::{records, repo, run};
 use serde_json::Value;

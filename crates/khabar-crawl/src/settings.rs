@@ -7,11 +7,11 @@ use regex::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::config::{ConfigError, Ctx};
+use khabar_extract::config::{ConfigError, ConfigText};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct RawCrawl {
+pub struct RawCrawl {
     #[serde(default)]
     seeds: Vec<Spanned<String>>,
     #[serde(default)]
@@ -232,7 +232,7 @@ impl CrawlSettings {
         Ok(())
     }
 
-    pub(crate) fn from_raw(raw: RawCrawl, ctx: &Ctx<'_>) -> Result<Self, ConfigError> {
+    pub fn from_raw(raw: RawCrawl, ctx: &ConfigText<'_>) -> Result<Self, ConfigError> {
         let d = Self::default();
         let err = |span: &std::ops::Range<usize>, field: &str, msg: String| {
             ctx.value_error(span, "crawl", field, msg)

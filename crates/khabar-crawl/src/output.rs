@@ -10,7 +10,7 @@ use std::thread::JoinHandle;
 
 use chrono::{DateTime, Utc};
 
-use crate::record::Record;
+use khabar_extract::record::Record;
 use crate::sink::{NdjsonWriter, open_append};
 use crate::state::{StateError, StateStore};
 

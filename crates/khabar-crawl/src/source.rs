@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use url::Url;
 
-use crate::record::{SourceInfo, SourceKind};
+use khabar_extract::record::{SourceInfo, SourceKind};
 
 /// File name endings taken when walking a directory.
 const PAGE_EXTENSIONS: &[&str] = &["html", "htm", "xhtml", "shtml"];
@@ -284,7 +284,7 @@ pub fn load(item: InputItem) -> Result<LoadedPage, InputError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(InputError::Empty { path: label });
     }
-    if crate::charset::looks_binary(&bytes) {
+    if khabar_extract::charset::looks_binary(&bytes) {
         return Err(InputError::Binary { path: label });
     }
     let fallback_url = item

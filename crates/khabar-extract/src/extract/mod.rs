@@ -18,7 +18,7 @@ use scraper::{ElementRef, Html};
 use url::Url;
 
 use crate::charset::decode;
-use crate::config::{Config, Profile};
+use crate::config::{Profile, Profiles};
 use crate::metadata::PageMeta;
 use crate::record::{Extraction, Record, SCHEMA, SourceInfo, article_id};
 use crate::text::word_count;
@@ -87,7 +87,7 @@ impl ParsedPage<'_> {
 /// Turns pages into records using a configuration's site profiles.
 #[derive(Debug, Clone)]
 pub struct Extractor {
-    config: Config,
+    profiles: Profiles,
     fallback_profile: Option<String>,
 }
 
@@ -102,24 +102,25 @@ pub struct UnknownProfile {
 
 impl Extractor {
     /// `fallback_profile` is used for pages whose host no profile covers.
-    pub fn new(config: Config, fallback_profile: Option<&str>) -> Result<Self, UnknownProfile> {
+    pub fn new(profiles: Profiles, fallback_profile: Option<&str>) -> Result<Self, UnknownProfile> {
         if let Some(name) = fallback_profile {
-            if config.profile(name).is_none() {
+            if profiles.profile(name).is_none() {
                 return Err(UnknownProfile {
                     name: name.to_string(),
-                    origin: config.origin.display().to_string(),
-                    available: config.profile_names().join(", "),
+                    origin: profiles.origin.display().to_string(),
+                    available: profiles.names().join(", "),
                 });
             }
         }
         Ok(Self {
-            config,
+            profiles,
             fallback_profile: fallback_profile.map(str::to_string),
         })
     }
 
-    pub fn config(&self) -> &Config {
-        &self.config
+    /// The site profiles this extractor reads pages with.
+    pub fn profiles(&self) -> &Profiles {
+        &self.profiles
     }
 
     /// The profile for a page, and a sentence saying why.
@@ -140,7 +141,7 @@ impl Extractor {
             (declared.as_deref(), "the canonical link"),
         ] {
             if let Some(h) = host {
-                if let Some(p) = self.config.profile_for_host(h) {
+                if let Some(p) = self.profiles.profile_for_host(h) {
                     return (Some(p), format!("{} (host {h} of {what})", p.name));
                 }
             }
@@ -149,7 +150,7 @@ impl Extractor {
         if let Some(p) = self
             .fallback_profile
             .as_deref()
-            .and_then(|n| self.config.profile(n))
+            .and_then(|n| self.profiles.profile(n))
         {
             return (
                 Some(p),
