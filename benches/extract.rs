@@ -35,9 +35,9 @@ mod aawsat_pages;
 
 use aawsat_pages::{Generator, Page, html_files, median};
 use khabar::config::Config;
+use khabar_crawl::sink::NdjsonWriter;
 use khabar_extract::extract::{Extractor, PageInput};
 use khabar_extract::metadata::PageMeta;
-use khabar_crawl::sink::NdjsonWriter;
 
 /// Timed slices per (workload, mode); the modes take turns, so a slow phase of the machine
 /// hits all three alike and the per-round ratios show the noise.

@@ -198,7 +198,8 @@ fn run(w: &Workload, mode: Mode, profile: &Extractor, generic: &Extractor, dur: 
         for input in &inputs {
             match mode {
                 Mode::Parse => {
-                    let decoded = khabar_extract::charset::decode(black_box(input.bytes), None, None);
+                    let decoded =
+                        khabar_extract::charset::decode(black_box(input.bytes), None, None);
                     black_box(scraper::Html::parse_document(&decoded.text));
                 }
                 Mode::Profile => {

@@ -136,9 +136,21 @@ mod tests {
             "[profiles.a]\nhosts = [\"example.com\"]\n[profiles.b]\nhosts = [\"news.example.com\"]\n",
         )
         .unwrap();
-        assert_eq!(c.profiles.profile_for_host("www.example.com").unwrap().name, "a");
-        assert_eq!(c.profiles.profile_for_host("news.example.com").unwrap().name, "b");
-        assert_eq!(c.profiles.profile_for_host("EXAMPLE.com").unwrap().name, "a");
+        assert_eq!(
+            c.profiles.profile_for_host("www.example.com").unwrap().name,
+            "a"
+        );
+        assert_eq!(
+            c.profiles
+                .profile_for_host("news.example.com")
+                .unwrap()
+                .name,
+            "b"
+        );
+        assert_eq!(
+            c.profiles.profile_for_host("EXAMPLE.com").unwrap().name,
+            "a"
+        );
         assert!(c.profiles.profile_for_host("badexample.com").is_none());
     }
 

@@ -16,7 +16,7 @@ use khabar_crawl::output::{Destination, Rotate};
 use khabar_crawl::run::{ExtractOptions, run_extract};
 use khabar_crawl::settings::Overrides;
 use khabar_crawl::sink::{NdjsonWriter, open_append};
-use khabar_crawl::source::list_inputs;
+use khabar_crawl::source::{FileSource, list_inputs};
 use khabar_crawl::state::StateStore;
 use khabar_extract::Extractor;
 use std::sync::Arc;
@@ -232,19 +232,20 @@ fn extract(config: Config, args: ExtractArgs) -> anyhow::Result<u8> {
         progress_every: Duration::from_secs(5),
     };
     let started = Instant::now();
+    let mut source = FileSource::new(items);
     let mut stderr = io::stderr();
     let stats = match &args.output {
         Some(path) => {
             let file = open_append(path)
                 .with_context(|| format!("cannot open output file {}", path.display()))?;
             let mut sink = NdjsonWriter::new(file);
-            run_extract(items, &extractor, &mut sink, &opts, &mut stderr)
+            run_extract(&mut source, &extractor, &mut sink, &opts, &mut stderr)
                 .with_context(|| format!("cannot write to {}", path.display()))?
         }
         None => {
             let mut sink =
                 NdjsonWriter::new(io::BufWriter::with_capacity(64 * 1024, io::stdout().lock()));
-            run_extract(items, &extractor, &mut sink, &opts, &mut stderr)
+            run_extract(&mut source, &extractor, &mut sink, &opts, &mut stderr)
                 .context("cannot write to standard output")?
         }
     };

@@ -44,7 +44,6 @@ impl Progress {
             samples: VecDeque::new(),
         }
     }
-
 }
 
 impl CrawlProgress for Progress {

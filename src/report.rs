@@ -53,4 +53,3 @@ pub fn state_report(store: &StateStore) -> Result<String, StateError> {
     }
     Ok(report)
 }
-

@@ -25,11 +25,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use khabar_extract::Record;
 use khabar_crawl::network::{FixedLookup, Network};
+use khabar_crawl::output::Output;
 use khabar_crawl::{CrawlOutcome, CrawlSettings, CrawlStats, Crawler, NoProgress};
 use khabar_extract::Extractor;
-use khabar_crawl::output::Output;
+use khabar_extract::Record;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -687,7 +687,8 @@ async fn try_crawl_on(
     network: Network,
     limit: Duration,
 ) -> Result<Crawled, Duration> {
-    let extractor = Arc::new(Extractor::new(support::test_config().profiles, None).expect("extractor"));
+    let extractor =
+        Arc::new(Extractor::new(support::test_config().profiles, None).expect("extractor"));
     let crawler = Crawler::with_network(settings, extractor, network)
         .await
         .expect("crawler set up");

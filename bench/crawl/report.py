@@ -7,7 +7,7 @@ machine, versions and per-run details, to a markdown file.
 
 Runs it expects in DIR, each as NAME.access.log (the server's log lines of that run only),
 NAME.time (`/usr/bin/time -v`), NAME.out (records, one JSON per line) and NAME.err (the
-crawler's log): khabar-full, khabar-20, scrapy-full, scrapy-20. The access log format is
+crawler's log): khabar-full, khabar-state, khabar-20, scrapy-full, scrapy-20. The access log format is
 run.sh's `bench` format: `$msec $status $body_bytes_sent $request_time "$request_uri" "$http_user_agent"`.
 """
 
@@ -167,7 +167,15 @@ def table(res):
                  f"{ratio(rk, rs, '.3f')} | {ratio(kf.get('records'), sf.get('records'), '.3f')} | "
                  f"{ratio(k2.get('achieved_rate'), s2.get('achieved_rate'), '.3f')} | "
                  f"{ratio(k2.get('max_1s'), s2.get('max_1s'), '.2f')} | {ratio(k2.get('max_100ms'), s2.get('max_100ms'), '.2f')} |\n")
-    out = head + row("khabar", kf, k2) + row("Scrapy", sf, s2) + ratio_row
+    ks = res.get("khabar-state") or {}
+    state_rows = ""
+    if ks:
+        state_rows = (row("khabar, with its crawl state", ks, {}) +
+                      f"| with state ÷ without | {ratio(ks.get('pages_per_s'), kf.get('pages_per_s'), '.2f')} | "
+                      f"{ratio(ks.get('cpu_ms_per_page'), kf.get('cpu_ms_per_page'), '.2f')} | "
+                      f"{ratio(ks.get('maxrss_kb'), kf.get('maxrss_kb'), '.2f')} | "
+                      f"{ratio(ks.get('records'), kf.get('records'), '.3f')} | | | |\n")
+    out = head + row("khabar", kf, k2) + state_rows + row("Scrapy", sf, s2) + ratio_row
     if "min_span3_ms" in k2 or "min_span3_ms" in s2:
         def gaps(r):
             if "min_span3_ms" not in r:
@@ -185,7 +193,7 @@ def details(res):
             ("articles fetched", "articles_fetched", "d"), ("records", "records", "d"),
             ("statuses", "status", None), ("exit", "exit", "d")]
     out = "| run | " + " | ".join(c[0] for c in cols) + " |\n|---|" + "---:|" * len(cols) + "\n"
-    for name in ("khabar-full", "khabar-20", "scrapy-full", "scrapy-20"):
+    for name in ("khabar-full", "khabar-state", "khabar-20", "scrapy-full", "scrapy-20"):
         r = res.get(name)
         if not r:
             continue
@@ -258,7 +266,7 @@ def main():
         article_paths = {u[len(base):] for u in m["article_urls"]}
         meta.setdefault("site", {k: v for k, v in m.items() if not k.endswith("_urls")})
     res = {}
-    for name in ("khabar-full", "khabar-20", "scrapy-full", "scrapy-20"):
+    for name in ("khabar-full", "khabar-state", "khabar-20", "scrapy-full", "scrapy-20"):
         r = analyse(args.work, name, article_paths)
         if r:
             res[name] = r
@@ -274,10 +282,10 @@ def main():
         bad = {k: v for k, v in r.get("status", {}).items() if not 200 <= k < 300}
         if bad:
             problems.append(f"{name}: non-2xx answers {bad}")
-        if name.endswith("-full") and article_paths and r.get("articles_fetched") != len(article_paths):
+        if name in ("khabar-full", "khabar-state", "scrapy-full") and article_paths and r.get("articles_fetched") != len(article_paths):
             problems.append(f"{name}: fetched {r.get('articles_fetched')} of {len(article_paths)} articles, "
                             f"e.g. missing {r.get('articles_missing_sample')}")
-        if name.endswith("-full") and article_paths and r.get("records") != len(article_paths):
+        if name in ("khabar-full", "khabar-state", "scrapy-full") and article_paths and r.get("records") != len(article_paths):
             problems.append(f"{name}: {r.get('records')} records for {len(article_paths)} articles")
         if name.endswith("-20") and r.get("min_span3_ms") is not None and r["min_span3_ms"] < 100:
             why = (" (an even pace at the log's 1 ms resolution)" if r["min_span3_ms"] >= 98

@@ -9,7 +9,7 @@
 #   BENCH_ARTICLES=5000      article pages in the synthetic site
 #   BENCH_THROTTLED_PAGES=300  page budget of the two throttled runs
 #   BENCH_RATE=20            requests per second of the throttled runs
-#   BENCH_ONLY="khabar-full khabar-20 scrapy-full scrapy-20"   runs to make
+#   BENCH_ONLY="khabar-full khabar-state khabar-20 scrapy-full scrapy-20"   runs to make
 #   BENCH_KEEP=1             keep the work directory (site, logs, outputs) instead of deleting it
 #   BENCH_RESULTS=path       where to write the markdown results [bench/crawl/results.md]
 #   SCRAPY_SPEC=scrapy==2.19.0  what pip installs into bench/crawl/.venv when Scrapy is missing
@@ -20,7 +20,7 @@ ROOT=$(cd "$HERE/../.." && pwd)
 ARTICLES=${BENCH_ARTICLES:-5000}
 THROTTLED_PAGES=${BENCH_THROTTLED_PAGES:-300}
 RATE=${BENCH_RATE:-20}
-ONLY=${BENCH_ONLY:-"khabar-full khabar-20 scrapy-full scrapy-20"}
+ONLY=${BENCH_ONLY:-"khabar-full khabar-state khabar-20 scrapy-full scrapy-20"}
 RESULTS=${BENCH_RESULTS:-$HERE/results.md}
 SCRAPY_SPEC=${SCRAPY_SPEC:-scrapy==2.19.0}
 VENV=$HERE/.venv
@@ -188,6 +188,10 @@ measured() {
 # second run skip what the first fetched)
 K=(--config "$HERE/khabar-bench.toml" crawl "$BASE/" --no-state --concurrency 32 --per-host 32 --max-depth 10)
 measured khabar-full 600 "$KHABAR" "${K[@]}" --rate 0 --max-pages 0 -o "$WORK/khabar-full.out"
+# the same crawl with the default crash-safe state (a fresh store): what the state costs
+rm -f "$WORK/state.db" "$WORK/state.db"-* "$WORK/state.db.lock"
+measured khabar-state 600 "$KHABAR" --config "$HERE/khabar-bench.toml" crawl "$BASE/" --state "$WORK/state.db" \
+    --concurrency 32 --per-host 32 --max-depth 10 --rate 0 --max-pages 0 -o "$WORK/khabar-state.out"
 measured khabar-20 120 "$KHABAR" "${K[@]}" --rate "$RATE" --burst 1 --max-pages "$THROTTLED_PAGES" -o "$WORK/khabar-20.out"
 
 export BENCH_BASE=$BASE

@@ -26,8 +26,8 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use khabar::config::Config;
-use khabar_extract::{Extractor, PageInput, PageOutput};
 use khabar_extract::record::{Record, SourceInfo, SourceKind};
+use khabar_extract::{Extractor, PageInput, PageOutput};
 
 use common::{khabar, records, stderr, write};
 
@@ -699,8 +699,13 @@ fn write_the_pages_for_measuring() {
 
 #[test]
 fn pathological_pages_through_the_generic_extractor() {
-    let generic =
-        Extractor::new(Config::parse("", Path::new("<no profiles>")).unwrap().profiles, None).unwrap();
+    let generic = Extractor::new(
+        Config::parse("", Path::new("<no profiles>"))
+            .unwrap()
+            .profiles,
+        None,
+    )
+    .unwrap();
     // an article's worth of text at the bottom of 100k levels; an article paragraph at
     // every level of a 100k-deep tree; a million attributes on the paragraph
     let mut deep = repeat("<div>", N, &PARA.repeat(3));

@@ -1,8 +1,8 @@
 //! No input makes the extractor panic: random bytes, and real pages with random damage.
 
 use khabar::config::Config;
-use khabar_extract::{Extractor, PageInput};
 use khabar_extract::record::{SourceInfo, SourceKind};
+use khabar_extract::{Extractor, PageInput};
 use proptest::prelude::*;
 use std::sync::LazyLock;
 

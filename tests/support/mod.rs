@@ -12,11 +12,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use khabar_extract::Record;
 use khabar::config::Config;
+use khabar_crawl::output::Output;
 use khabar_crawl::{CrawlOutcome, CrawlSettings, Crawler, NoProgress};
 use khabar_extract::Extractor;
-use khabar_crawl::output::Output;
+use khabar_extract::Record;
 
 /// The test configuration: the aawsat selectors, for host 127.0.0.1.
 pub fn config_path() -> PathBuf {

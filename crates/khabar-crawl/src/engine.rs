@@ -16,16 +16,17 @@ use crate::incremental::{Revisit, revision_of, revisit};
 use crate::task::{Done, Outcome, TaskCtx, run_request};
 
 use crate::fetch::Fetcher;
+use crate::frontier::FrontierStore;
 use crate::frontier::{Frontier, Kind, Request, RobotsState};
 use crate::network::Network;
+use crate::output::{FetchUpdate, Output};
 use crate::progress::CrawlProgress;
 use crate::robots::product_token;
 use crate::scope::{Scope, is_internal_ip, normalize};
 use crate::settings::CrawlSettings;
+use crate::state::CrawlState;
 use crate::stats::CrawlStats;
 use khabar_extract::extract::Extractor;
-use crate::output::{FetchUpdate, Output};
-use crate::state::StateStore;
 use khabar_extract::urls::same_article_key;
 
 /// Most URLs taken from one sitemap or feed (the sitemap protocol's own limit).
@@ -63,8 +64,10 @@ pub struct Crawler {
     scope: Scope,
     ctx: Arc<TaskCtx>,
     seeds: Vec<(Url, Kind)>,
-    /// The crawl state of earlier runs, when there is one (a reading connection).
-    state: Option<std::sync::Mutex<StateStore>>,
+    /// The crawl state of earlier runs, when there is one.
+    state: Option<Arc<dyn CrawlState>>,
+    /// Where the frontier lives; in memory when `None`.
+    frontier: Option<Arc<dyn FrontierStore>>,
 }
 
 impl Crawler {
@@ -153,15 +156,22 @@ impl Crawler {
             ctx,
             seeds,
             state: None,
+            frontier: None,
         })
     }
 
     /// Remembers and consults `state` across runs: article pages fetched before are left
     /// alone until due, then asked for conditionally; a record is written again only when
-    /// its content changed, with its revision counted up. `state` must be a connection of
-    /// its own (see [`StateStore::connect`]); the output thread gets another.
-    pub fn with_state(mut self, state: StateStore) -> Self {
-        self.state = Some(std::sync::Mutex::new(state));
+    /// its content changed, with its revision counted up. The frontier and its seen set
+    /// live in `frontier`, so a crawl that stops early resumes where it stopped. The output
+    /// thread commits to the same two (see [`crate::output::Committer`]).
+    pub fn with_state(
+        mut self,
+        state: Arc<dyn CrawlState>,
+        frontier: Arc<dyn FrontierStore>,
+    ) -> Self {
+        self.state = Some(state);
+        self.frontier = Some(frontier);
         self
     }
 
@@ -287,14 +297,10 @@ struct Run<'a> {
 impl<'a> Run<'a> {
     fn new(crawler: &'a Crawler) -> Self {
         let s = &crawler.settings;
-        let mut frontier = Frontier::new(s.rate, s.burst, s.robots);
-        if let Some(state) = &crawler.state {
-            let own = state
-                .lock()
-                .map_err(|_| None)
-                .and_then(|st| st.connect().map_err(Some));
-            match own.map(|conn| Frontier::new(s.rate, s.burst, s.robots).with_store(conn)) {
-                Ok(Ok(stored)) => {
+        let mut frontier = Frontier::in_memory(s.rate, s.burst, s.robots);
+        if let Some(store) = &crawler.frontier {
+            match Frontier::new(s.rate, s.burst, s.robots, store.clone()) {
+                Ok(stored) => {
                     if stored.resumed() > 0 {
                         tracing::info!(
                             "resuming {} requests left by a crawl that stopped early",
@@ -303,10 +309,7 @@ impl<'a> Run<'a> {
                     }
                     frontier = stored;
                 }
-                Ok(Err(e)) | Err(Some(e)) => {
-                    tracing::warn!("{e}; the frontier is kept in memory only")
-                }
-                Err(None) => {}
+                Err(e) => tracing::warn!("{e}; the frontier is kept in memory only"),
             }
         }
         Self {
@@ -360,14 +363,12 @@ impl<'a> Run<'a> {
                     host.blocked_until = None;
                 }
                 if budget_spent {
-                    let dropped = host.drop_all();
+                    let dropped = self.frontier.drop_host(&key);
                     if dropped > 0 {
                         *self.stats.skipped.entry("max-pages".into()).or_default() +=
                             dropped as u64;
                     }
-                    if host.queued() == 0 {
-                        continue;
-                    }
+                    continue;
                 }
                 let request = match &host.robots {
                     RobotsState::Fetching => continue,
@@ -482,7 +483,17 @@ impl<'a> Run<'a> {
         }
         let mut validators = None;
         if let (Kind::Page { article: true }, Some(p)) = (kind, profile) {
-            match revisit(self.crawler.state.as_ref(), &url, p.recrawl_after, lastmod) {
+            // seen in this crawl already: a duplicate, whatever an earlier run says of it
+            if self.crawler.state.is_some() && self.frontier.seen(&url) {
+                self.stats.skip("duplicate");
+                return;
+            }
+            match revisit(
+                self.crawler.state.as_deref(),
+                &url,
+                p.recrawl_after,
+                lastmod,
+            ) {
                 Revisit::Skip(why) => {
                     self.stats.skip(why);
                     self.frontier.mark_seen(&url);
@@ -623,7 +634,7 @@ impl<'a> Run<'a> {
                         self.frontier
                             .mark_seen(&normalize(&u, &self.settings.strip_params));
                     }
-                    let update = match revision_of(self.crawler.state.as_ref(), &mut record) {
+                    let update = match revision_of(self.crawler.state.as_deref(), &mut record) {
                         Some(Some(update)) => Some(update),
                         Some(None) => {
                             self.stats.skip("unchanged content");

@@ -2,15 +2,13 @@
 //! fetched again (its profile's `recrawl_after`, its sitemap `<lastmod>`, conditionally),
 //! and whether what came back is a new revision.
 
-use std::sync::Mutex;
 use std::time::Duration;
 
 use url::Url;
 
 use crate::frontier::Validators;
-use crate::output::ArticleUpdate;
+use crate::state::{ArticleUpdate, CrawlState};
 use khabar_extract::record::{Record, content_hash};
-use crate::state::StateStore;
 
 /// What to do with an article page an earlier run fetched.
 pub(super) enum Revisit {
@@ -23,7 +21,7 @@ pub(super) enum Revisit {
 /// profile's `recrawl_after`, not when its sitemap `<lastmod>` is older than the last
 /// fetch, and otherwise conditionally.
 pub(super) fn revisit(
-    state: Option<&Mutex<StateStore>>,
+    state: Option<&dyn CrawlState>,
     url: &Url,
     recrawl_after: Duration,
     lastmod: Option<&str>,
@@ -31,13 +29,13 @@ pub(super) fn revisit(
     let Some(state) = state else {
         return Revisit::New;
     };
-    let known = match state.lock().map(|s| s.url_state(url.as_str())) {
-        Ok(Ok(Some(k))) => k,
-        Ok(Err(e)) => {
+    let known = match state.url_state(url.as_str()) {
+        Ok(Some(k)) => k,
+        Ok(None) => return Revisit::New,
+        Err(e) => {
             tracing::warn!("{e}");
             return Revisit::New;
         }
-        _ => return Revisit::New,
     };
     let (Some(fetched_at), Some(200..=399)) = (known.fetched_at, known.status) else {
         return Revisit::New;
@@ -66,19 +64,15 @@ pub(super) fn revisit(
 /// written; `Some(None)` when its content is the same as last time (nothing to write).
 /// `None` without a state.
 pub(super) fn revision_of(
-    state: Option<&Mutex<StateStore>>,
+    state: Option<&dyn CrawlState>,
     record: &mut Record,
 ) -> Option<Option<ArticleUpdate>> {
     let state = state?;
     let hash = content_hash(record);
-    let previous = match state.lock().map(|s| s.article(&record.id)) {
-        Ok(Ok(p)) => p,
-        Ok(Err(e)) => {
-            tracing::warn!("{e}");
-            None
-        }
-        Err(_) => None,
-    };
+    let previous = state.article(&record.id).unwrap_or_else(|e| {
+        tracing::warn!("{e}");
+        None
+    });
     if previous.as_ref().is_some_and(|p| p.content_hash == hash) {
         return Some(None);
     }

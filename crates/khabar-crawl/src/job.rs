@@ -10,10 +10,10 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
 
+use crate::output::{Committer, Destination, OutputError, spawn_output_writer};
+use crate::state::{CrawlState, HostRun, SqliteFrontier, SqliteState, StateError, StateStore};
 use crate::{CrawlError, CrawlProgress, CrawlSettings, Crawler, NoProgress};
 use khabar_extract::extract::Extractor;
-use crate::output::{Destination, OutputError, spawn_output_writer};
-use crate::state::{StateError, StateStore};
 
 /// Makes the progress display of each run.
 pub type ProgressFactory = Arc<dyn Fn() -> Box<dyn CrawlProgress> + Send + Sync>;
@@ -86,14 +86,19 @@ pub fn run_job(extractor: Arc<Extractor>, opts: JobOptions) -> Result<JobEnd, Jo
         .enable_all()
         .build()
         .map_err(JobError::Runtime)?;
-    let mut store = opts.state.as_deref().map(StateStore::open).transpose()?;
+    let store = opts
+        .state
+        .as_deref()
+        .map(StateStore::open)
+        .transpose()?
+        .map(SqliteState::new);
     runtime.block_on(async move {
         let (stop_tx, stop_rx) = watch::channel(Stop::None);
         tokio::spawn(watch_signals(stop_tx, opts.on_second_interrupt.clone()));
         let mut run_no = 0u64;
         loop {
             run_no += 1;
-            let end = run_once(&extractor, &opts, store.as_mut(), stop_rx.clone()).await?;
+            let end = run_once(&extractor, &opts, store.as_ref(), stop_rx.clone()).await?;
             let stop = *stop_rx.borrow();
             match (&end, stop) {
                 (_, Stop::Interrupt) => return Ok(JobEnd::Interrupted),
@@ -123,18 +128,20 @@ pub fn run_job(extractor: Arc<Extractor>, opts: JobOptions) -> Result<JobEnd, Jo
 async fn run_once(
     extractor: &Arc<Extractor>,
     opts: &JobOptions,
-    mut store: Option<&mut StateStore>,
+    store: Option<&SqliteState>,
     stop: watch::Receiver<Stop>,
 ) -> Result<JobEnd, JobError> {
     let started = Instant::now();
-    let (reader, writer_conn, run) = match store.as_deref_mut() {
-        Some(s) => (Some(s.connect()?), Some(s.connect()?), Some(s.begin_run()?)),
-        None => (None, None, None),
-    };
-    let (records, writer) = spawn_output_writer(opts.destination.clone(), writer_conn);
+    // one connection for the scheduler and the output thread: no lock waits between them
+    let commit = store.map(|s| Committer {
+        state: Arc::new(s.clone()),
+        frontier: Arc::new(SqliteFrontier::new(s.connection())),
+    });
+    let run = store.map(CrawlState::begin_run).transpose()?;
+    let (records, writer) = spawn_output_writer(opts.destination.clone(), commit.clone());
     let mut crawler = Crawler::new(opts.settings.clone(), extractor.clone()).await?;
-    if let Some(r) = reader {
-        crawler = crawler.with_state(r);
+    if let Some(c) = commit {
+        crawler = crawler.with_state(c.state, c.frontier);
     }
     let (crawl_stop_tx, crawl_stop_rx) = watch::channel(false);
     let forward = {
@@ -151,9 +158,7 @@ async fn run_once(
         Some(make) => make(),
         None => Box::new(NoProgress),
     };
-    let outcome = crawler
-        .run(records, crawl_stop_rx, progress.as_mut())
-        .await;
+    let outcome = crawler.run(records, crawl_stop_rx, progress.as_mut()).await;
     forward.abort();
     let written = tokio::task::spawn_blocking(move || writer.join())
         .await
@@ -167,7 +172,12 @@ async fn run_once(
             .stats
             .hosts
             .iter()
-            .map(|(k, h)| (k.clone(), h.requests, h.achieved_rate(), h.robots.clone()))
+            .map(|(k, h)| HostRun {
+                host: k.clone(),
+                requests: h.requests,
+                rate: h.achieved_rate(),
+                robots: h.robots.clone(),
+            })
             .collect();
         s.record_hosts(&hosts)?;
     }

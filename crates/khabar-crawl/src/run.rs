@@ -1,17 +1,20 @@
-//! The `extract` command's pipeline: inputs are read and extracted on worker threads,
-//! records are written on the calling thread in input order, each page's records flushed
-//! together, so a run that stops keeps everything written before it.
+//! The `extract` command's pipeline: pages from a [`PageSource`] are extracted on worker
+//! threads, records are written to a [`RecordSink`] on the calling thread in input order,
+//! each page's records flushed together, so a run that stops keeps everything written
+//! before it.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use crate::sink::RecordSink;
+use crate::source::{InputError, LoadedPage, PageSource};
 use khabar_extract::extract::{Extractor, PageInput, PageOutput};
-use crate::sink::NdjsonWriter;
-use crate::source::{InputError, InputItem, load};
 
+/// How `extract` runs.
 #[derive(Debug, Clone)]
 pub struct ExtractOptions {
     /// Worker threads; at least 1.
@@ -32,10 +35,12 @@ impl Default for ExtractOptions {
     }
 }
 
+/// What an `extract` run did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ExtractStats {
     /// Pages read and extracted.
     pub pages: u64,
+    /// Records written.
     pub records: u64,
     /// Inputs that could not be read or were not pages.
     pub failed: u64,
@@ -44,6 +49,7 @@ pub struct ExtractStats {
 }
 
 impl ExtractStats {
+    /// Whether every page was read and extracted without a problem.
     pub fn all_ok(&self) -> bool {
         self.failed == 0 && self.with_problems == 0
     }
@@ -51,45 +57,64 @@ impl ExtractStats {
 
 type PageResult = Result<(String, PageOutput), InputError>;
 
-fn process(extractor: &Extractor, item: InputItem) -> PageResult {
-    let page = load(item)?;
+fn process(extractor: &Extractor, page: LoadedPage) -> (String, PageOutput) {
     let input = PageInput {
         bytes: &page.bytes,
-        page_url: page.item.url.clone(),
-        http_charset: None,
+        page_url: page.url.clone(),
+        http_charset: page.http_charset.as_deref(),
         source: page.source.clone(),
         fallback_url: page.fallback_url.clone(),
     };
-    Ok((page.item.label(), extractor.extract(&input)))
+    let out = extractor.extract(&input);
+    (page.label, out)
 }
 
-/// Extracts every input and writes its records. Returns the run's counts, or the error
-/// that stopped writing (a broken pipe among them: the caller decides it is no failure).
-pub fn run_extract<W: Write>(
-    items: Vec<InputItem>,
+/// Extracts every page of `source` and writes its records to `sink`, in input order, each
+/// page's records flushed together. One thread reads the source, `opts.jobs` threads
+/// extract, the calling thread writes. Returns the run's counts, or the error that stopped
+/// writing (a broken pipe among them: the caller decides it is no failure).
+pub fn run_extract(
+    source: &mut dyn PageSource,
     extractor: &Extractor,
-    sink: &mut NdjsonWriter<W>,
+    sink: &mut dyn RecordSink,
     opts: &ExtractOptions,
     explain_out: &mut dyn Write,
 ) -> io::Result<ExtractStats> {
-    let total = items.len();
-    let jobs = opts.jobs.clamp(1, total.max(1));
-    let next = AtomicUsize::new(0);
+    let total = source.len_hint();
+    let jobs = opts.jobs.clamp(1, total.unwrap_or(usize::MAX).max(1));
     let stop = AtomicBool::new(false);
     let mut stats = ExtractStats::default();
     let started = Instant::now();
     let mut last_progress = started;
 
+    // the reader: pages in input order, a few ahead of the workers
+    let (page_tx, page_rx) =
+        mpsc::sync_channel::<(usize, Result<LoadedPage, InputError>)>(jobs * 2);
+    let page_rx = Mutex::new(page_rx);
     std::thread::scope(|scope| {
+        let stop_reading = &stop;
+        scope.spawn(move || {
+            let mut i = 0;
+            while !stop_reading.load(Ordering::Relaxed) {
+                let Some(page) = source.next_page() else {
+                    break;
+                };
+                if page_tx.send((i, page)).is_err() {
+                    break;
+                }
+                i += 1;
+            }
+        });
         let (tx, rx) = mpsc::sync_channel::<(usize, PageResult)>(jobs * 4);
         for _ in 0..jobs {
             let tx = tx.clone();
-            let (items, next, stop) = (&items, &next, &stop);
+            let page_rx = &page_rx;
             scope.spawn(move || {
-                while !stop.load(Ordering::Relaxed) {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(item) = items.get(i) else { break };
-                    if tx.send((i, process(extractor, item.clone()))).is_err() {
+                loop {
+                    let next = page_rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                    let Ok((i, page)) = next else { break };
+                    let res = page.map(|p| process(extractor, p));
+                    if tx.send((i, res)).is_err() {
                         break;
                     }
                 }
@@ -106,11 +131,14 @@ pub fn run_extract<W: Write>(
                     next_out += 1;
                     write_page(res, sink, opts, explain_out, &mut stats)?;
                 }
-                if last_progress.elapsed() >= opts.progress_every && next_out < total {
+                if last_progress.elapsed() >= opts.progress_every
+                    && total.is_none_or(|t| next_out < t)
+                {
                     last_progress = Instant::now();
                     let secs = started.elapsed().as_secs_f64();
+                    let of = total.map_or(String::new(), |t| format!("/{t}"));
                     tracing::info!(
-                        "{next_out}/{total} inputs, {} records, {} failed, {:.0} pages/s",
+                        "{next_out}{of} inputs, {} records, {} failed, {:.0} pages/s",
                         stats.records,
                         stats.failed,
                         stats.pages as f64 / secs.max(1e-9)
@@ -123,14 +151,16 @@ pub fn run_extract<W: Write>(
             stop.store(true, Ordering::Relaxed);
         }
         drop(rx);
+        // the workers end when the reader does; it ends at the next page it reads
+        drop(page_rx.lock().map(|rx| while rx.try_recv().is_ok() {}));
         result
     })?;
     Ok(stats)
 }
 
-fn write_page<W: Write>(
+fn write_page(
     res: PageResult,
-    sink: &mut NdjsonWriter<W>,
+    sink: &mut dyn RecordSink,
     opts: &ExtractOptions,
     explain_out: &mut dyn Write,
     stats: &mut ExtractStats,

@@ -1,12 +1,86 @@
-//! Writing records: one JSON object per line. A line is serialised whole before any of it
-//! is written, so a reader never sees half a record from khabar itself.
+//! Where records go: one JSON object per line, to standard output, a file, or a folder of
+//! files rotated by the hour or the day. A line is serialised whole before any of it is
+//! written, so a reader never sees half a record from khabar itself. A new kind of output
+//! is one more [`RecordSink`].
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use khabar_extract::Record;
+
+/// Something records are written to, one at a time, each whole or not at all. A sink is
+/// opened on the thread that writes to it (standard output's lock stays on its thread).
+pub trait RecordSink {
+    /// Writes one record.
+    fn write(&mut self, record: &Record) -> io::Result<()>;
+    /// Hands what was written on to the reader (after a page's records).
+    fn flush(&mut self) -> io::Result<()>;
+    /// Makes everything written durable (files are synced to disk).
+    fn close(&mut self) -> io::Result<()>;
+}
+
+/// How often [`RotatingSink`] starts a new file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rotate {
+    /// One file per hour.
+    Hourly,
+    /// One file per day.
+    Daily,
+}
+
+impl Rotate {
+    /// The file name for records written at `t`: `khabar-2026-11-29T03.ndjson` (hourly),
+    /// `khabar-2026-11-29.ndjson` (daily), UTC.
+    pub fn file_name(self, t: DateTime<Utc>) -> String {
+        match self {
+            Rotate::Hourly => t.format("khabar-%Y-%m-%dT%H.ndjson").to_string(),
+            Rotate::Daily => t.format("khabar-%Y-%m-%d.ndjson").to_string(),
+        }
+    }
+}
+
+/// Where records go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    /// Standard output.
+    Stdout,
+    /// Appended to one file.
+    File(PathBuf),
+    /// Appended to files in a folder, a new one each hour or day.
+    Dir {
+        /// The folder.
+        dir: PathBuf,
+        /// How often a new file starts.
+        rotate: Rotate,
+    },
+}
+
+impl Destination {
+    /// Opens the destination for writing records.
+    pub fn open(&self) -> io::Result<Box<dyn RecordSink>> {
+        Ok(match self {
+            Destination::Stdout => Box::new(NdjsonWriter::new(BufWriter::with_capacity(
+                64 * 1024,
+                io::stdout().lock(),
+            ))),
+            Destination::File(p) => Box::new(FileSink(NdjsonWriter::new(open_append(p)?))),
+            Destination::Dir { dir, rotate } => {
+                std::fs::create_dir_all(dir)?;
+                Box::new(RotatingSink {
+                    dir: dir.clone(),
+                    rotate: *rotate,
+                    current: None,
+                })
+            }
+        })
+    }
+}
+
+/// Serialises values as NDJSON lines to any writer.
 pub struct NdjsonWriter<W: Write> {
     out: W,
     line: Vec<u8>,
@@ -14,6 +88,7 @@ pub struct NdjsonWriter<W: Write> {
 }
 
 impl<W: Write> NdjsonWriter<W> {
+    /// Lines go to `out`.
     pub fn new(out: W) -> Self {
         Self {
             out,
@@ -32,6 +107,7 @@ impl<W: Write> NdjsonWriter<W> {
         Ok(())
     }
 
+    /// Flushes the writer.
     pub fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
     }
@@ -45,6 +121,69 @@ impl<W: Write> NdjsonWriter<W> {
     pub fn into_inner(mut self) -> io::Result<W> {
         self.out.flush()?;
         Ok(self.out)
+    }
+}
+
+impl<W: Write> RecordSink for NdjsonWriter<W> {
+    fn write(&mut self, record: &Record) -> io::Result<()> {
+        NdjsonWriter::write(self, record)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        NdjsonWriter::flush(self)
+    }
+
+    fn close(&mut self) -> io::Result<()> {
+        NdjsonWriter::flush(self)
+    }
+}
+
+/// Records appended to a file, synced to disk when closed.
+pub struct FileSink(pub NdjsonWriter<BufWriter<File>>);
+
+impl RecordSink for FileSink {
+    fn write(&mut self, record: &Record) -> io::Result<()> {
+        self.0.write(record)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+
+    fn close(&mut self) -> io::Result<()> {
+        self.0.flush()?;
+        self.0.out.get_ref().sync_all()
+    }
+}
+
+/// Records appended to files in a folder, a new file each hour or day (UTC); a file is
+/// synced to disk when the next one starts and when the sink is closed.
+pub struct RotatingSink {
+    dir: PathBuf,
+    rotate: Rotate,
+    current: Option<(String, FileSink)>,
+}
+
+impl RecordSink for RotatingSink {
+    fn write(&mut self, record: &Record) -> io::Result<()> {
+        let name = self.rotate.file_name(Utc::now());
+        if self.current.as_ref().is_none_or(|(n, _)| *n != name) {
+            if let Some((_, mut old)) = self.current.take() {
+                old.close()?;
+            }
+            let file = FileSink(NdjsonWriter::new(open_append(&self.dir.join(&name))?));
+            self.current = Some((name, file));
+        }
+        let (_, sink) = self.current.as_mut().expect("just opened");
+        sink.write(record)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.current.as_mut().map_or(Ok(()), |(_, s)| s.flush())
+    }
+
+    fn close(&mut self) -> io::Result<()> {
+        self.current.as_mut().map_or(Ok(()), |(_, s)| s.close())
     }
 }
 

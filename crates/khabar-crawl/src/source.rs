@@ -1,6 +1,8 @@
-//! Where pages come from for `extract`: files, directories of saved pages, standard
-//! input, and manifests (NDJSON lines `{"file": …, "url": …}`). Inputs are listed first
-//! and read one at a time, so a large archive never sits in memory whole.
+//! Where pages come from for `extract`: a [`PageSource`] hands them over one at a time,
+//! in input order. [`FileSource`] reads files, directories of saved pages, standard input
+//! and manifests (NDJSON lines `{"file": …, "url": …}`): inputs are listed first and read
+//! one at a time, so a large collection never sits in memory whole. A new kind of input
+//! (an archive format) is one more [`PageSource`].
 
 use std::fs;
 use std::io::Read;
@@ -63,6 +65,7 @@ pub enum UsageError {
 pub struct InputItem {
     /// `None` for standard input.
     pub path: Option<PathBuf>,
+    /// Its address, from `--url` or the manifest.
     pub url: Option<Url>,
 }
 
@@ -78,10 +81,57 @@ impl InputItem {
 /// A page read into memory, ready for the extractor.
 #[derive(Debug)]
 pub struct LoadedPage {
-    pub item: InputItem,
+    /// The name used in messages: a path, `<stdin>`, an archive's file and offset.
+    pub label: String,
+    /// The page's address, when the input gives one.
+    pub url: Option<Url>,
+    /// The page's bytes, as they were served or saved.
     pub bytes: Vec<u8>,
+    /// Where the bytes came from, for the record's `source`.
     pub source: SourceInfo,
+    /// The address to use when the page names none (a saved file's `file://` URL).
     pub fallback_url: Option<Url>,
+    /// The `charset` of the HTTP Content-Type header the page was served with, if known.
+    pub http_charset: Option<String>,
+}
+
+/// Pages for `extract`, in input order. `next_page` is called from one thread at a time;
+/// the pages are extracted on others.
+pub trait PageSource: Send {
+    /// The next page; an `Err` is a problem with one input, which is reported and skipped;
+    /// `None` at the end.
+    fn next_page(&mut self) -> Option<Result<LoadedPage, InputError>>;
+    /// How many inputs there are, when known before reading them (for progress lines).
+    fn len_hint(&self) -> Option<usize> {
+        None
+    }
+}
+
+/// Saved pages named on the command line (see [`list_inputs`]), read one at a time.
+#[derive(Debug)]
+pub struct FileSource {
+    items: std::vec::IntoIter<InputItem>,
+    total: usize,
+}
+
+impl FileSource {
+    /// The pages of `items`, in order.
+    pub fn new(items: Vec<InputItem>) -> Self {
+        Self {
+            total: items.len(),
+            items: items.into_iter(),
+        }
+    }
+}
+
+impl PageSource for FileSource {
+    fn next_page(&mut self) -> Option<Result<LoadedPage, InputError>> {
+        self.items.next().map(load)
+    }
+
+    fn len_hint(&self) -> Option<usize> {
+        Some(self.total)
+    }
 }
 
 /// Parses `--url`.
@@ -293,10 +343,12 @@ pub fn load(item: InputItem) -> Result<LoadedPage, InputError> {
         .and_then(|p| fs::canonicalize(p).ok())
         .and_then(|p| Url::from_file_path(p).ok());
     Ok(LoadedPage {
-        item,
+        label,
+        url: item.url,
         bytes,
         source,
         fallback_url,
+        http_charset: None,
     })
 }
 

@@ -1,24 +1,36 @@
 //! The scheduler's state: one queue per host (discovery documents first, then article
-//! pages, then other pages), each host with its pace, its robots.txt and its slots, and
-//! the set of URLs already seen.
+//! pages, then other pages), each host with its pace, its robots.txt and its slots. Each
+//! lane keeps a window of requests in memory; the seen set and the rest wait in a
+//! [`FrontierStore`] (in memory, in the crawl state, or shared by many workers).
 
-use std::collections::{HashMap, HashSet, VecDeque};
+mod store;
+
+pub use store::{FrontierStore, Lane, MemoryFrontier, QueuedUrl};
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
 
 use tokio::time::Instant;
 use url::Url;
 
 use crate::pacing::Pacer;
 use crate::robots::Robots;
-use crate::state::{QueuedUrl, StateError, StateStore};
+use crate::state::StateError;
 
+/// What a request is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
+    /// A host's robots.txt.
     Robots,
+    /// A sitemap or sitemap index.
     Sitemap,
+    /// An RSS or Atom feed.
     Feed,
     /// A seed: page, feed or sitemap, told apart by what comes back.
     Seed,
+    /// An HTML page.
     Page {
+        /// Whether a profile says it is an article page (it is extracted).
         article: bool,
     },
 }
@@ -37,6 +49,7 @@ impl Kind {
         })
     }
 
+    /// The kind stored under `name`.
     pub fn from_stored_name(name: &str) -> Option<Kind> {
         Some(match name {
             "sitemap" => Kind::Sitemap,
@@ -52,11 +65,23 @@ impl Kind {
     pub fn is_page(self) -> bool {
         matches!(self, Kind::Seed | Kind::Page { .. })
     }
+
+    /// The lane it waits in.
+    pub fn lane(self) -> Lane {
+        match self {
+            Kind::Robots | Kind::Sitemap | Kind::Feed | Kind::Seed => Lane::Discovery,
+            Kind::Page { article: true } => Lane::Articles,
+            Kind::Page { article: false } => Lane::Pages,
+        }
+    }
 }
 
+/// One request the scheduler may dispatch.
 #[derive(Debug, Clone)]
 pub struct Request {
+    /// The normalised URL.
     pub url: Url,
+    /// What it is for.
     pub kind: Kind,
     /// Link hops from a seed.
     pub depth: u32,
@@ -71,25 +96,33 @@ pub struct Request {
 /// What makes a request conditional.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Validators {
+    /// The last answer's `ETag` (sent as If-None-Match).
     pub etag: Option<String>,
+    /// The last answer's `Last-Modified` (sent as If-Modified-Since).
     pub last_modified: Option<String>,
 }
 
+/// What the scheduler knows of a host's robots.txt.
 #[derive(Debug)]
 pub enum RobotsState {
+    /// Not asked for yet: the host's first request is its robots.txt.
     Unknown,
+    /// Asked for; nothing else goes to the host until it is read.
     Fetching,
+    /// Read (or not needed): what it allows.
     Ready(Robots),
 }
 
+/// One host: its lanes in memory, its pace, its robots.txt and its slots.
 pub struct HostQueue {
-    discovery: VecDeque<Request>,
-    articles: VecDeque<Request>,
-    pages: VecDeque<Request>,
-    /// Requests of each lane waiting in the crawl state, not in memory.
+    lanes: [VecDeque<Request>; 3],
+    /// Requests of each lane waiting in the frontier store, not in memory.
     stored: [u64; 3],
+    /// Requests under way.
     pub in_flight: usize,
+    /// Its pace.
     pub pacer: Pacer,
+    /// Its robots.txt.
     pub robots: RobotsState,
     /// No request before this (Retry-After, backoff).
     pub blocked_until: Option<Instant>,
@@ -98,9 +131,7 @@ pub struct HostQueue {
 impl HostQueue {
     fn new(rate: f64, burst: u32, robots: RobotsState) -> Self {
         Self {
-            discovery: VecDeque::new(),
-            articles: VecDeque::new(),
-            pages: VecDeque::new(),
+            lanes: Default::default(),
             stored: [0; 3],
             in_flight: 0,
             pacer: Pacer::new(rate, burst),
@@ -109,80 +140,58 @@ impl HostQueue {
         }
     }
 
-    fn lane_mut(&mut self, lane: u8) -> &mut VecDeque<Request> {
-        match lane {
-            0 => &mut self.discovery,
-            1 => &mut self.articles,
-            _ => &mut self.pages,
-        }
-    }
-
-    fn lane_len(&self, lane: u8) -> usize {
-        match lane {
-            0 => self.discovery.len(),
-            1 => self.articles.len(),
-            _ => self.pages.len(),
-        }
-    }
-
     /// The lane, in priority order, that has nothing in memory to serve next but requests
-    /// waiting in the crawl state.
-    fn lane_to_refill(&self) -> Option<u8> {
-        for lane in 0..3u8 {
-            if self.lane_len(lane) > 0 {
+    /// waiting in the store.
+    fn lane_to_refill(&self) -> Option<Lane> {
+        for lane in Lane::ALL {
+            if !self.lanes[lane.index()].is_empty() {
                 return None;
             }
-            if self.stored[lane as usize] > 0 {
+            if self.stored[lane.index()] > 0 {
                 return Some(lane);
             }
         }
         None
     }
 
-    fn lane(&mut self, kind: Kind) -> &mut VecDeque<Request> {
-        match kind {
-            Kind::Robots | Kind::Sitemap | Kind::Feed | Kind::Seed => &mut self.discovery,
-            Kind::Page { article: true } => &mut self.articles,
-            Kind::Page { article: false } => &mut self.pages,
-        }
+    /// Whether a new request of `lane` can be kept in memory: the lane's window has room
+    /// and nothing older of it waits in the store.
+    fn has_room(&self, lane: Lane) -> bool {
+        self.stored[lane.index()] == 0 && self.lanes[lane.index()].len() < WINDOW
     }
 
+    /// Queues a request at the end of its lane, in memory.
     pub fn push(&mut self, r: Request) {
-        self.lane(r.kind).push_back(r);
+        self.lanes[r.kind.lane().index()].push_back(r);
     }
 
     /// Puts a request back at the head of its lane (a retry).
     pub fn push_front(&mut self, r: Request) {
-        self.lane(r.kind).push_front(r);
+        self.lanes[r.kind.lane().index()].push_front(r);
     }
 
+    /// The request that would be dispatched next.
     pub fn peek(&self) -> Option<&Request> {
-        self.discovery
-            .front()
-            .or(self.articles.front())
-            .or(self.pages.front())
+        self.lanes.iter().find_map(VecDeque::front)
     }
 
+    /// Takes the request that is next.
     pub fn pop(&mut self) -> Option<Request> {
-        self.discovery
-            .pop_front()
-            .or_else(|| self.articles.pop_front())
-            .or_else(|| self.pages.pop_front())
+        self.lanes.iter_mut().find_map(VecDeque::pop_front)
     }
 
+    /// Requests queued, in memory and in the store.
     pub fn queued(&self) -> usize {
         let stored: u64 = self.stored.iter().sum();
-        self.discovery.len() + self.articles.len() + self.pages.len() + stored as usize
+        self.lanes.iter().map(VecDeque::len).sum::<usize>() + stored as usize
     }
 
     /// Drops everything queued: the page budget is spent, and sitemaps and feeds would
     /// only lead to more pages.
     pub fn drop_all(&mut self) -> usize {
         let n = self.queued();
-        self.discovery.clear();
-        self.articles.clear();
-        self.pages.clear();
-        // what waits in the crawl state stays there, for the next crawl to resume
+        self.lanes.iter_mut().for_each(VecDeque::clear);
+        // what waits in a lasting store stays there, for the next crawl to resume
         self.stored = [0; 3];
         n
     }
@@ -205,98 +214,91 @@ fn default_port(scheme: &str) -> Option<u16> {
     }
 }
 
-/// Requests of one lane of one host kept in memory when a crawl state holds the rest: the
-/// frontier and the seen set of a crawl with a state live in the store, so memory stays
-/// flat however many URLs a crawl finds.
+/// Requests of one lane of one host kept in memory; the rest wait in the frontier store,
+/// so memory stays flat however many URLs a crawl finds (with a store that is not memory).
 pub const WINDOW: usize = 256;
 
-fn lane_of(kind: Kind) -> u8 {
-    match kind {
-        Kind::Robots | Kind::Sitemap | Kind::Feed | Kind::Seed => 0,
-        Kind::Page { article: true } => 1,
-        Kind::Page { article: false } => 2,
-    }
-}
-
+/// The scheduler's queues, one per host, in front of a [`FrontierStore`].
 pub struct Frontier {
+    /// The hosts, by [`host_key`].
     pub hosts: HashMap<String, HostQueue>,
     /// Host keys in the order they were first seen: dispatch goes round them.
     pub order: Vec<String>,
-    /// Without a crawl state: the URLs seen in this crawl.
-    seen: HashSet<String>,
-    /// With one: the frontier and the seen set, in the store.
-    store: Option<StateStore>,
+    store: Arc<dyn FrontierStore>,
     rate: f64,
     burst: u32,
     robots_enabled: bool,
+    resumed: u64,
 }
 
 impl Frontier {
-    pub fn new(rate: f64, burst: u32, robots_enabled: bool) -> Self {
-        Self {
+    /// A frontier on `store`, paced at `rate` per second per host with `burst`, and
+    /// reading robots.txt first when `robots_enabled`. Takes back what an earlier crawl on
+    /// the same store left to do.
+    pub fn new(
+        rate: f64,
+        burst: u32,
+        robots_enabled: bool,
+        store: Arc<dyn FrontierStore>,
+    ) -> Result<Self, StateError> {
+        let mut frontier = Self {
             hosts: HashMap::new(),
             order: Vec::new(),
-            seen: HashSet::new(),
-            store: None,
+            store,
             rate,
             burst,
             robots_enabled,
+            resumed: 0,
+        };
+        for (key, lane, n) in frontier.store.resume()? {
+            frontier.host_by_key(&key).stored[lane.index()] += n;
+            frontier.resumed += n;
         }
+        Ok(frontier)
     }
 
-    /// Keeps the frontier and the seen set in `store` (a connection of the frontier's own),
-    /// and takes back what the last crawl left to do.
-    pub fn with_store(mut self, mut store: StateStore) -> Result<Self, StateError> {
-        for (key, lane, n) in store.frontier_resume()? {
-            if (lane as usize) < 3 {
-                self.host_by_key(&key).stored[lane as usize] += n;
-            }
-        }
-        self.store = Some(store);
-        Ok(self)
+    /// A frontier in memory only.
+    pub fn in_memory(rate: f64, burst: u32, robots_enabled: bool) -> Self {
+        Self::new(rate, burst, robots_enabled, Arc::new(MemoryFrontier::new()))
+            .expect("a memory frontier has nothing to resume")
     }
 
     /// Requests a crawl that stopped early left, waiting in the store.
     pub fn resumed(&self) -> u64 {
-        self.hosts
-            .values()
-            .map(|h| h.stored.iter().sum::<u64>())
-            .sum()
+        self.resumed
+    }
+
+    /// Whether `url` was seen in this crawl (queued or marked).
+    pub fn seen(&self, url: &Url) -> bool {
+        self.store.seen(url.as_str()).unwrap_or_else(|e| {
+            tracing::warn!("{e}");
+            false
+        })
     }
 
     /// Queues a request unless its (normalised) URL was seen before. Returns whether it
     /// was queued.
     pub fn add(&mut self, r: Request) -> bool {
-        let Some(store) = self.store.as_mut() else {
-            if !self.seen.insert(r.url.as_str().to_string()) {
-                return false;
-            }
-            self.host_mut(&r.url).push(r);
-            return true;
-        };
         let Some(kind_name) = r.kind.stored_name() else {
             return false;
         };
         let key = host_key(&r.url);
-        let lane = lane_of(r.kind);
-        let in_memory = self
-            .hosts
-            .get(&key)
-            .is_none_or(|h| h.stored[lane as usize] == 0 && h.lane_len(lane) < WINDOW);
+        let lane = r.kind.lane();
+        let in_memory = self.hosts.get(&key).is_none_or(|h| h.has_room(lane));
         let q = QueuedUrl {
             url: r.url.to_string(),
             kind: kind_name.to_string(),
             depth: r.depth,
             redirects: r.redirects,
         };
-        match store.frontier_insert(&q, &key, lane, in_memory) {
+        match self.store.add(&q, &key, lane, in_memory) {
             Ok(false) => false,
             Ok(true) => {
                 let host = self.host_by_key(&key);
                 if in_memory {
                     host.push(r);
                 } else {
-                    host.stored[lane as usize] += 1;
+                    host.stored[lane.index()] += 1;
                 }
                 true
             }
@@ -309,52 +311,35 @@ impl Frontier {
 
     /// Marks a URL as seen without queueing it (an article's canonical address).
     pub fn mark_seen(&mut self, url: &Url) -> bool {
-        match self.store.as_mut() {
-            None => self.seen.insert(url.as_str().to_string()),
-            Some(store) => {
-                let q = QueuedUrl {
-                    url: url.to_string(),
-                    kind: "page".into(),
-                    depth: 0,
-                    redirects: 0,
-                };
-                let new = store
-                    .frontier_insert(&q, &host_key(url), 2, true)
-                    .unwrap_or(false);
-                if new {
-                    let _ = store.frontier_done(url.as_str());
-                }
-                new
-            }
-        }
+        self.store
+            .mark_seen(url.as_str(), &host_key(url))
+            .unwrap_or_else(|e| {
+                tracing::warn!("{e}");
+                false
+            })
     }
 
-    /// Takes a request that will never be fetched off the stored frontier.
+    /// Takes a request that will never be fetched off the frontier.
     pub fn forget(&mut self, url: &Url) {
-        if let Some(store) = self.store.as_mut() {
-            if let Err(e) = store.frontier_done(url.as_str()) {
-                tracing::warn!("{e}");
-            }
+        if let Err(e) = self.store.done(url.as_str()) {
+            tracing::warn!("{e}");
         }
     }
 
     /// Brings the next requests of a host from the store into memory when its lanes in
     /// memory have run dry.
     pub fn refill(&mut self, key: &str) {
-        let Some(store) = self.store.as_mut() else {
-            return;
-        };
         let Some(host) = self.hosts.get_mut(key) else {
             return;
         };
         let Some(lane) = host.lane_to_refill() else {
             return;
         };
-        let rows = match store.frontier_load(key, lane, WINDOW) {
+        let rows = match self.store.take(key, lane, WINDOW) {
             Ok(rows) => rows,
             Err(e) => {
                 tracing::warn!("{e}");
-                host.stored[lane as usize] = 0;
+                host.stored[lane.index()] = 0;
                 return;
             }
         };
@@ -364,7 +349,7 @@ impl Frontier {
             else {
                 continue;
             };
-            host.lane_mut(lane).push_back(Request {
+            host.lanes[lane.index()].push_back(Request {
                 url,
                 kind,
                 depth: q.depth,
@@ -373,7 +358,7 @@ impl Frontier {
                 validators: None,
             });
         }
-        let left = &mut host.stored[lane as usize];
+        let left = &mut host.stored[lane.index()];
         *left = if loaded == 0 {
             0
         } else {
@@ -381,41 +366,49 @@ impl Frontier {
         };
     }
 
-    /// Many small writes to the store go faster in one transaction.
+    /// Drops everything queued for a host (its page budget is spent); returns how many.
+    pub fn drop_host(&mut self, key: &str) -> usize {
+        let Some(host) = self.hosts.get_mut(key) else {
+            return 0;
+        };
+        let n = host.drop_all();
+        self.store.abandon(key);
+        n
+    }
+
+    /// Many small writes to the store go faster in one batch.
     pub fn begin(&mut self) {
-        if let Some(s) = self.store.as_mut() {
-            let _ = s.begin();
-        }
+        self.store.begin_batch();
     }
 
+    /// The end of a batch.
     pub fn commit(&mut self) {
-        if let Some(s) = self.store.as_mut() {
-            if let Err(e) = s.commit() {
-                tracing::warn!("{e}");
-            }
-        }
+        self.store.end_batch();
     }
 
+    /// The host queue of `url`'s host, created if new.
     pub fn host_mut(&mut self, url: &Url) -> &mut HostQueue {
         let key = host_key(url);
         self.host_by_key(&key)
     }
 
     fn host_by_key(&mut self, key: &str) -> &mut HostQueue {
-        let key = key.to_string();
-        if !self.hosts.contains_key(&key) {
-            self.order.push(key.clone());
+        if !self.hosts.contains_key(key) {
+            self.order.push(key.to_string());
             let robots = if self.robots_enabled {
                 RobotsState::Unknown
             } else {
                 RobotsState::Ready(Robots::allow_all())
             };
-            self.hosts
-                .insert(key.clone(), HostQueue::new(self.rate, self.burst, robots));
+            self.hosts.insert(
+                key.to_string(),
+                HostQueue::new(self.rate, self.burst, robots),
+            );
         }
-        self.hosts.get_mut(&key).expect("just inserted")
+        self.hosts.get_mut(key).expect("just inserted")
     }
 
+    /// Requests queued on every host.
     pub fn queued(&self) -> usize {
         self.hosts.values().map(HostQueue::queued).sum()
     }

@@ -1,0 +1,75 @@
+//! The fetch log: per URL its last status, fetch time, validators or error.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, params};
+
+use super::{StateError, StateStore, UrlState, now_text};
+
+impl StateStore {
+    pub fn url_state(&self, url: &str) -> Result<Option<UrlState>, StateError> {
+        self.conn
+            .query_row(
+                "SELECT fetched_at, status, etag, last_modified FROM urls WHERE url = ?1",
+                params![url],
+                |r| {
+                    let fetched: Option<String> = r.get(0)?;
+                    Ok(UrlState {
+                        fetched_at: fetched
+                            .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+                            .map(|t| t.with_timezone(&Utc)),
+                        status: r.get::<_, Option<u16>>(1)?,
+                        etag: r.get(2)?,
+                        last_modified: r.get(3)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(|e| self.sql(e))
+    }
+
+    /// Records a fetch of `url`: its status and validators, or the error.
+    pub fn record_fetch(
+        &mut self,
+        url: &str,
+        host: &str,
+        status: Option<u16>,
+        etag: Option<&str>,
+        last_modified: Option<&str>,
+        error: Option<&str>,
+    ) -> Result<(), StateError> {
+        self.conn
+            .execute(
+                "INSERT INTO urls (url, host, status, fetched_at, etag, last_modified, error)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT(url) DO UPDATE SET status = ?3, fetched_at = ?4,
+                    etag = COALESCE(?5, CASE WHEN ?3 = 304 THEN etag END),
+                    last_modified = COALESCE(?6, CASE WHEN ?3 = 304 THEN last_modified END),
+                    error = ?7",
+                params![url, host, status, now_text(), etag, last_modified, error],
+            )
+            .map_err(|e| self.sql(e))?;
+        Ok(())
+    }
+
+    /// Forgets a URL (and the article fetched from it), so the next crawl fetches it anew.
+    pub fn forget_url(&mut self, url: &str) -> Result<u64, StateError> {
+        let n = self
+            .conn
+            .execute("DELETE FROM urls WHERE url = ?1", params![url])
+            .map_err(|e| self.sql(e))?;
+        let m = self
+            .conn
+            .execute("DELETE FROM articles WHERE url = ?1", params![url])
+            .map_err(|e| self.sql(e))?;
+        Ok((n + m) as u64)
+    }
+
+    /// Forgets every URL of a host.
+    pub fn forget_host(&mut self, host: &str) -> Result<u64, StateError> {
+        let n = self
+            .conn
+            .execute("DELETE FROM urls WHERE host = ?1", params![host])
+            .map_err(|e| self.sql(e))?;
+        Ok(n as u64)
+    }
+}

@@ -1,0 +1,425 @@
+//! What a crawl remembers between runs, in an embedded SQLite database (rusqlite with the
+//! bundled library: one file, no server, transactions that survive a crash, readable with
+//! any SQLite tool). Per fetched URL its last status, fetch time and HTTP validators; per
+//! article its content hash and revision; per run its start, end and counts.
+//!
+//! One crawl at a time: opening a store for writing takes an exclusive lock on a file
+//! beside it, so a second crawl on the same store fails at once with a clear message,
+//! whether it was started by hand or by cron.
+
+mod articles;
+mod fetch_log;
+mod frontier;
+mod runs;
+mod schema;
+mod shared;
+
+pub use frontier::SqliteFrontier;
+pub use shared::{CrawlState, SqliteState};
+
+use std::fs::{self, File};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{Connection, OpenFlags};
+
+/// The schema this build writes. Older stores are migrated on open.
+pub const SCHEMA_VERSION: i64 = 2;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    #[error("cannot create the folder {dir} for the crawl state: {source}")]
+    Folder {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot lock {lock}: {source}")]
+    LockFile {
+        lock: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "the crawl state {path} is in use by another khabar crawl (lock {lock}); wait for it to end, or give --state PATH to use another store"
+    )]
+    Locked { path: PathBuf, lock: PathBuf },
+    #[error("crawl state {path}: {source}")]
+    Sql {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error(
+        "crawl state {path} was written by a newer khabar (schema {found}; this one knows up to {SCHEMA_VERSION}): upgrade khabar"
+    )]
+    TooNew { path: PathBuf, found: i64 },
+    #[error("no crawl state at {0}: run a crawl first, or give --state PATH")]
+    Missing(PathBuf),
+}
+
+/// What the store knows of one fetched URL.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UrlState {
+    pub fetched_at: Option<DateTime<Utc>>,
+    pub status: Option<u16>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+/// What the store knows of one article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleState {
+    pub content_hash: String,
+    pub revision: u32,
+}
+
+/// A fetch as the crawl state keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchUpdate {
+    /// The URL fetched.
+    pub url: String,
+    /// Its host key.
+    pub host: String,
+    /// The HTTP status, if an answer came.
+    pub status: Option<u16>,
+    /// The answer's `ETag`.
+    pub etag: Option<String>,
+    /// The answer's `Last-Modified`.
+    pub last_modified: Option<String>,
+    /// What went wrong, if anything.
+    pub error: Option<String>,
+}
+
+/// An article as the crawl state keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleUpdate {
+    /// The record's id.
+    pub id: String,
+    /// The article's URL.
+    pub url: String,
+    /// [`khabar_extract::record::content_hash`] of the record written.
+    pub content_hash: String,
+    /// The revision written.
+    pub revision: u32,
+}
+
+/// How a run went on one host.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HostRun {
+    /// The host key.
+    pub host: String,
+    /// Requests sent.
+    pub requests: u64,
+    /// The rate they achieved, per second.
+    pub rate: Option<f64>,
+    /// What its robots.txt said.
+    pub robots: Option<String>,
+}
+
+/// Counts for `khabar state`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StateCounts {
+    pub urls: u64,
+    pub fetched_ok: u64,
+    pub errors: u64,
+    pub articles: u64,
+    pub revised: u64,
+    /// Requests a crawl that stopped early left to do.
+    pub queued: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunRow {
+    pub id: i64,
+    pub started_at: String,
+    pub ended_at: Option<String>,
+    pub summary: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct HostRow {
+    pub host: String,
+    pub urls: u64,
+    pub last_fetch: Option<String>,
+    /// Requests the last run sent it, and the rate they achieved.
+    pub last_run_requests: Option<u64>,
+    pub last_run_rate: Option<f64>,
+    /// What its robots.txt said on the last run.
+    pub robots: Option<String>,
+}
+
+/// An open store. The one that holds the lock (see [`StateStore::open`]) is the crawl's.
+pub struct StateStore {
+    conn: Connection,
+    path: PathBuf,
+    _lock: Option<File>,
+}
+
+pub(crate) fn now_text() -> String {
+    Utc::now().to_rfc3339_opts(SecondsFormat::Secs, false)
+}
+impl StateStore {
+    /// Opens (creating if need be) the store at `path` for a crawl: takes the lock,
+    /// migrates the schema.
+    pub fn open(path: &Path) -> Result<Self, StateError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            fs::create_dir_all(dir).map_err(|source| StateError::Folder {
+                dir: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let lock_path = lock_path(path);
+        let lock = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|source| StateError::LockFile {
+                lock: lock_path.clone(),
+                source,
+            })?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(StateError::Locked {
+                    path: path.to_path_buf(),
+                    lock: lock_path,
+                });
+            }
+            Err(std::fs::TryLockError::Error(source)) => {
+                return Err(StateError::LockFile {
+                    lock: lock_path,
+                    source,
+                });
+            }
+        }
+        let conn = Connection::open(path).map_err(|source| StateError::Sql {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut store = Self {
+            conn,
+            path: path.to_path_buf(),
+            _lock: Some(lock),
+        };
+        store.setup()?;
+        Ok(store)
+    }
+
+    /// Opens an existing store to read it, without the lock (a crawl may be running).
+    pub fn open_read_only(path: &Path) -> Result<Self, StateError> {
+        if !path.exists() {
+            return Err(StateError::Missing(path.to_path_buf()));
+        }
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(
+            |source| StateError::Sql {
+                path: path.to_path_buf(),
+                source,
+            },
+        )?;
+        Ok(Self {
+            conn,
+            path: path.to_path_buf(),
+            _lock: None,
+        })
+    }
+
+    /// Another connection to the same store, for a second thread (the store's lock stays
+    /// with this one).
+    pub fn connect(&self) -> Result<Self, StateError> {
+        let mut conn = Connection::open(&self.path).map_err(|e| self.sql(e))?;
+        conn.busy_handler(Some(wait_briefly))
+            .map_err(|e| self.sql(e))?;
+        Ok(Self {
+            conn,
+            path: self.path.clone(),
+            _lock: None,
+        })
+    }
+
+    fn sql(&self, source: rusqlite::Error) -> StateError {
+        StateError::Sql {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    /// The store's file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Starts a transaction: the frontier's many small writes go faster in one.
+    pub fn begin(&mut self) -> Result<(), StateError> {
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(|e| self.sql(e))
+    }
+
+    pub fn commit(&mut self) -> Result<(), StateError> {
+        self.conn.execute_batch("COMMIT").map_err(|e| self.sql(e))
+    }
+}
+
+fn wait_briefly(attempt: i32) -> bool {
+    std::thread::sleep(std::time::Duration::from_micros(200));
+    attempt < 150_000
+}
+
+fn lock_path(path: &Path) -> PathBuf {
+    let mut name = path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(".lock");
+    path.with_file_name(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frontier::QueuedUrl;
+
+    #[test]
+    fn remembers_fetches_and_articles_across_opens() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/state.db");
+        {
+            let mut s = StateStore::open(&path).unwrap();
+            let run = s.begin_run().unwrap();
+            s.record_fetch(
+                "https://a.com/1",
+                "a.com",
+                Some(200),
+                Some("\"v1\""),
+                Some("Wed, 27 Mar 2024 13:52:00 GMT"),
+                None,
+            )
+            .unwrap();
+            s.record_article("id1", "https://a.com/1", "h1", 1).unwrap();
+            s.end_run(run, "ok").unwrap();
+        }
+        let mut s = StateStore::open(&path).unwrap();
+        let u = s.url_state("https://a.com/1").unwrap().unwrap();
+        assert_eq!(u.status, Some(200));
+        assert_eq!(u.etag.as_deref(), Some("\"v1\""));
+        assert!(u.fetched_at.is_some());
+        // a 304 keeps the validators it had
+        s.record_fetch("https://a.com/1", "a.com", Some(304), None, None, None)
+            .unwrap();
+        assert_eq!(
+            s.url_state("https://a.com/1")
+                .unwrap()
+                .unwrap()
+                .etag
+                .as_deref(),
+            Some("\"v1\"")
+        );
+        assert_eq!(
+            s.article("id1").unwrap(),
+            Some(ArticleState {
+                content_hash: "h1".into(),
+                revision: 1
+            })
+        );
+        assert_eq!(s.counts().unwrap().articles, 1);
+        assert_eq!(s.last_runs(5).unwrap().len(), 1);
+        assert_eq!(s.forget_url("https://a.com/1").unwrap(), 2);
+        assert!(s.url_state("https://a.com/1").unwrap().is_none());
+    }
+
+    #[test]
+    fn the_frontier_survives_a_reopen_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.db");
+        let q = |u: &str| QueuedUrl {
+            url: u.into(),
+            kind: "page".into(),
+            depth: 1,
+            redirects: 0,
+        };
+        {
+            let mut s = StateStore::open(&path).unwrap();
+            assert!(
+                s.frontier_insert(&q("https://a.com/2"), "a.com", 2, true)
+                    .unwrap()
+            );
+            assert!(
+                s.frontier_insert(&q("https://a.com/1"), "a.com", 2, false)
+                    .unwrap()
+            );
+            assert!(
+                !s.frontier_insert(&q("https://a.com/2"), "a.com", 2, false)
+                    .unwrap(),
+                "seen"
+            );
+            assert!(
+                s.frontier_insert(&q("https://a.com/3"), "a.com", 2, false)
+                    .unwrap()
+            );
+            let loaded: Vec<String> = s
+                .frontier_load("a.com", 2, 1)
+                .unwrap()
+                .into_iter()
+                .map(|q| q.url)
+                .collect();
+            assert_eq!(loaded, vec!["https://a.com/1"]);
+            s.frontier_done("https://a.com/1").unwrap();
+            assert_eq!(s.counts().unwrap().queued, 2);
+        }
+        let mut s = StateStore::open(&path).unwrap();
+        assert_eq!(
+            s.frontier_resume().unwrap(),
+            vec![("a.com".to_string(), 2, 2)]
+        );
+        let urls: Vec<String> = s
+            .frontier_load("a.com", 2, 10)
+            .unwrap()
+            .into_iter()
+            .map(|p| p.url)
+            .collect();
+        assert_eq!(urls, vec!["https://a.com/2", "https://a.com/3"]);
+        assert!(
+            s.frontier_insert(&q("https://a.com/1"), "a.com", 2, true)
+                .unwrap(),
+            "done last crawl: new again"
+        );
+    }
+
+    #[test]
+    fn a_version_1_store_is_migrated() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.db");
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch("CREATE TABLE urls (url TEXT PRIMARY KEY, host TEXT NOT NULL, status INTEGER, fetched_at TEXT, etag TEXT, last_modified TEXT, error TEXT); CREATE TABLE articles (id TEXT PRIMARY KEY, url TEXT NOT NULL, content_hash TEXT NOT NULL, revision INTEGER NOT NULL, first_seen TEXT NOT NULL, last_changed TEXT NOT NULL); CREATE TABLE runs (id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, ended_at TEXT, summary TEXT); INSERT INTO articles VALUES ('x', 'u', 'h', 3, 't', 't'); PRAGMA user_version = 1;")
+            .unwrap();
+        let mut s = StateStore::open(&path).unwrap();
+        assert_eq!(s.article("x").unwrap().unwrap().revision, 3, "data kept");
+        assert!(
+            s.frontier_resume().unwrap().is_empty(),
+            "frontier table added"
+        );
+    }
+
+    #[test]
+    fn a_second_crawl_on_the_same_store_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.db");
+        let _first = StateStore::open(&path).unwrap();
+        let err = StateStore::open(&path).err().unwrap().to_string();
+        assert!(err.contains("in use by another khabar crawl"), "{err}");
+        // reading is fine while a crawl runs
+        assert!(StateStore::open_read_only(&path).is_ok());
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.db");
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch("PRAGMA user_version = 99;")
+            .unwrap();
+        let err = StateStore::open(&path).err().unwrap().to_string();
+        assert!(err.contains("newer khabar"), "{err}");
+    }
+}
