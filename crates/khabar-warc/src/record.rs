@@ -1,0 +1,333 @@
+//! One WARC record and the parsing of a record from bytes.
+
+use crate::digest::check_sha1;
+use crate::error::HttpError;
+use crate::headers::{Headers, parse_fields, show};
+use crate::http::{HttpResponse, parse_http_response};
+
+/// The `WARC-Type` of a record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecordType {
+    /// `warcinfo`: about the file itself.
+    Warcinfo,
+    /// `response`: a server's response, usually an HTTP response with its head.
+    Response,
+    /// `resource`: a resource without protocol information.
+    Resource,
+    /// `request`: the request that was sent.
+    Request,
+    /// `metadata`: about another record.
+    Metadata,
+    /// `revisit`: the content was seen before; the block holds at most an HTTP head.
+    Revisit,
+    /// `conversion`: another record's content converted.
+    Conversion,
+    /// `continuation`: a segment of a record split over files.
+    Continuation,
+    /// Any other value, as written.
+    Other(String),
+}
+
+impl RecordType {
+    /// The type for a `WARC-Type` value (case-insensitive).
+    pub fn parse(value: &str) -> RecordType {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "warcinfo" => RecordType::Warcinfo,
+            "response" => RecordType::Response,
+            "resource" => RecordType::Resource,
+            "request" => RecordType::Request,
+            "metadata" => RecordType::Metadata,
+            "revisit" => RecordType::Revisit,
+            "conversion" => RecordType::Conversion,
+            "continuation" => RecordType::Continuation,
+            _ => RecordType::Other(value.trim().to_string()),
+        }
+    }
+
+    /// The `WARC-Type` value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            RecordType::Warcinfo => "warcinfo",
+            RecordType::Response => "response",
+            RecordType::Resource => "resource",
+            RecordType::Request => "request",
+            RecordType::Metadata => "metadata",
+            RecordType::Revisit => "revisit",
+            RecordType::Conversion => "conversion",
+            RecordType::Continuation => "continuation",
+            RecordType::Other(s) => s,
+        }
+    }
+}
+
+/// One record read from an archive.
+#[derive(Debug, Clone)]
+pub struct WarcRecord {
+    /// The version line, e.g. `WARC/1.0` or `WARC/1.1`.
+    pub version: String,
+    /// The record's header fields in order.
+    pub headers: Headers,
+    /// The record's block: `Content-Length` bytes after the header.
+    pub block: Vec<u8>,
+    /// Where the record starts in the file: the compressed offset of its gzip member in a
+    /// `.warc.gz`, the offset of its `WARC/` line in a plain `.warc`.
+    pub offset: u64,
+    /// Bytes the record takes in the file from `offset`: the whole gzip member (compressed),
+    /// or header, block and the blank lines after it in a plain file. `offset` and `length`
+    /// are what a CDX index stores to fetch the record again.
+    pub length: u64,
+}
+
+impl WarcRecord {
+    /// The first value of a header field (case-insensitive name).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name)
+    }
+
+    /// The record's `WARC-Type`.
+    pub fn record_type(&self) -> RecordType {
+        RecordType::parse(self.header("WARC-Type").unwrap_or(""))
+    }
+
+    /// `WARC-Record-ID`, e.g. `<urn:uuid:...>`.
+    pub fn record_id(&self) -> Option<&str> {
+        self.header("WARC-Record-ID")
+    }
+
+    /// `WARC-Target-URI`, without the angle brackets some writers put around it.
+    pub fn target_uri(&self) -> Option<&str> {
+        self.header("WARC-Target-URI").map(strip_angles)
+    }
+
+    /// `WARC-Date` as written (RFC 3339, UTC).
+    pub fn date(&self) -> Option<&str> {
+        self.header("WARC-Date")
+    }
+
+    /// The record's `Content-Type`, e.g. `application/http; msgtype=response`.
+    pub fn content_type(&self) -> Option<&str> {
+        self.header("Content-Type")
+    }
+
+    /// `WARC-IP-Address`.
+    pub fn ip_address(&self) -> Option<&str> {
+        self.header("WARC-IP-Address")
+    }
+
+    /// `WARC-Concurrent-To` (the first, if several).
+    pub fn concurrent_to(&self) -> Option<&str> {
+        self.header("WARC-Concurrent-To")
+    }
+
+    /// `WARC-Payload-Digest`.
+    pub fn payload_digest(&self) -> Option<&str> {
+        self.header("WARC-Payload-Digest")
+    }
+
+    /// `WARC-Block-Digest`.
+    pub fn block_digest(&self) -> Option<&str> {
+        self.header("WARC-Block-Digest")
+    }
+
+    /// `WARC-Truncated` (e.g. `length`): the crawler cut the payload short.
+    pub fn truncated_reason(&self) -> Option<&str> {
+        self.header("WARC-Truncated")
+    }
+
+    /// Whether this is a `revisit` record (no payload of its own).
+    pub fn is_revisit(&self) -> bool {
+        self.record_type() == RecordType::Revisit
+    }
+
+    /// For a revisit: `WARC-Refers-To-Target-URI`, the URI whose earlier capture holds the
+    /// payload.
+    pub fn refers_to_target_uri(&self) -> Option<&str> {
+        self.header("WARC-Refers-To-Target-URI").map(strip_angles)
+    }
+
+    /// For a revisit: `WARC-Refers-To`, the record id of the earlier capture.
+    pub fn refers_to(&self) -> Option<&str> {
+        self.header("WARC-Refers-To")
+    }
+
+    /// For a revisit: `WARC-Profile`.
+    pub fn profile(&self) -> Option<&str> {
+        self.header("WARC-Profile")
+    }
+
+    /// Whether the block is an HTTP response (`Content-Type: application/http` with
+    /// `msgtype=response` or no msgtype, on a `response` or `revisit` record).
+    pub fn is_http_response(&self) -> bool {
+        let Some(ct) = self.content_type() else {
+            return false;
+        };
+        let ct = ct.to_ascii_lowercase();
+        let kind_ok = matches!(
+            self.record_type(),
+            RecordType::Response | RecordType::Revisit
+        );
+        kind_ok
+            && ct.trim_start().starts_with("application/http")
+            && (!ct.contains("msgtype") || ct.contains("msgtype=response"))
+    }
+
+    /// The block parsed as an HTTP response, when [`Self::is_http_response`].
+    pub fn http_response(&self) -> Option<Result<HttpResponse, HttpError>> {
+        self.is_http_response()
+            .then(|| parse_http_response(&self.block))
+    }
+
+    /// Checks `WARC-Block-Digest` against the block: `None` when there is none or it is not
+    /// SHA-1.
+    pub fn verify_block_digest(&self) -> Option<bool> {
+        check_sha1(self.block_digest()?, &self.block)
+    }
+}
+
+fn strip_angles(s: &str) -> &str {
+    let t = s.trim();
+    t.strip_prefix('<')
+        .and_then(|t| t.strip_suffix('>'))
+        .unwrap_or(t)
+}
+
+/// Limits for parsing.
+#[derive(Clone, Copy)]
+pub(crate) struct Limits {
+    pub max_record: u64,
+    pub max_header: usize,
+}
+
+/// What kind of damage, before the offset is known.
+#[derive(Debug)]
+pub(crate) enum Damage {
+    BadHeader(String),
+    BadContentLength(String),
+    Truncated(String),
+    TooLarge(String),
+}
+
+pub(crate) enum Parse {
+    /// A record and how many bytes of `data` it took (blank lines after it included).
+    Record(String, Headers, Vec<u8>, usize),
+    /// At least this many bytes are needed to decide.
+    NeedMore(usize),
+    Damaged(Damage),
+}
+
+/// Position just past the blank line that ends a header (CRLF CRLF or LF LF, mixed allowed).
+fn header_end(data: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(b'\n', &data[from..]) {
+        let nl = from + i;
+        match data.get(nl + 1) {
+            Some(b'\n') => return Some(nl + 2),
+            Some(b'\r') if data.get(nl + 2) == Some(&b'\n') => return Some(nl + 3),
+            _ => {}
+        }
+        from = nl + 1;
+    }
+    None
+}
+
+fn valid_version(line: &[u8]) -> bool {
+    line.len() > 5
+        && line[..5].eq_ignore_ascii_case(b"WARC/")
+        && line[5..].iter().all(|b| b.is_ascii_digit() || *b == b'.')
+        && line[5].is_ascii_digit()
+}
+
+/// Parses one record at the start of `data`. `at_eof`: no more bytes will come after `data`.
+pub(crate) fn parse_record(data: &[u8], at_eof: bool, limits: Limits) -> Parse {
+    let Some(hdr_len) = header_end(data) else {
+        if data.len() > limits.max_header {
+            return Parse::Damaged(Damage::BadHeader(format!(
+                "no end of header within {} bytes",
+                limits.max_header
+            )));
+        }
+        if at_eof {
+            return Parse::Damaged(Damage::Truncated(format!(
+                "input ends inside the header ({} bytes)",
+                data.len()
+            )));
+        }
+        return Parse::NeedMore(data.len() + 1);
+    };
+    if hdr_len > limits.max_header {
+        return Parse::Damaged(Damage::BadHeader(format!(
+            "header of {hdr_len} bytes is over the limit of {}",
+            limits.max_header
+        )));
+    }
+    let first_nl = memchr::memchr(b'\n', data).unwrap_or(0);
+    let first = &data[..first_nl];
+    let first = first.strip_suffix(b"\r").unwrap_or(first);
+    if !valid_version(first) {
+        return Parse::Damaged(Damage::BadHeader(format!(
+            "not a WARC version line: {}",
+            show(first)
+        )));
+    }
+    let version = String::from_utf8_lossy(first).into_owned();
+    let headers = match parse_fields(&data[first_nl + 1..hdr_len]) {
+        Ok(h) => h,
+        Err(e) => return Parse::Damaged(Damage::BadHeader(e)),
+    };
+    if headers.get("WARC-Type").is_none_or(|t| t.is_empty()) {
+        return Parse::Damaged(Damage::BadHeader("no WARC-Type".into()));
+    }
+    let Some(cl) = headers.get("Content-Length") else {
+        return Parse::Damaged(Damage::BadContentLength("missing".into()));
+    };
+    let len: u64 = match cl.trim().parse() {
+        Ok(n) => n,
+        Err(_) => {
+            return Parse::Damaged(Damage::BadContentLength(format!("not a number: {cl:?}")));
+        }
+    };
+    if len > limits.max_record || hdr_len as u64 + len > limits.max_record {
+        return Parse::Damaged(Damage::TooLarge(format!("Content-Length {len}")));
+    }
+    let len = len as usize;
+    let block_end = hdr_len + len;
+    if data.len() < block_end {
+        if at_eof {
+            return Parse::Damaged(Damage::Truncated(format!(
+                "Content-Length {len}, only {} bytes of block",
+                data.len() - hdr_len
+            )));
+        }
+        return Parse::NeedMore(block_end + 9);
+    }
+    // Up to two line ends after the block, then the end, more blank lines or the next record.
+    let mut end = block_end;
+    for _ in 0..2 {
+        if data[end..].starts_with(b"\r\n") {
+            end += 2;
+        } else if data[end..].starts_with(b"\n") {
+            end += 1;
+        }
+    }
+    let rest = &data[end..];
+    let ok = if rest.is_empty() {
+        if !at_eof && end - block_end < 4 {
+            return Parse::NeedMore(block_end + 9);
+        }
+        true
+    } else if rest[0] == b'\r' || rest[0] == b'\n' {
+        true
+    } else if rest.len() < 5 && b"WARC/".starts_with(rest) && !at_eof {
+        return Parse::NeedMore(end + 5);
+    } else {
+        rest.len() >= 5 && rest[..5].eq_ignore_ascii_case(b"WARC/")
+    };
+    if !ok {
+        return Parse::Damaged(Damage::BadContentLength(format!(
+            "Content-Length {len} is not followed by the end of the record (found {})",
+            show(&rest[..rest.len().min(16)])
+        )));
+    }
+    let block = data[hdr_len..block_end].to_vec();
+    Parse::Record(version, headers, block, end)
+}
