@@ -591,6 +591,38 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_failed_write_leaves_whole_records_and_the_writer_goes_on() {
+        let dir = std::env::temp_dir().join(format!("khabar-warc-fail-{}", fastrand::u64(..)));
+        let mut w = WarcWriter::new(&dir, WriterOptions::default()).unwrap();
+        let hs: Vec<(String, String)> = Vec::new();
+        let t = SystemTime::UNIX_EPOCH;
+        w.write_exchange(&Exchange::new("https://a.example/", 200, &hs, b"one", t))
+            .unwrap();
+        let first = w.current_file().unwrap().to_path_buf();
+        let len = std::fs::metadata(&first).unwrap().len();
+        // A handle that cannot write (nor be truncated) stands in for a failing disk.
+        let cur = w.current.as_mut().unwrap();
+        cur.file = File::open(&first).unwrap();
+        let err = w.write_exchange(&Exchange::new("https://a.example/2", 200, &hs, b"two", t));
+        assert!(matches!(err, Err(WriteError::Io { offset, .. }) if offset == len));
+        assert_eq!(std::fs::metadata(&first).unwrap().len(), len);
+        // The file could not be cut back, so it is abandoned and the next write starts a new one.
+        let next = w
+            .write_exchange(&Exchange::new("https://a.example/3", 200, &hs, b"three", t))
+            .unwrap();
+        assert_ne!(next.response.file, first);
+        let files = w.finish().unwrap();
+        assert_eq!(files.len(), 2);
+        for f in &files {
+            let n = crate::WarcReader::new(File::open(f).unwrap())
+                .filter(|r| r.is_ok())
+                .count();
+            assert_eq!(n, 3);
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn uri_split() {
         assert_eq!(
             split_uri("https://a.b:8080/x/y?q=1#f"),

@@ -9,7 +9,7 @@ fn uris(n: std::ops::Range<usize>) -> Vec<String> {
     n.map(|i| format!("https://news.example/{i}")).collect()
 }
 
-fn oks(items: &[Result<(String, u64), (String, u64)>]) -> Vec<String> {
+fn oks(items: &[Item]) -> Vec<String> {
     items
         .iter()
         .filter_map(|i| i.as_ref().ok())
@@ -17,7 +17,7 @@ fn oks(items: &[Result<(String, u64), (String, u64)>]) -> Vec<String> {
         .collect()
 }
 
-fn errs(items: &[Result<(String, u64), (String, u64)>]) -> Vec<(String, u64)> {
+fn errs(items: &[Item]) -> Vec<(String, u64)> {
     items
         .iter()
         .filter_map(|i| i.as_ref().err())

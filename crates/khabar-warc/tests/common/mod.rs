@@ -88,8 +88,11 @@ pub fn gz_archive(n: usize) -> (Vec<u8>, Vec<u64>) {
     (out, gz_offsets)
 }
 
+/// A record read (target URI, offset) or an error (message, offset).
+pub type Item = Result<(String, u64), (String, u64)>;
+
 /// The target URIs of the records read and the errors, in order.
-pub fn read_all(bytes: &[u8]) -> Vec<Result<(String, u64), (String, u64)>> {
+pub fn read_all(bytes: &[u8]) -> Vec<Item> {
     khabar_warc::WarcReader::new(bytes)
         .map(|item| match item {
             Ok(r) => Ok((r.target_uri().unwrap_or("").to_string(), r.offset)),
