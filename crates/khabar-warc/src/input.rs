@@ -74,8 +74,11 @@ impl<R: Read> Input<R> {
     }
 
     /// Reads more bytes onto the end of the window. `Ok(false)` at the end of the input; a
-    /// failed read is remembered in `io_error` and reported as the end too.
+    /// failed read is remembered in `io_error` and returned again by every later call.
     pub(crate) fn fill_more(&mut self) -> io::Result<bool> {
+        if let Some(e) = &self.io_error {
+            return Err(io::Error::new(e.kind(), e.to_string()));
+        }
         if self.eof {
             return Ok(false);
         }

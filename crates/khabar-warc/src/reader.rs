@@ -108,28 +108,67 @@ impl<R: Read> WarcReader<R> {
         }
     }
 
+    /// Gzip if the input starts with the gzip magic; plain if it starts with `WARC/`. For an
+    /// input whose start is damaged, the first 64 KiB decide: plain if a `WARC/1.` line is
+    /// there, else gzip if a gzip member header is, else plain.
     fn detect(&mut self) -> Option<Compression> {
         if self.input.fill_to(2).is_err() {
             return None;
         }
-        Some(if self.input.window().starts_with(&[0x1f, 0x8b]) {
+        let w = self.input.window();
+        if w.starts_with(&[0x1f, 0x8b]) {
+            return Some(Compression::Gzip);
+        }
+        // A read error here shows again when the records need the bytes.
+        let _ = self.input.fill_to(64 * 1024);
+        let w = self.input.window();
+        let start = w
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or(w.len());
+        // A `WARC/1.` line does not occur in compressed data; gzip headers do occur in plain
+        // records' blocks.
+        if w[start..].starts_with(b"WARC/") || memchr::memmem::find(w, b"\nWARC/1.").is_some() {
+            return Some(Compression::None);
+        }
+        let gzip_inside = memchr::memmem::find_iter(w, &[0x1f, 0x8b, 0x08])
+            .any(|i| w.get(i + 3).is_some_and(|flg| flg & 0xe0 == 0));
+        Some(if gzip_inside {
             Compression::Gzip
         } else {
             Compression::None
         })
     }
 
-    /// Moves to the next line starting with `WARC/1.`; false at the end of the input.
+    /// Moves to the next `WARC/1.x` version line (usually at a line start, but also found
+    /// right after a block whose blank lines were lost); false at the end of the input.
     fn resync_plain(&mut self) -> io::Result<bool> {
-        const NEEDLE: &[u8] = b"\nWARC/1.";
+        const NEEDLE: &[u8] = b"WARC/1.";
         loop {
             let w = self.input.window();
-            if let Some(i) = memchr::memmem::find(w, NEEDLE) {
-                self.input.consume_n(i + 1);
-                return Ok(true);
+            let mut from = 0;
+            let mut undecided = w.len();
+            while let Some(i) = memchr::memmem::find(&w[from..], NEEDLE) {
+                let at = from + i;
+                let tail = &w[at + NEEDLE.len()..];
+                if tail.len() < 3 && !self.input.eof {
+                    undecided = at;
+                    break;
+                }
+                let version_line = tail.first().is_some_and(u8::is_ascii_digit)
+                    && (tail[1..].starts_with(b"\r\n") || tail[1..].starts_with(b"\n"));
+                if version_line {
+                    self.input.consume_n(at);
+                    return Ok(true);
+                }
+                from = at + 1;
             }
-            let keep = NEEDLE.len() - 1;
-            let n = w.len().saturating_sub(keep);
+            // Past the bytes checked, keep what could still begin a needle.
+            let n = if undecided < w.len() {
+                undecided
+            } else {
+                w.len().saturating_sub(NEEDLE.len() - 1)
+            };
             self.input.consume_n(n);
             if !self.input.fill_more()? {
                 let n = self.input.window().len();

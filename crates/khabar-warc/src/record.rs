@@ -274,6 +274,13 @@ pub(crate) fn parse_record(data: &[u8], at_eof: bool, limits: Limits) -> Parse {
         Ok(h) => h,
         Err(e) => return Parse::Damaged(Damage::BadHeader(e)),
     };
+    // These may not repeat; two of them mean two records' headers run together (the first
+    // one cut short).
+    for name in ["WARC-Type", "WARC-Record-ID", "WARC-Date", "Content-Length"] {
+        if headers.get_all(name).nth(1).is_some() {
+            return Parse::Damaged(Damage::BadHeader(format!("{name} repeated")));
+        }
+    }
     if headers.get("WARC-Type").is_none_or(|t| t.is_empty()) {
         return Parse::Damaged(Damage::BadHeader("no WARC-Type".into()));
     }
@@ -300,34 +307,59 @@ pub(crate) fn parse_record(data: &[u8], at_eof: bool, limits: Limits) -> Parse {
         }
         return Parse::NeedMore(block_end + 9);
     }
-    // Up to two line ends after the block, then the end, more blank lines or the next record.
+    // A block ends with two line ends (CRLF CRLF, or bare LFs). Without them, the block must
+    // be followed by the end of the input or the next record, or Content-Length is wrong.
     let mut end = block_end;
-    for _ in 0..2 {
+    let mut line_ends = 0;
+    while line_ends < 2 {
         if data[end..].starts_with(b"\r\n") {
             end += 2;
         } else if data[end..].starts_with(b"\n") {
             end += 1;
+        } else {
+            break;
+        }
+        line_ends += 1;
+    }
+    if line_ends < 2 {
+        let rest = &data[end..];
+        if !at_eof && rest.len() < 5 && (b"WARC/".starts_with(rest) || rest == b"\r") {
+            return Parse::NeedMore(end + 5);
+        }
+        let ok = (rest.is_empty() && at_eof)
+            || (rest.len() >= 5 && rest[..5].eq_ignore_ascii_case(b"WARC/"));
+        if !ok {
+            return Parse::Damaged(Damage::BadContentLength(format!(
+                "Content-Length {len} is not followed by the end of the record (found {})",
+                show(&rest[..rest.len().min(16)])
+            )));
         }
     }
     let rest = &data[end..];
-    let ok = if rest.is_empty() {
-        if !at_eof && end - block_end < 4 {
-            return Parse::NeedMore(block_end + 9);
+    if line_ends == 2 && !rest.is_empty() && !rest[0].is_ascii_whitespace() {
+        if rest.len() < 5 && !at_eof && b"WARC/".starts_with(rest) {
+            return Parse::NeedMore(end + 5);
         }
-        true
-    } else if rest[0] == b'\r' || rest[0] == b'\n' {
-        true
-    } else if rest.len() < 5 && b"WARC/".starts_with(rest) && !at_eof {
-        return Parse::NeedMore(end + 5);
-    } else {
-        rest.len() >= 5 && rest[..5].eq_ignore_ascii_case(b"WARC/")
-    };
-    if !ok {
-        return Parse::Damaged(Damage::BadContentLength(format!(
-            "Content-Length {len} is not followed by the end of the record (found {})",
-            show(&rest[..rest.len().min(16)])
-        )));
+        // Something else than a record follows. Either junk sits between whole records, or
+        // Content-Length is too large and the block swallowed the next record's start.
+        if !rest[..rest.len().min(5)].eq_ignore_ascii_case(b"WARC/")
+            && holds_record_start(&data[hdr_len..block_end])
+        {
+            return Parse::Damaged(Damage::BadContentLength(format!(
+                "the block of Content-Length {len} holds the start of another record"
+            )));
+        }
     }
     let block = data[hdr_len..block_end].to_vec();
     Parse::Record(version, headers, block, end)
+}
+
+/// Whether `block` contains a `WARC/1.x` version line (anywhere: a record cut short runs
+/// into the next one mid-line).
+fn holds_record_start(block: &[u8]) -> bool {
+    memchr::memmem::find_iter(block, b"WARC/1.").any(|at| {
+        let tail = &block[at + 7..];
+        tail.first().is_some_and(u8::is_ascii_digit)
+            && (tail[1..].starts_with(b"\r\n") || tail[1..].starts_with(b"\n"))
+    })
 }

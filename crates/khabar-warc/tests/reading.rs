@@ -356,3 +356,21 @@ fn byte_at_a_time_reader_gives_the_same_records() {
         assert_eq!(got, offsets);
     }
 }
+
+#[test]
+fn damaged_start_of_a_file_is_detected_and_skipped() {
+    let (gz, offsets) = gz_archive(3);
+    let mut damaged = gz.clone();
+    damaged[0] = b'x';
+    let items = read_all(&damaged);
+    assert_eq!(oks(&items), uris(1..3));
+    assert_eq!(errs(&items).len(), 1);
+    assert_eq!(errs(&items)[0].1, offsets[0]);
+
+    let (plain, offsets) = plain_archive(3);
+    let mut damaged = plain.clone();
+    damaged[0] = b'x';
+    let items = read_all(&damaged);
+    assert_eq!(oks(&items), uris(1..3));
+    assert_eq!(errs(&items)[0].1, offsets[0]);
+}
