@@ -289,7 +289,7 @@ impl<R: Read> WarcReader<R> {
                 }
             }
         }
-        if self.input.fill_to(4).is_err() {
+        if self.input.fill_to(10).is_err() {
             let e = self.io_error();
             self.pending.push_back(Err(e));
             return true;
@@ -313,6 +313,7 @@ impl<R: Read> WarcReader<R> {
             }));
             return true;
         }
+        let plausible = plausible_member_header(w);
         self.input.set_mark();
         let max = self.limits.max_record;
         let mut out = Vec::new();
@@ -362,9 +363,11 @@ impl<R: Read> WarcReader<R> {
                         limit: max,
                         detail: format!("and then the member is corrupt: {e}"),
                     }));
-                } else if !candidate {
+                } else if !candidate || plausible || out.starts_with(b"WARC/") {
                     // A candidate found while resynchronising that does not decode is just
-                    // bytes that looked like a gzip header: the damage was reported already.
+                    // bytes that looked like a gzip header (the damage was reported already),
+                    // unless its header is a whole valid one or it began to decode into a
+                    // record: then it was a damaged member of its own.
                     self.pending.push_back(Err(if truncated {
                         WarcError::Truncated {
                             offset,
@@ -427,6 +430,16 @@ impl<R: Read> WarcReader<R> {
             }
         }
     }
+}
+
+/// A gzip member header whose every fixed field has a value real writers use (magic, deflate,
+/// no reserved flags, XFL 0/2/4, a known OS): compressed data rarely looks like this.
+fn plausible_member_header(w: &[u8]) -> bool {
+    w.len() >= 10
+        && w[..3] == [0x1f, 0x8b, 0x08]
+        && w[3] & 0xe0 == 0
+        && matches!(w[8], 0 | 2 | 4)
+        && (w[9] <= 13 || w[9] == 255)
 }
 
 /// `parse_record` with `at_eof` never asks for more; should it, report a truncation rather

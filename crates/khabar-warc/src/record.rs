@@ -293,11 +293,12 @@ pub(crate) fn parse_record(data: &[u8], at_eof: bool, limits: Limits) -> Parse {
             return Parse::Damaged(Damage::BadContentLength(format!("not a number: {cl:?}")));
         }
     };
-    if len > limits.max_record || hdr_len as u64 + len > limits.max_record {
-        return Parse::Damaged(Damage::TooLarge(format!("Content-Length {len}")));
-    }
-    let len = len as usize;
-    let block_end = hdr_len + len;
+    let total = (hdr_len as u64).saturating_add(len);
+    let block_end = match usize::try_from(total) {
+        Ok(end) if total <= limits.max_record && end <= usize::MAX - 16 => end,
+        _ => return Parse::Damaged(Damage::TooLarge(format!("Content-Length {len}"))),
+    };
+    let len = block_end - hdr_len;
     if data.len() < block_end {
         if at_eof {
             return Parse::Damaged(Damage::Truncated(format!(

@@ -374,3 +374,21 @@ fn damaged_start_of_a_file_is_detected_and_skipped() {
     assert_eq!(oks(&items), uris(1..3));
     assert_eq!(errs(&items)[0].1, offsets[0]);
 }
+
+#[test]
+fn two_damaged_members_in_a_row() {
+    let (mut gz, offsets) = gz_archive(6);
+    for m in [2, 3] {
+        let start = offsets[m] as usize + 40;
+        for b in &mut gz[start..start + 30] {
+            *b ^= 0x5a;
+        }
+    }
+    let items = read_all(&gz);
+    assert_eq!(oks(&items), [uris(0..2), uris(4..6)].concat());
+    let e = errs(&items);
+    assert_eq!(e[0].1, offsets[2]);
+    // the second member's header is whole, so its damage is reported too
+    assert_eq!(e.len(), 2, "{e:?}");
+    assert_eq!(e[1].1, offsets[3]);
+}
