@@ -155,19 +155,21 @@ impl WarcRecord {
         self.header("WARC-Profile")
     }
 
-    /// Whether the block is an HTTP response (`Content-Type: application/http` with
-    /// `msgtype=response` or no msgtype, on a `response` or `revisit` record).
+    /// Whether the block is an HTTP response: a `response` or `revisit` record with
+    /// `Content-Type: application/http` (`msgtype=response` or no msgtype), or with no
+    /// `Content-Type` and a block starting `HTTP/`.
     pub fn is_http_response(&self) -> bool {
-        let Some(ct) = self.content_type() else {
-            return false;
-        };
-        let ct = ct.to_ascii_lowercase();
-        let kind_ok = matches!(
+        if !matches!(
             self.record_type(),
             RecordType::Response | RecordType::Revisit
-        );
-        kind_ok
-            && ct.trim_start().starts_with("application/http")
+        ) {
+            return false;
+        }
+        let Some(ct) = self.content_type() else {
+            return self.block.starts_with(b"HTTP/");
+        };
+        let ct = ct.to_ascii_lowercase().replace(' ', "");
+        ct.starts_with("application/http")
             && (!ct.contains("msgtype") || ct.contains("msgtype=response"))
     }
 
@@ -363,4 +365,78 @@ fn holds_record_start(block: &[u8]) -> bool {
         tail.first().is_some_and(u8::is_ascii_digit)
             && (tail[1..].starts_with(b"\r\n") || tail[1..].starts_with(b"\n"))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(fields: &[(&str, &str)], block: &[u8]) -> WarcRecord {
+        WarcRecord {
+            version: "WARC/1.0".into(),
+            headers: fields.iter().map(|(a, b)| (*a, *b)).collect(),
+            block: block.to_vec(),
+            offset: 0,
+            length: 0,
+        }
+    }
+
+    #[test]
+    fn which_blocks_are_http_responses() {
+        let http = b"HTTP/1.1 200 OK\r\n\r\n";
+        let t = ("WARC-Type", "response");
+        assert!(
+            rec(
+                &[t, ("Content-Type", "application/http;msgtype=response")],
+                http
+            )
+            .is_http_response()
+        );
+        assert!(rec(&[t, ("Content-Type", "application/http")], http).is_http_response());
+        assert!(rec(&[t], http).is_http_response());
+        assert!(!rec(&[t], b"<html>").is_http_response());
+        assert!(!rec(&[t, ("Content-Type", "text/html")], http).is_http_response());
+        assert!(
+            !rec(
+                &[t, ("Content-Type", "application/http; msgtype=request")],
+                http
+            )
+            .is_http_response()
+        );
+        assert!(
+            !rec(
+                &[
+                    ("WARC-Type", "request"),
+                    ("Content-Type", "application/http")
+                ],
+                http
+            )
+            .is_http_response()
+        );
+        assert!(rec(&[("WARC-Type", "revisit")], http).is_http_response());
+    }
+
+    #[test]
+    fn digests_checked_in_base32_or_hex() {
+        let r = rec(
+            &[("WARC-Block-Digest", "sha1:VGMT4NSHA2AWVOR6EVYXQUGCNSONBWE5")],
+            b"abc",
+        );
+        assert_eq!(r.verify_block_digest(), Some(true));
+        let r = rec(
+            &[(
+                "WARC-Block-Digest",
+                "sha1:a9993e364706816aba3e25717850c26c9cd0d89d",
+            )],
+            b"abc",
+        );
+        assert_eq!(r.verify_block_digest(), Some(true));
+        let r = rec(
+            &[("WARC-Block-Digest", "sha1:VGMT4NSHA2AWVOR6EVYXQUGCNSONBWE5")],
+            b"abd",
+        );
+        assert_eq!(r.verify_block_digest(), Some(false));
+        let r = rec(&[("WARC-Block-Digest", "sha256:abc")], b"abc");
+        assert_eq!(r.verify_block_digest(), None);
+    }
 }
