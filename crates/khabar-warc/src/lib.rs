@@ -30,8 +30,9 @@
 //!
 //! A damaged record (truncated, bad header, bad `Content-Length`, corrupt gzip member)
 //! yields one `Err` naming its offset and what is wrong; the reader then resynchronises on
-//! the next gzip member magic after the damaged member's start (or, plain, on the next line
-//! starting `WARC/1.`) and goes on.
+//! the next gzip member magic after the damaged member's start (or, plain, on the next
+//! `WARC/1.x` version line) and goes on. A truncated last record ends the iteration after its
+//! error; a failed read ends it with [`WarcError::Io`].
 //!
 //! # Writing
 //!

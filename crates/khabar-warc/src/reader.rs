@@ -28,8 +28,21 @@ pub enum Compression {
 /// for gzip, that record's compressed bytes) in memory. Each item is a record or the error of
 /// one damaged record; after an error the reader resynchronises on the next gzip member (the
 /// next `1f 8b 08` magic after the damaged member's start) or, in a plain file, on the next
-/// line starting with `WARC/1.`, so one bad record costs only itself. It never panics and
+/// `WARC/1.x` version line after the damaged record's start (at a line start, or mid-line
+/// where a record was cut short), so one bad record costs only itself. It never panics and
 /// always makes progress, so the iteration ends on any finite input.
+///
+/// How damage is told apart in a plain file, which has no framing beyond `Content-Length`:
+/// a block must end with two line ends or be followed by the next `WARC/` record (else
+/// [`WarcError::BadContentLength`]); a block followed by junk is still accepted unless it
+/// holds a version line itself (Content-Length too large, next record swallowed); two of
+/// `WARC-Type`, `WARC-Record-ID`, `WARC-Date` or `Content-Length` in one header mean two
+/// records' headers ran together ([`WarcError::BadHeader`]). Inside a gzip member the member
+/// is the frame: a record whose block runs past the member's end is a bad Content-Length.
+///
+/// A gzip member holding several records (not how archives are written, but legal) yields
+/// them all, each with the member's offset and length. A whole file compressed as one
+/// member works only up to the record size limit.
 pub struct WarcReader<R> {
     input: Input<R>,
     compression: Option<Compression>,
