@@ -28,6 +28,9 @@ pub struct WriterOptions {
     pub max_file_size: u64,
     /// One gzip member per record (`.warc.gz`, the default) or plain `.warc`.
     pub gzip: bool,
+    /// Gzip level, 0 to 9 (default 6, as zlib and most WARC writers). Level 1 writes several
+    /// times faster for files about 40% bigger on news pages.
+    pub compression_level: u32,
     /// The `software` field of each file's `warcinfo` record.
     pub software: String,
     /// More `warcinfo` fields (e.g. `operator`, `robots`, `isPartOf`), in order.
@@ -40,6 +43,7 @@ impl Default for WriterOptions {
             prefix: "khabar".into(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             gzip: true,
+            compression_level: 6,
             software: concat!("khabar-warc/", env!("CARGO_PKG_VERSION")).into(),
             warcinfo: Vec::new(),
         }
@@ -307,7 +311,7 @@ impl WarcWriter {
         }
         let mut enc = flate2::write::GzEncoder::new(
             Vec::with_capacity(record.len() / 3 + 64),
-            flate2::Compression::default(),
+            flate2::Compression::new(self.options.compression_level.min(9)),
         );
         enc.write_all(record)
             .and_then(|_| enc.finish())
