@@ -194,6 +194,7 @@ fn rotation_starts_new_files_each_with_warcinfo() {
     let dir = tempfile::tempdir().unwrap();
     let options = WriterOptions {
         max_file_size: 4_000,
+        compression_level: 1,
         ..WriterOptions::default()
     };
     let mut w = WarcWriter::new(dir.path(), options).unwrap();
