@@ -44,14 +44,15 @@
 //!
 //! # Why not an existing crate
 //!
-//! Looked at (Dec 2026): `warc` 0.4 reads gzip through one multi-member decoder, so it
-//! cannot tell a record's compressed offset, and it stops at the first corrupt member rather
-//! than resynchronising; its dependencies (nom, libflate, uuid 0.8, chrono) are more than
-//! this needs. `rust_warc` reads plain WARC from a `BufRead` only (no gzip members, no
-//! offsets, no writer). khabar needs per-record offsets (to cite the record), recovery
-//! from damage (news archives are large and some are cut), bounded memory, and a writer;
-//! the format is small enough that a fuzzed reader of our own is the smaller risk. Deps:
-//! flate2, sha1, memchr, thiserror, fastrand (record ids).
+//! Looked at (Dec 2026), from their docs: `warc` 0.4 (reader and writer; nom, libflate,
+//! uuid 0.8, chrono) reads a `.warc.gz` as one decompressed stream, gives no record offsets
+//! and has no way past a corrupt member; `rust_warc` reads plain WARC from a `BufRead` only
+//! (no gzip members, no offsets, no writer); `warcat` 0.3 is a CLI first whose library API
+//! its author calls unstable, MPL-2.0, with a large dependency tree (brotli, zstd...). khabar
+//! needs per-record offsets (to cite a record), recovery from damage (big news archives, some
+//! cut short), bounded memory, and a writer; the format is small enough that a fuzzed reader
+//! of our own is the smaller risk. Dependencies: flate2, sha1, memchr, thiserror, fastrand
+//! (record ids).
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
