@@ -73,8 +73,10 @@ pub struct WarcRecord {
     /// `.warc.gz`, the offset of its `WARC/` line in a plain `.warc`.
     pub offset: u64,
     /// Bytes the record takes in the file from `offset`: the whole gzip member (compressed),
-    /// or header, block and the blank lines after it in a plain file. `offset` and `length`
-    /// are what a CDX index stores to fetch the record again.
+    /// or header, block and the blank lines after it in a plain file, so that `offset +
+    /// length` is where the next record starts (warcio's indexer leaves those four trailing
+    /// bytes out of a plain record's length; gzip lengths agree). `offset` and `length` are
+    /// what a CDX index stores to fetch the record again.
     pub length: u64,
 }
 
@@ -173,7 +175,9 @@ impl WarcRecord {
             && (!ct.contains("msgtype") || ct.contains("msgtype=response"))
     }
 
-    /// The block parsed as an HTTP response, when [`Self::is_http_response`].
+    /// The block parsed as an HTTP response, when [`Self::is_http_response`]. A revisit's
+    /// block holds at most the HTTP head: its body is empty, and an empty block (as warcio
+    /// writes them) gives [`HttpError::BadStatusLine`].
     pub fn http_response(&self) -> Option<Result<HttpResponse, HttpError>> {
         self.is_http_response()
             .then(|| parse_http_response(&self.block))
