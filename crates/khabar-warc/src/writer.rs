@@ -140,11 +140,14 @@ struct OpenFile {
     path: PathBuf,
     file: File,
     len: u64,
+    /// The `WARC-Record-ID` of the file's `warcinfo` record.
+    warcinfo_id: String,
 }
 
 /// Writes WARC records into rotating files in one directory.
 ///
-/// Each file starts with a `warcinfo` record. Each record is one gzip member (or plain, see
+/// Each file starts with a `warcinfo` record, which every later record in the file names in
+/// its `WARC-Warcinfo-ID`. Each record is one gzip member (or plain, see
 /// [`WriterOptions::gzip`]); the bytes of a call (both records of an exchange) are built in
 /// memory and written with one `write_all`, and if that fails the file is truncated back to
 /// its last whole record, so a file never holds half a record. Files are synced to disk
@@ -195,6 +198,7 @@ impl WarcWriter {
     /// Writes a `request` and a `response` record, linked both ways by
     /// `WARC-Concurrent-To`, and says where they went.
     pub fn write_exchange(&mut self, ex: &Exchange<'_>) -> Result<WrittenExchange, WriteError> {
+        let info_id = self.open_file()?;
         let date = format_warc_date(ex.fetched_at);
         let req_id = new_record_id();
         let resp_id = new_record_id();
@@ -209,7 +213,8 @@ impl WarcWriter {
         let resp_block = response_block(ex.status, reason, ex.headers, ex.body);
         let payload_digest = sha1_base32(ex.body);
 
-        let mut req_fields: Vec<(&str, &str)> = vec![("WARC-Target-URI", &target)];
+        let mut req_fields: Vec<(&str, &str)> =
+            vec![("WARC-Target-URI", &target), ("WARC-Warcinfo-ID", &info_id)];
         let mut resp_fields = req_fields.clone();
         if let Some(ip) = &ip {
             req_fields.push(("WARC-IP-Address", ip));
@@ -238,7 +243,7 @@ impl WarcWriter {
         ))?;
         let resp_len = resp.len() as u64;
         bytes.extend_from_slice(&resp);
-        let (file, offset) = self.append(&bytes)?;
+        let (file, offset) = self.write_whole(&bytes)?;
         Ok(WrittenExchange {
             request: Written {
                 file: file.clone(),
@@ -256,9 +261,9 @@ impl WarcWriter {
     }
 
     /// Writes one record of any type (`resource`, `metadata`, `revisit`...). The writer sets
-    /// `WARC-Type`, `WARC-Record-ID`, `WARC-Date` (from `date`), `WARC-Block-Digest` and
-    /// `Content-Length`; fields of those names in `fields` are ignored, the others written
-    /// in order after them.
+    /// `WARC-Type`, `WARC-Record-ID`, `WARC-Date` (from `date`), `WARC-Warcinfo-ID`,
+    /// `WARC-Block-Digest` and `Content-Length`; fields of those names in `fields` are
+    /// ignored, the others written in order after them.
     pub fn write_record(
         &mut self,
         warc_type: &str,
@@ -266,23 +271,23 @@ impl WarcWriter {
         block: &[u8],
         date: SystemTime,
     ) -> Result<Written, WriteError> {
-        const MANAGED: [&str; 5] = [
+        const MANAGED: [&str; 6] = [
             "WARC-Type",
             "WARC-Record-ID",
             "WARC-Date",
             "WARC-Block-Digest",
             "Content-Length",
+            "WARC-Warcinfo-ID",
         ];
+        let info_id = self.open_file()?;
         let id = new_record_id();
         let cleaned: Vec<(String, String)> = fields
             .iter()
             .filter(|(n, _)| !MANAGED.iter().any(|m| m.eq_ignore_ascii_case(n)))
             .filter_map(|(n, v)| Some((clean_name(n)?, clean_value(v))))
             .collect();
-        let refs: Vec<(&str, &str)> = cleaned
-            .iter()
-            .map(|(n, v)| (n.as_str(), v.as_str()))
-            .collect();
+        let mut refs: Vec<(&str, &str)> = vec![("WARC-Warcinfo-ID", &info_id)];
+        refs.extend(cleaned.iter().map(|(n, v)| (n.as_str(), v.as_str())));
         let bytes = self.encode(&record_bytes(
             &clean_value(warc_type),
             &id,
@@ -290,7 +295,7 @@ impl WarcWriter {
             &refs,
             block,
         ))?;
-        let (file, offset) = self.append(&bytes)?;
+        let (file, offset) = self.write_whole(&bytes)?;
         Ok(Written {
             file,
             offset,
@@ -378,9 +383,10 @@ impl WarcWriter {
                 info.push_str(&format!("{k}: {}\r\n", clean_value(v)));
             }
         }
+        let warcinfo_id = new_record_id();
         let record = record_bytes(
             "warcinfo",
-            &new_record_id(),
+            &warcinfo_id,
             &format_warc_date(now),
             &[
                 ("WARC-Filename", &clean_value(&name)),
@@ -390,13 +396,31 @@ impl WarcWriter {
         );
         let bytes = self.encode(&record)?;
         self.files.push(path.clone());
-        self.current = Some(OpenFile { path, file, len: 0 });
-        self.write_whole(&bytes).map(|_| ())
+        self.current = Some(OpenFile {
+            path,
+            file,
+            len: 0,
+            warcinfo_id,
+        });
+        if let Err(e) = self.write_whole(&bytes) {
+            // A file without its warcinfo record is not continued.
+            self.current = None;
+            return Err(e);
+        }
+        Ok(())
     }
 
-    fn append(&mut self, bytes: &[u8]) -> Result<(PathBuf, u64), WriteError> {
+    /// The file to write to (opened or rotated as needed), as its warcinfo record id.
+    fn open_file(&mut self) -> Result<String, WriteError> {
         self.ensure_file()?;
-        self.write_whole(bytes)
+        match &self.current {
+            Some(cur) => Ok(cur.warcinfo_id.clone()),
+            None => Err(WriteError::Io {
+                path: self.dir.clone(),
+                offset: 0,
+                source: io::Error::other("no open file"),
+            }),
+        }
     }
 
     /// One `write_all` of whole records at the end of the current file; on failure the file

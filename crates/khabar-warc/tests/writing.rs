@@ -117,6 +117,9 @@ fn round_trip(gzip: bool) {
     assert_eq!(req.record_id(), Some(first.request.record_id.as_str()));
     assert_eq!(req.concurrent_to(), resp.record_id());
     assert_eq!(resp.concurrent_to(), req.record_id());
+    for r in &records[1..] {
+        assert_eq!(r.header("WARC-Warcinfo-ID"), info.record_id());
+    }
     for r in [req, resp] {
         assert_eq!(r.version, "WARC/1.0");
         assert_eq!(r.target_uri(), Some("https://news.example/a?x=1#frag"));
@@ -234,6 +237,12 @@ fn rotation_starts_new_files_each_with_warcinfo() {
                 .count(),
             1
         );
+        // each file's records name its own warcinfo record
+        assert!(
+            records[1..]
+                .iter()
+                .all(|r| r.header("WARC-Warcinfo-ID") == records[0].record_id())
+        );
         // a file passes the size only with its last exchange, which starts below it
         let size = std::fs::metadata(f).unwrap().len();
         let last_request = &records[records.len() - 2];
@@ -297,4 +306,5 @@ fn revisit_records_are_surfaced_as_such() {
     let http = r.http_response().unwrap().unwrap();
     assert!(http.body.is_empty());
     assert_eq!(r.headers.get_all("WARC-Record-ID").count(), 1);
+    assert_eq!(r.header("WARC-Warcinfo-ID"), records[0].record_id());
 }
