@@ -140,11 +140,17 @@ struct CrawlArgs {
     /// A one-shot crawl: no state read or written
     #[arg(long)]
     no_state: bool,
+    /// Also write every response received to web archives (.warc.gz) in DIR
+    #[arg(long, value_name = "DIR")]
+    warc: Option<PathBuf>,
+    /// Start a new WARC file once one reaches this many megabytes
+    #[arg(long, value_name = "MB", default_value_t = 1000, requires = "warc")]
+    warc_max_mb: u64,
 }
 
 #[derive(clap::Args)]
 struct ExtractArgs {
-    /// Saved pages, directories of them (searched for .html/.htm/.xhtml/.shtml), or `-` for stdin
+    /// Saved pages, web archives (.warc, .warc.gz), directories of them (searched for .html/.htm/.xhtml/.shtml/.warc/.warc.gz), or `-` for stdin
     #[arg(value_name = "INPUT")]
     inputs: Vec<String>,
     /// The address of the page (one input only): picks the profile and resolves relative links
@@ -315,6 +321,10 @@ fn crawl(config: Config, args: CrawlArgs, quiet: bool) -> anyhow::Result<u8> {
             state,
             destination,
             every,
+            warc: args
+                .warc
+                .clone()
+                .map(|d| (d, args.warc_max_mb.saturating_mul(1_000_000).max(1))),
             progress: (!quiet).then(|| {
                 let make: khabar_crawl::job::ProgressFactory =
                     Arc::new(|| Box::new(Progress::new(false)));
@@ -338,6 +348,12 @@ fn crawl(config: Config, args: CrawlArgs, quiet: bool) -> anyhow::Result<u8> {
         }
         JobEnd::NothingFetched => {
             tracing::error!("no page could be fetched");
+            EXIT_INPUT_PROBLEMS
+        }
+        JobEnd::ArchiveFailed(e) => {
+            tracing::error!(
+                "the web archive is incomplete ({e}); the records were written; free space or give another --warc DIR"
+            );
             EXIT_INPUT_PROBLEMS
         }
     })

@@ -34,6 +34,8 @@ impl Page {
                 file: Some(self.name.clone()),
                 fetched_at: None,
                 status: None,
+                record_id: None,
+                offset: None,
             },
             fallback_url: None,
         }

@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
         bytes: &data[split..],
         page_url: url,
         http_charset: None,
-        source: SourceInfo { kind: SourceKind::File, file: None, fetched_at: None, status: None },
+        source: SourceInfo { kind: SourceKind::File, file: None, fetched_at: None, status: None, record_id: None, offset: None },
         fallback_url: None,
     };
     for (record, _) in EXTRACTOR.extract(&input).articles {

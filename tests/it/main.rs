@@ -9,6 +9,7 @@ mod common;
 #[path = "../support/mod.rs"]
 mod support;
 
+mod archive;
 mod cli;
 mod crawl;
 mod fixtures;

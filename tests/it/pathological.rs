@@ -98,6 +98,8 @@ fn file_input(bytes: &[u8]) -> PageInput<'_> {
             file: None,
             fetched_at: None,
             status: None,
+            record_id: None,
+            offset: None,
         },
         fallback_url: None,
     }

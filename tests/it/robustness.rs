@@ -26,6 +26,8 @@ fn extract(bytes: &[u8], url: Option<&str>) -> usize {
             file: None,
             fetched_at: None,
             status: None,
+            record_id: None,
+            offset: None,
         },
         fallback_url: None,
     };

@@ -15,13 +15,18 @@ use url::Url;
 use crate::incremental::{Revisit, revision_of, revisit};
 use crate::task::{Done, Outcome, TaskCtx, run_request};
 
+use crate::archive::ArchiveSender;
 use crate::fetch::Fetcher;
 use crate::frontier::FrontierStore;
 use crate::frontier::{Frontier, Kind, Request, RobotsState};
 use crate::network::Network;
 use crate::output::{FetchUpdate, Output};
+use crate::policy::{
+    Redirect, RetryPolicy, SkipReason, admit_page, budget_spent, is_retryable_status, redirect,
+};
 use crate::progress::CrawlProgress;
 use crate::robots::product_token;
+use crate::scope::OutOfScope;
 use crate::scope::{Scope, is_internal_ip, normalize};
 use crate::settings::CrawlSettings;
 use crate::state::CrawlState;
@@ -148,6 +153,8 @@ impl Crawler {
             agent: product_token(&settings.user_agent).to_string(),
             robots_timeout: settings.robots_timeout,
             max_body: settings.max_body_bytes,
+            user_agent: settings.user_agent.clone(),
+            archive: None,
         });
         Ok(Self {
             settings,
@@ -172,6 +179,14 @@ impl Crawler {
     ) -> Self {
         self.state = Some(state);
         self.frontier = Some(frontier);
+        self
+    }
+
+    /// Also writes every response received to `archive` (`--warc`).
+    pub fn with_archive(mut self, archive: ArchiveSender) -> Self {
+        Arc::get_mut(&mut self.ctx)
+            .expect("the request context is shared only once the crawl runs")
+            .archive = Some(archive);
         self
     }
 
@@ -325,7 +340,7 @@ impl<'a> Run<'a> {
     }
 
     fn page_budget_spent(&self) -> bool {
-        self.settings.max_pages > 0 && self.pages_dispatched >= self.settings.max_pages
+        budget_spent(self.pages_dispatched, self.settings.max_pages)
     }
 
     /// Starts every request that may start now; returns when the next one may.
@@ -365,8 +380,7 @@ impl<'a> Run<'a> {
                 if budget_spent {
                     let dropped = self.frontier.drop_host(&key);
                     if dropped > 0 {
-                        *self.stats.skipped.entry("max-pages".into()).or_default() +=
-                            dropped as u64;
+                        self.stats.skip_n(&SkipReason::MaxPages, dropped as u64);
                     }
                     continue;
                 }
@@ -398,7 +412,8 @@ impl<'a> Run<'a> {
                                 blocked.push(r.url);
                             }
                             if refused {
-                                self.stats.skip("private address refused");
+                                self.stats
+                                    .skip(&SkipReason::OutOfScope(OutOfScope::PrivateAddress));
                             } else {
                                 self.stats.robots_blocked += 1;
                             }
@@ -451,7 +466,7 @@ impl<'a> Run<'a> {
     ) {
         let url = normalize(url, &self.settings.strip_params);
         if let Err(why) = self.crawler.scope.check(&url) {
-            self.stats.skip(why.as_str());
+            self.stats.skip(&SkipReason::OutOfScope(why));
             return;
         }
         let profile = url
@@ -459,33 +474,25 @@ impl<'a> Run<'a> {
             .and_then(|h| self.crawler.extractor.profiles().profile_for_host(h));
         let kind = match kind {
             Kind::Page { .. } => {
-                if depth > self.settings.max_depth {
-                    self.stats.skip("max-depth");
-                    return;
-                }
-                let article = profile
-                    .is_some_and(|p| p.article_urls.iter().any(|r| r.is_match(url.as_str())));
-                if from_links && !article {
-                    if let Some(p) = profile.filter(|p| !p.follow.is_empty()) {
-                        if !p.follow.iter().any(|r| r.is_match(url.as_str())) {
-                            self.stats.skip("not followed (profile)");
-                            return;
-                        }
+                match admit_page(&url, depth, self.settings.max_depth, from_links, profile) {
+                    Ok(article) => Kind::Page { article },
+                    Err(why) => {
+                        self.stats.skip(&why);
+                        return;
                     }
                 }
-                Kind::Page { article }
             }
             other => other,
         };
         if kind.is_page() && self.page_budget_spent() {
-            self.stats.skip("max-pages");
+            self.stats.skip(&SkipReason::MaxPages);
             return;
         }
         let mut validators = None;
         if let (Kind::Page { article: true }, Some(p)) = (kind, profile) {
             // seen in this crawl already: a duplicate, whatever an earlier run says of it
             if self.crawler.state.is_some() && self.frontier.seen(&url) {
-                self.stats.skip("duplicate");
+                self.stats.skip(&SkipReason::Duplicate);
                 return;
             }
             match revisit(
@@ -495,7 +502,7 @@ impl<'a> Run<'a> {
                 lastmod,
             ) {
                 Revisit::Skip(why) => {
-                    self.stats.skip(why);
+                    self.stats.skip(&why);
                     self.frontier.mark_seen(&url);
                     return;
                 }
@@ -511,24 +518,20 @@ impl<'a> Run<'a> {
             redirects,
             validators,
         }) {
-            self.stats.skip("duplicate");
+            self.stats.skip(&SkipReason::Duplicate);
         }
     }
 
     /// Schedules another try, after Retry-After (capped) or an exponential backoff with
     /// jitter. Returns false when the tries are used up.
     fn retry(&mut self, mut req: Request, host: &str, retry_after: Option<Duration>) -> bool {
-        if req.attempt >= self.settings.retries {
+        let policy = RetryPolicy {
+            retries: self.settings.retries,
+            backoff_base: self.settings.backoff_base,
+            max_retry_after: self.settings.max_retry_after,
+        };
+        let Some(wait) = policy.wait(req.attempt, retry_after, fastrand::f64()) else {
             return false;
-        }
-        let backoff = self
-            .settings
-            .backoff_base
-            .saturating_mul(1 << req.attempt.min(16));
-        let jitter = backoff.mul_f64(fastrand::f64() * 0.5);
-        let wait = match retry_after {
-            Some(ra) => ra.min(self.settings.max_retry_after),
-            None => backoff + jitter,
         };
         req.attempt += 1;
         self.stats.retries += 1;
@@ -596,17 +599,22 @@ impl<'a> Run<'a> {
                 location,
             } => {
                 if (300..400).contains(&status) {
-                    match location.and_then(|l| req.url.join(&l).ok()) {
-                        Some(_) if req.redirects >= self.settings.max_redirects => {
-                            self.stats.error("too-many-redirects")
+                    let hops = req.redirects;
+                    match redirect(
+                        &req.url,
+                        location.as_deref(),
+                        hops,
+                        self.settings.max_redirects,
+                    ) {
+                        Redirect::TooMany => self.stats.error("too-many-redirects"),
+                        Redirect::Follow(target) => {
+                            self.enqueue(&target, req.kind, req.depth, hops + 1, false)
                         }
-                        Some(target) => {
-                            self.enqueue(&target, req.kind, req.depth, req.redirects + 1, false)
+                        Redirect::NoLocation => {
+                            self.stats.error(format!("http-{status}-without-location"))
                         }
-                        None => self.stats.error(format!("http-{status}-without-location")),
                     }
-                } else if matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
-                    && self.retry(req.clone(), &host, retry_after)
+                } else if is_retryable_status(status) && self.retry(req.clone(), &host, retry_after)
                 {
                     return outbox;
                 } else {
@@ -627,7 +635,7 @@ impl<'a> Run<'a> {
                     let key = Url::parse(&record.url)
                         .map_or(record.url.clone(), |u| same_article_key(&u));
                     if !self.emitted.insert(key) {
-                        self.stats.skip("duplicate article (canonical)");
+                        self.stats.skip(&SkipReason::DuplicateArticle);
                         continue;
                     }
                     if let Ok(u) = Url::parse(&record.url) {
@@ -637,7 +645,7 @@ impl<'a> Run<'a> {
                     let update = match revision_of(self.crawler.state.as_deref(), &mut record) {
                         Some(Some(update)) => Some(update),
                         Some(None) => {
-                            self.stats.skip("unchanged content");
+                            self.stats.skip(&SkipReason::UnchangedContent);
                             continue;
                         }
                         None => None,
@@ -650,7 +658,7 @@ impl<'a> Run<'a> {
                         self.enqueue(&link, Kind::Page { article: false }, req.depth + 1, 0, true);
                     }
                 } else if !links.is_empty() {
-                    self.stats.skip("max-depth");
+                    self.stats.skip(&SkipReason::MaxDepth);
                 }
             }
             Outcome::Sitemap(entries) => {
@@ -658,9 +666,11 @@ impl<'a> Run<'a> {
                 let nested = req.depth + 1;
                 for s in entries.sitemaps.iter().take(MAX_ENTRIES_PER_DOCUMENT) {
                     match req.url.join(s) {
-                        Ok(_) if nested > MAX_SITEMAP_NESTING => self.stats.skip("sitemap nesting"),
+                        Ok(_) if nested > MAX_SITEMAP_NESTING => {
+                            self.stats.skip(&SkipReason::SitemapNesting)
+                        }
                         Ok(u) => self.enqueue(&u, Kind::Sitemap, nested, 0, false),
-                        Err(_) => self.stats.skip("bad URL"),
+                        Err(_) => self.stats.skip(&SkipReason::BadUrl),
                     }
                 }
                 // what a sitemap lists is one hop from the seeds
@@ -676,7 +686,7 @@ impl<'a> Run<'a> {
                     .saturating_sub(MAX_ENTRIES_PER_DOCUMENT)
                     + entries.pages.len().saturating_sub(MAX_ENTRIES_PER_DOCUMENT);
                 self.stats
-                    .skip_n("sitemap entries past 50,000", over as u64 + entries.more);
+                    .skip_n(&SkipReason::SitemapEntriesOver, over as u64 + entries.more);
             }
             Outcome::Feed(links) => {
                 for l in links.iter().take(MAX_ENTRIES_PER_DOCUMENT) {
@@ -685,10 +695,10 @@ impl<'a> Run<'a> {
                     }
                 }
                 let over = links.len().saturating_sub(MAX_ENTRIES_PER_DOCUMENT);
-                self.stats.skip_n("feed entries past 50,000", over as u64);
+                self.stats.skip_n(&SkipReason::FeedEntriesOver, over as u64);
             }
-            Outcome::NotModified => self.stats.skip("not modified (304)"),
-            Outcome::Skipped(why) => self.stats.skip(why),
+            Outcome::NotModified => self.stats.skip(&SkipReason::NotModified),
+            Outcome::Skipped(why) => self.stats.skip(&why),
         }
         // remembered after the page's records: a crash in between fetches it again
         if self.crawler.state.is_some() && req.kind != Kind::Robots {

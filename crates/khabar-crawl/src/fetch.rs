@@ -29,6 +29,12 @@ pub struct Fetched {
     pub last_modified: Option<String>,
     pub body: Vec<u8>,
     pub fetched_at: String,
+    /// Every response header as received, in order (values read as text).
+    pub headers: Vec<(String, String)>,
+    /// The server's address, if the client knew it.
+    pub remote_ip: Option<std::net::IpAddr>,
+    /// When the answer was read, for archives.
+    pub received_at: std::time::SystemTime,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -195,6 +201,7 @@ impl Fetcher {
         let mut resp = req.send().await.map_err(classify)?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
+        let remote_ip = resp.remote_addr().map(|a| a.ip());
         let max = match limit {
             BodyLimit::Fail => self.max_body,
             BodyLimit::Truncate(n) => n.min(self.max_body),
@@ -234,6 +241,17 @@ impl Fetcher {
                 .and_then(|v| parse_retry_after(v, Utc::now())),
             body,
             fetched_at: Utc::now().to_rfc3339_opts(SecondsFormat::Secs, false),
+            headers: headers
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.as_str().to_string(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
+                .collect(),
+            remote_ip,
+            received_at: std::time::SystemTime::now(),
         })
     }
 }

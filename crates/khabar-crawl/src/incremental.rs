@@ -7,13 +7,14 @@ use std::time::Duration;
 use url::Url;
 
 use crate::frontier::Validators;
+use crate::policy::SkipReason;
 use crate::state::{ArticleUpdate, CrawlState};
 use khabar_extract::record::{Record, content_hash};
 
 /// What to do with an article page an earlier run fetched.
 pub(super) enum Revisit {
     New,
-    Skip(&'static str),
+    Skip(SkipReason),
     Conditional(Validators),
 }
 
@@ -44,7 +45,7 @@ pub(super) fn revisit(
         .to_std()
         .unwrap_or(Duration::ZERO);
     if age < recrawl_after {
-        return Revisit::Skip("not due (recrawl_after)");
+        return Revisit::Skip(SkipReason::NotDue);
     }
     let changed_since = lastmod
         .and_then(|l| {
@@ -52,7 +53,7 @@ pub(super) fn revisit(
         })
         .map(|l| l.with_timezone(&chrono::Utc) > fetched_at);
     if changed_since == Some(false) {
-        return Revisit::Skip("unchanged since last fetch (sitemap lastmod)");
+        return Revisit::Skip(SkipReason::UnchangedSinceLastFetch);
     }
     Revisit::Conditional(Validators {
         etag: known.etag,

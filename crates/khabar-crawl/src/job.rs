@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
 
+use crate::archive::Archiver;
 use crate::output::{Committer, Destination, OutputError, spawn_output_writer};
 use crate::state::{CrawlState, HostRun, SqliteFrontier, SqliteState, StateError, StateStore};
 use crate::{CrawlError, CrawlProgress, CrawlSettings, Crawler, NoProgress};
@@ -27,6 +28,9 @@ pub struct JobOptions {
     pub destination: Destination,
     /// Run again this long after each run ends (with ±5% jitter); `None`: once.
     pub every: Option<Duration>,
+    /// `--warc DIR`: every response also written to rotating `.warc.gz` files there, a new
+    /// file past the size in bytes.
+    pub warc: Option<(PathBuf, u64)>,
     /// The progress display of each run (`None`: none).
     pub progress: Option<ProgressFactory>,
     /// Called on a second Ctrl-C: the caller quits at once (the command line exits 130).
@@ -60,6 +64,8 @@ pub enum JobEnd {
     OutputFailed(String),
     /// The last run could not fetch a single page.
     NothingFetched,
+    /// The web archive could not be written (the records were).
+    ArchiveFailed(String),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -70,6 +76,8 @@ pub enum JobError {
     Crawl(#[from] CrawlError),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
+    #[error("cannot start the web archive: {0}")]
+    Archive(String),
 }
 
 /// Signals as the job sees them.
@@ -140,6 +148,15 @@ async fn run_once(
     let run = store.map(CrawlState::begin_run).transpose()?;
     let (records, writer) = spawn_output_writer(opts.destination.clone(), commit.clone());
     let mut crawler = Crawler::new(opts.settings.clone(), extractor.clone()).await?;
+    let archiver = match &opts.warc {
+        Some((dir, size)) => Some(
+            Archiver::start(dir.clone(), *size).map_err(|e| JobError::Archive(e.to_string()))?,
+        ),
+        None => None,
+    };
+    if let Some(a) = &archiver {
+        crawler = crawler.with_archive(a.sender());
+    }
     if let Some(c) = commit {
         crawler = crawler.with_state(c.state, c.frontier);
     }
@@ -160,6 +177,18 @@ async fn run_once(
     };
     let outcome = crawler.run(records, crawl_stop_rx, progress.as_mut()).await;
     forward.abort();
+    let archived = archiver.map(|a| {
+        let done = a.finish();
+        match &done {
+            Ok(s) => tracing::info!(
+                "archived {} responses in {} WARC file(s)",
+                s.responses,
+                s.files.len()
+            ),
+            Err(e) => tracing::error!("cannot write the web archive: {e}"),
+        }
+        done
+    });
     let written = tokio::task::spawn_blocking(move || writer.join())
         .await
         .ok()
@@ -188,6 +217,9 @@ async fn run_once(
         None => JobEnd::OutputFailed("the output thread failed".into()),
         Some(Ok(_)) if outcome.stats.pages == 0 && outcome.stats.errors_total() > 0 => {
             JobEnd::NothingFetched
+        }
+        Some(Ok(_)) if matches!(archived, Some(Err(_))) => {
+            JobEnd::ArchiveFailed(archived.and_then(Result::err).unwrap_or_default())
         }
         Some(Ok(_)) => JobEnd::Done,
     })

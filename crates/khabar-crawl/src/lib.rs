@@ -13,6 +13,7 @@
 //! [`sink`] and [`output`]. Saved pages come in through [`source`] and [`run`] for the
 //! `extract` command.
 
+pub mod archive;
 pub mod discover;
 mod engine;
 pub mod fetch;
@@ -22,6 +23,7 @@ pub mod job;
 pub mod network;
 pub mod output;
 pub mod pacing;
+pub mod policy;
 pub mod progress;
 pub mod robots;
 pub mod run;

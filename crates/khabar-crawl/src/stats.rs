@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use crate::policy::SkipReason;
 use khabar_extract::record::Record;
 
 #[derive(Debug, Default, Clone)]
@@ -99,13 +100,15 @@ impl CrawlStats {
         *self.errors.entry(kind.into()).or_default() += 1;
     }
 
-    pub fn skip(&mut self, reason: impl Into<String>) {
+    /// Counts a URL not fetched (or a page not written), by why.
+    pub fn skip(&mut self, reason: &SkipReason) {
         self.skip_n(reason, 1);
     }
 
-    pub fn skip_n(&mut self, reason: impl Into<String>, n: u64) {
+    /// Counts `n` URLs not fetched for the same reason.
+    pub fn skip_n(&mut self, reason: &SkipReason, n: u64) {
         if n > 0 {
-            *self.skipped.entry(reason.into()).or_default() += n;
+            *self.skipped.entry(reason.to_string()).or_default() += n;
         }
     }
 

@@ -7,11 +7,13 @@ use std::time::Duration;
 
 use url::Url;
 
+use crate::archive::{ArchiveSender, ArchivedResponse};
 use crate::discover::{
     DocKind, SitemapEntries, gunzip_limited, html_links, parse_feed, parse_sitemap, sniff,
 };
 use crate::fetch::{BodyLimit, FetchError, Fetched, Fetcher};
 use crate::frontier::{Kind, Request};
+use crate::policy::SkipReason;
 use crate::robots::{MAX_ROBOTS_BYTES, Robots};
 use crate::scope::Scope;
 use khabar_extract::extract::{Extractor, PageInput};
@@ -24,6 +26,24 @@ pub(super) struct TaskCtx {
     pub(super) agent: String,
     pub(super) robots_timeout: Duration,
     pub(super) max_body: u64,
+    /// The full User-Agent, as sent (for archived request records).
+    pub(super) user_agent: String,
+    /// Where every response also goes, with `--warc`.
+    pub(super) archive: Option<ArchiveSender>,
+}
+
+impl TaskCtx {
+    /// Hands a response to the archive, if there is one.
+    async fn archive(&self, f: &Fetched, extra: &[(&'static str, String)]) {
+        if let Some(a) = &self.archive {
+            if !a
+                .send(ArchivedResponse::of(f, &self.user_agent, extra))
+                .await
+            {
+                tracing::debug!("{}: not archived: the archive writer has stopped", f.url);
+            }
+        }
+    }
 }
 
 pub(super) enum Outcome {
@@ -43,7 +63,7 @@ pub(super) enum Outcome {
     Feed(Vec<String>),
     /// 304 to a conditional request: nothing new.
     NotModified,
-    Skipped(String),
+    Skipped(SkipReason),
 }
 
 pub(super) struct Done {
@@ -109,7 +129,10 @@ pub(super) async fn run_request(ctx: Arc<TaskCtx>, req: Request, host: String) -
         }
     }
     let fetched = match ctx.fetcher.get(&req.url, &conditional, None).await {
-        Ok(f) => f,
+        Ok(f) => {
+            ctx.archive(&f, &conditional).await;
+            f
+        }
         Err(e) => {
             let fetch = Some(FetchFacts {
                 error: Some(e.kind().to_string()),
@@ -193,9 +216,11 @@ pub(super) async fn run_request(ctx: Arc<TaskCtx>, req: Request, host: String) -
             Ok(links) => Outcome::Feed(links),
             Err(_) => Outcome::Failed(FetchError::Other("feed thread failed".into())),
         },
-        DocKind::Other => Outcome::Skipped(format!(
-            "not html ({})",
-            fetched.content_type.as_deref().unwrap_or("no content type")
+        DocKind::Other => Outcome::Skipped(SkipReason::NotHtml(
+            fetched
+                .content_type
+                .clone()
+                .unwrap_or_else(|| "no content type".into()),
         )),
     };
     Done {
@@ -222,6 +247,7 @@ async fn fetch_robots(ctx: &TaskCtx, url: &Url) -> Result<Fetched, FetchError> {
             .fetcher
             .get_limited(&url, &[], Some(ctx.robots_timeout), limit)
             .await?;
+        ctx.archive(&f, &[]).await;
         match f
             .location
             .as_deref()
@@ -248,6 +274,8 @@ fn read_html(ctx: &TaskCtx, f: &Fetched, kind: Kind) -> Outcome {
             file: None,
             fetched_at: Some(f.fetched_at.clone()),
             status: Some(f.status),
+            record_id: None,
+            offset: None,
         },
         fallback_url: None,
     };

@@ -16,7 +16,7 @@
 //!     bytes: html,
 //!     page_url: url::Url::parse("https://example.com/2025/01/02/story").ok(),
 //!     http_charset: None,
-//!     source: SourceInfo { kind: SourceKind::Stdin, file: None, fetched_at: None, status: None },
+//!     source: SourceInfo { kind: SourceKind::Stdin, file: None, fetched_at: None, status: None, record_id: None, offset: None },
 //!     fallback_url: None,
 //! });
 //! for (record, _trace) in out.articles {

@@ -24,10 +24,21 @@ pub enum SourceKind {
 /// Where the bytes came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceInfo {
+    /// `http`, `file`, `stdin` or `warc`.
     pub kind: SourceKind,
+    /// The saved page or the archive it was read from.
     pub file: Option<String>,
+    /// When it was fetched (RFC 3339), if known.
     pub fetched_at: Option<String>,
+    /// The HTTP status it was served with, if known.
     pub status: Option<u16>,
+    /// From an archive: the `WARC-Record-ID` of the response record (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_id: Option<String>,
+    /// From an archive: the record's offset in the file, in bytes (of its gzip member in a
+    /// `.warc.gz`), for random access (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<u64>,
 }
 
 /// One entry of the page's related-articles block.

@@ -4,6 +4,8 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use super::shared::SharedStore;
+
 use rusqlite::{OptionalExtension, params};
 
 use super::{StateError, StateStore};
@@ -132,21 +134,17 @@ impl StateStore {
 /// A fixed-size cache of URL fingerprints answers "seen" for the links every page repeats
 /// (navigation, related cards) without asking SQLite.
 pub struct SqliteFrontier {
-    store: Arc<Mutex<StateStore>>,
+    store: Arc<SharedStore>,
     seen: Mutex<SeenCache>,
 }
 
 impl SqliteFrontier {
     /// The frontier kept in `store` (the crawl state's connection, shared).
-    pub fn new(store: Arc<Mutex<StateStore>>) -> Self {
+    pub fn new(store: Arc<SharedStore>) -> Self {
         Self {
             store,
             seen: Mutex::new(SeenCache::new()),
         }
-    }
-
-    fn store(&self) -> MutexGuard<'_, StateStore> {
-        self.store.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn cache(&self) -> MutexGuard<'_, SeenCache> {
@@ -166,8 +164,8 @@ impl FrontierStore for SqliteFrontier {
             return Ok(false);
         }
         let new = self
-            .store()
-            .frontier_insert(request, host, lane.index() as u8, in_memory)?;
+            .store
+            .write(|s| s.frontier_insert(request, host, lane.index() as u8, in_memory))?;
         self.cache().insert(&request.url);
         Ok(new)
     }
@@ -176,7 +174,7 @@ impl FrontierStore for SqliteFrontier {
         if self.cache().contains(url) {
             return Ok(true);
         }
-        let known = self.store().frontier_contains(url)?;
+        let known = self.store.read(|s| s.frontier_contains(url))?;
         if known {
             self.cache().insert(url);
         }
@@ -193,42 +191,34 @@ impl FrontierStore for SqliteFrontier {
             depth: 0,
             redirects: 0,
         };
-        let mut store = self.store();
-        let new = store.frontier_insert(&q, host, Lane::Pages.index() as u8, true)?;
-        if new {
-            store.frontier_done(url)?;
-        }
-        drop(store);
+        let new = self.store.write(|s| {
+            let new = s.frontier_insert(&q, host, Lane::Pages.index() as u8, true)?;
+            if new {
+                s.frontier_done(url)?;
+            }
+            Ok(new)
+        })?;
         self.cache().insert(url);
         Ok(new)
     }
 
     fn take(&self, host: &str, lane: Lane, n: usize) -> Result<Vec<QueuedUrl>, StateError> {
-        self.store().frontier_load(host, lane.index() as u8, n)
+        self.store
+            .write(|s| s.frontier_load(host, lane.index() as u8, n))
     }
 
     fn done(&self, url: &str) -> Result<(), StateError> {
-        self.store().frontier_done(url)
+        self.store.write(|s| s.frontier_done(url))
     }
 
     fn resume(&self) -> Result<Vec<(String, Lane, u64)>, StateError> {
         self.cache().clear();
-        Ok(self
-            .store()
-            .frontier_resume()?
+        let resumed = self.store.write(StateStore::frontier_resume)?;
+        self.store.flush()?;
+        Ok(resumed
             .into_iter()
             .filter_map(|(host, lane, n)| Some((host, Lane::from_index(lane)?, n)))
             .collect())
-    }
-
-    fn begin_batch(&self) {
-        let _ = self.store().begin();
-    }
-
-    fn end_batch(&self) {
-        if let Err(e) = self.store().commit() {
-            tracing::warn!("{e}");
-        }
     }
 }
 
@@ -290,7 +280,7 @@ mod tests {
     #[test]
     fn the_sqlite_frontier_dedupes_through_its_cache_and_the_store() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Arc::new(Mutex::new(
+        let store = Arc::new(SharedStore::new(
             StateStore::open(&dir.path().join("s.db")).unwrap(),
         ));
         let f = SqliteFrontier::new(store.clone());

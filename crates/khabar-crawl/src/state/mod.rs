@@ -15,7 +15,7 @@ mod schema;
 mod shared;
 
 pub use frontier::SqliteFrontier;
-pub use shared::{CrawlState, SqliteState};
+pub use shared::{CrawlState, SharedStore, SqliteState};
 
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};

@@ -4,6 +4,7 @@
 //! server many workers share) implements the same trait.
 
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use super::{ArticleState, ArticleUpdate, FetchUpdate, HostRun, StateError, StateStore, UrlState};
 
@@ -26,65 +27,154 @@ pub trait CrawlState: Send + Sync {
     fn record_hosts(&self, hosts: &[HostRun]) -> Result<(), StateError>;
 }
 
-/// The crawl state in the embedded SQLite store, one connection shared by the scheduler and
-/// the output thread (no lock waits between two writers).
+/// Writes grouped into one transaction at most: a crash loses at most the last group, a
+/// suffix of what was done in order, which the next run does again (records are written
+/// before their commit is even made, so none is ever lost).
+const BATCH_WRITES: u32 = 2_000;
+/// ... and at most this old.
+const BATCH_AGE: Duration = Duration::from_millis(200);
+
+/// One connection to the store, shared by the crawl's scheduler and its output thread: no
+/// lock waits between two writers. Writes are grouped into transactions in the order they
+/// are made (a transaction per write would cost a WAL frame and a lock each).
+pub struct SharedStore {
+    inner: Mutex<Batched>,
+}
+
+struct Batched {
+    store: StateStore,
+    /// When the open transaction began, and the writes in it.
+    open: Option<(Instant, u32)>,
+}
+
+impl Batched {
+    fn commit(&mut self) -> Result<(), StateError> {
+        if self.open.take().is_some() {
+            self.store.commit()?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Batched {
+    fn drop(&mut self) {
+        if let Err(e) = self.commit() {
+            tracing::warn!("{e}");
+        }
+    }
+}
+
+impl SharedStore {
+    /// Shares `store`.
+    pub fn new(store: StateStore) -> Self {
+        Self {
+            inner: Mutex::new(Batched { store, open: None }),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Batched> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A read (it sees the writes not yet committed).
+    pub fn read<R>(
+        &self,
+        f: impl FnOnce(&StateStore) -> Result<R, StateError>,
+    ) -> Result<R, StateError> {
+        f(&self.lock().store)
+    }
+
+    /// A write, in the open transaction (one is begun if none is); the transaction is
+    /// committed once it holds enough writes or is old enough.
+    pub fn write<R>(
+        &self,
+        f: impl FnOnce(&mut StateStore) -> Result<R, StateError>,
+    ) -> Result<R, StateError> {
+        let mut b = self.lock();
+        if b.open.is_none() {
+            b.store.begin()?;
+            b.open = Some((Instant::now(), 0));
+        }
+        let result = f(&mut b.store);
+        let (began, writes) = b.open.as_mut().expect("just begun");
+        *writes += 1;
+        if *writes >= BATCH_WRITES || began.elapsed() >= BATCH_AGE {
+            b.commit()?;
+        }
+        result
+    }
+
+    /// Commits what was written.
+    pub fn flush(&self) -> Result<(), StateError> {
+        self.lock().commit()
+    }
+}
+
+/// The crawl state in the embedded SQLite store (see [`SharedStore`]).
 #[derive(Clone)]
 pub struct SqliteState {
-    store: Arc<Mutex<StateStore>>,
+    store: Arc<SharedStore>,
 }
 
 impl SqliteState {
     /// The state kept in `store` (opened for a crawl: it holds the store's lock).
     pub fn new(store: StateStore) -> Self {
         Self {
-            store: Arc::new(Mutex::new(store)),
+            store: Arc::new(SharedStore::new(store)),
         }
     }
 
     /// The shared connection, for the frontier kept in the same store.
-    pub fn connection(&self) -> Arc<Mutex<StateStore>> {
+    pub fn connection(&self) -> Arc<SharedStore> {
         self.store.clone()
     }
 
-    fn store(&self) -> MutexGuard<'_, StateStore> {
-        self.store.lock().unwrap_or_else(|e| e.into_inner())
+    /// Commits everything written so far (the end of a run).
+    pub fn flush(&self) -> Result<(), StateError> {
+        self.store.flush()
     }
 }
 
 impl CrawlState for SqliteState {
     fn url_state(&self, url: &str) -> Result<Option<UrlState>, StateError> {
-        self.store().url_state(url)
+        self.store.read(|s| s.url_state(url))
     }
 
     fn record_fetch(&self, f: &FetchUpdate) -> Result<(), StateError> {
-        self.store().record_fetch(
-            &f.url,
-            &f.host,
-            f.status,
-            f.etag.as_deref(),
-            f.last_modified.as_deref(),
-            f.error.as_deref(),
-        )
+        self.store.write(|s| {
+            s.record_fetch(
+                &f.url,
+                &f.host,
+                f.status,
+                f.etag.as_deref(),
+                f.last_modified.as_deref(),
+                f.error.as_deref(),
+            )
+        })
     }
 
     fn article(&self, id: &str) -> Result<Option<ArticleState>, StateError> {
-        self.store().article(id)
+        self.store.read(|s| s.article(id))
     }
 
     fn record_article(&self, a: &ArticleUpdate) -> Result<(), StateError> {
-        self.store()
-            .record_article(&a.id, &a.url, &a.content_hash, a.revision)
+        self.store
+            .write(|s| s.record_article(&a.id, &a.url, &a.content_hash, a.revision))
     }
 
     fn begin_run(&self) -> Result<i64, StateError> {
-        self.store().begin_run()
+        let run = self.store.write(StateStore::begin_run)?;
+        self.store.flush()?;
+        Ok(run)
     }
 
     fn end_run(&self, run: i64, summary: &str) -> Result<(), StateError> {
-        self.store().end_run(run, summary)
+        self.store.write(|s| s.end_run(run, summary))?;
+        self.store.flush()
     }
 
     fn record_hosts(&self, hosts: &[HostRun]) -> Result<(), StateError> {
-        self.store().record_hosts(hosts)
+        self.store.write(|s| s.record_hosts(hosts))?;
+        self.store.flush()
     }
 }

@@ -13,6 +13,10 @@ use url::Url;
 
 use khabar_extract::record::{SourceInfo, SourceKind};
 
+mod warc;
+
+pub use warc::{WarcPages, is_warc_name};
+
 /// File name endings taken when walking a directory.
 const PAGE_EXTENSIONS: &[&str] = &["html", "htm", "xhtml", "shtml"];
 
@@ -30,6 +34,16 @@ pub enum InputError {
         "{path}: not an HTML page (binary data: NUL bytes near the start); give saved .html files"
     )]
     Binary { path: String },
+    /// A damaged record in a web archive (the next ones are still read).
+    #[error("{path}: record at offset {offset}: {message}; skipped, reading on")]
+    Warc {
+        /// The archive.
+        path: String,
+        /// Where the damaged record starts.
+        offset: u64,
+        /// What is wrong.
+        message: String,
+    },
     #[error("{path}:{line}: {message}")]
     Manifest {
         path: String,
@@ -107,30 +121,52 @@ pub trait PageSource: Send {
     }
 }
 
-/// Saved pages named on the command line (see [`list_inputs`]), read one at a time.
-#[derive(Debug)]
+/// Saved pages and web archives named on the command line (see [`list_inputs`]), read one
+/// at a time: a page file is one page; a `.warc`/`.warc.gz` is every HTML response in it,
+/// streamed record by record.
 pub struct FileSource {
     items: std::vec::IntoIter<InputItem>,
-    total: usize,
+    /// The number of inputs, when none is an archive (whose pages are not counted before).
+    total: Option<usize>,
+    archive: Option<WarcPages>,
 }
 
 impl FileSource {
     /// The pages of `items`, in order.
     pub fn new(items: Vec<InputItem>) -> Self {
+        let archives = items
+            .iter()
+            .any(|i| i.path.as_deref().is_some_and(is_warc_name));
         Self {
-            total: items.len(),
+            total: (!archives).then_some(items.len()),
             items: items.into_iter(),
+            archive: None,
         }
     }
 }
 
 impl PageSource for FileSource {
     fn next_page(&mut self) -> Option<Result<LoadedPage, InputError>> {
-        self.items.next().map(load)
+        loop {
+            if let Some(archive) = self.archive.as_mut() {
+                match archive.next() {
+                    Some(page) => return Some(page),
+                    None => self.archive = None,
+                }
+            }
+            let item = self.items.next()?;
+            match item.path.as_deref() {
+                Some(p) if is_warc_name(p) => match WarcPages::open(p) {
+                    Ok(pages) => self.archive = Some(pages),
+                    Err(e) => return Some(Err(e)),
+                },
+                _ => return Some(load(item)),
+            }
+        }
     }
 
     fn len_hint(&self) -> Option<usize> {
-        Some(self.total)
+        self.total
     }
 }
 
@@ -227,9 +263,11 @@ fn walk_dir(dir: &Path, items: &mut Vec<InputItem>, errors: &mut Vec<InputError>
 }
 
 fn is_page_name(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| PAGE_EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
+    is_warc_name(path)
+        || path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| PAGE_EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
 }
 
 #[derive(Deserialize)]
@@ -312,6 +350,8 @@ pub fn load(item: InputItem) -> Result<LoadedPage, InputError> {
                     file: None,
                     fetched_at: None,
                     status: None,
+                    record_id: None,
+                    offset: None,
                 },
             )
         }
@@ -327,6 +367,8 @@ pub fn load(item: InputItem) -> Result<LoadedPage, InputError> {
                     file: Some(label.clone()),
                     fetched_at: None,
                     status: None,
+                    record_id: None,
+                    offset: None,
                 },
             )
         }

@@ -1,0 +1,260 @@
+//! The crawl's decisions, as small functions of their inputs: whether a discovered page is
+//! queued (depth, the profile's article and follow patterns, the page budget), whether and
+//! when a failed request is tried again, where a redirect goes, and why a URL was not
+//! fetched. The engine applies them; each is tested here on its own.
+
+use std::fmt;
+use std::time::Duration;
+
+use khabar_extract::config::Profile;
+use url::Url;
+
+use crate::scope::OutOfScope;
+
+/// Why a URL was not fetched (or a page not written): the crawl summary's "not fetched"
+/// line counts them by their text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SkipReason {
+    /// Outside the crawl's scope.
+    OutOfScope(OutOfScope),
+    /// More link hops from a seed than `max_depth`.
+    MaxDepth,
+    /// A link from a page that the profile's `follow` patterns do not match.
+    NotFollowed,
+    /// The page budget (`max_pages`) is spent.
+    MaxPages,
+    /// Seen before in this crawl.
+    Duplicate,
+    /// An article already written in this crawl under another address (its canonical).
+    DuplicateArticle,
+    /// Fetched again, and its content is what was written last time.
+    UnchangedContent,
+    /// Fetched by an earlier run less than the profile's `recrawl_after` ago.
+    NotDue,
+    /// Its sitemap `<lastmod>` is older than the last fetch.
+    UnchangedSinceLastFetch,
+    /// A sitemap index nested deeper than khabar follows.
+    SitemapNesting,
+    /// An address that does not parse.
+    BadUrl,
+    /// Sitemap entries past the first 50,000 of a document.
+    SitemapEntriesOver,
+    /// Feed entries past the first 50,000.
+    FeedEntriesOver,
+    /// The server said 304 Not Modified to a conditional request.
+    NotModified,
+    /// Not an HTML page (its content type).
+    NotHtml(String),
+}
+
+impl fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::OutOfScope(why) => why.as_str(),
+            Self::MaxDepth => "max-depth",
+            Self::NotFollowed => "not followed (profile)",
+            Self::MaxPages => "max-pages",
+            Self::Duplicate => "duplicate",
+            Self::DuplicateArticle => "duplicate article (canonical)",
+            Self::UnchangedContent => "unchanged content",
+            Self::NotDue => "not due (recrawl_after)",
+            Self::UnchangedSinceLastFetch => "unchanged since last fetch (sitemap lastmod)",
+            Self::SitemapNesting => "sitemap nesting",
+            Self::BadUrl => "bad URL",
+            Self::SitemapEntriesOver => "sitemap entries past 50,000",
+            Self::FeedEntriesOver => "feed entries past 50,000",
+            Self::NotModified => "not modified (304)",
+            Self::NotHtml(ctype) => return write!(f, "not html ({ctype})"),
+        })
+    }
+}
+
+/// Whether a discovered page is queued, and as what: `Ok(true)` an article page (its
+/// profile's `article_urls` match), `Ok(false)` a page read for links. A page too deep is
+/// not; a link (`from_links`) that is no article and that the profile's `follow` patterns
+/// (when it has any) do not match is not.
+pub fn admit_page(
+    url: &Url,
+    depth: u32,
+    max_depth: u32,
+    from_links: bool,
+    profile: Option<&Profile>,
+) -> Result<bool, SkipReason> {
+    if depth > max_depth {
+        return Err(SkipReason::MaxDepth);
+    }
+    let article = profile.is_some_and(|p| p.article_urls.iter().any(|r| r.is_match(url.as_str())));
+    if from_links && !article {
+        if let Some(p) = profile.filter(|p| !p.follow.is_empty()) {
+            if !p.follow.iter().any(|r| r.is_match(url.as_str())) {
+                return Err(SkipReason::NotFollowed);
+            }
+        }
+    }
+    Ok(article)
+}
+
+/// Whether `max_pages` (0: no limit) is spent after `dispatched` pages.
+pub fn budget_spent(dispatched: u64, max_pages: u64) -> bool {
+    max_pages > 0 && dispatched >= max_pages
+}
+
+/// HTTP statuses worth another try: the server may answer next time.
+pub fn is_retryable_status(status: u16) -> bool {
+    matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
+}
+
+/// How retries are paced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Tries after the first.
+    pub retries: u32,
+    /// The first backoff; each later one doubles.
+    pub backoff_base: Duration,
+    /// The most a server's `Retry-After` is waited.
+    pub max_retry_after: Duration,
+}
+
+impl RetryPolicy {
+    /// How long to wait before try number `attempt + 1` (`attempt` tries were made), or
+    /// `None` when the tries are used up. A server's `Retry-After` is obeyed up to the cap;
+    /// otherwise the backoff doubles per try, plus `jitter` (0 to 1) of half of it.
+    pub fn wait(
+        &self,
+        attempt: u32,
+        retry_after: Option<Duration>,
+        jitter: f64,
+    ) -> Option<Duration> {
+        if attempt >= self.retries {
+            return None;
+        }
+        Some(match retry_after {
+            Some(ra) => ra.min(self.max_retry_after),
+            None => {
+                let backoff = self.backoff_base.saturating_mul(1 << attempt.min(16));
+                backoff + backoff.mul_f64(jitter.clamp(0.0, 1.0) * 0.5)
+            }
+        })
+    }
+}
+
+/// Where a 3xx answer leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Redirect {
+    /// Queue this address (it goes back through scope, robots and dedupe).
+    Follow(Url),
+    /// `max_redirects` hops already.
+    TooMany,
+    /// No usable `Location` header.
+    NoLocation,
+}
+
+/// Where the redirect from `from`, `hops` redirects deep, with `location` leads.
+pub fn redirect(from: &Url, location: Option<&str>, hops: u32, max_redirects: u32) -> Redirect {
+    match location.and_then(|l| from.join(l).ok()) {
+        None => Redirect::NoLocation,
+        Some(_) if hops >= max_redirects => Redirect::TooMany,
+        Some(target) => Redirect::Follow(target),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use khabar_extract::Profiles;
+
+    fn profile(extra: &str) -> Profiles {
+        Profiles::parse(
+            &format!(
+                "[profiles.news]\nhosts = [\"news.example\"]\narticle_urls = ['/story/\\d+$']\n{extra}"
+            ),
+            std::path::Path::new("test.toml"),
+        )
+        .unwrap()
+    }
+
+    fn url(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn pages_are_admitted_by_depth_articles_and_follow_patterns() {
+        let p = profile("follow = ['/section/']");
+        let p = p.profile("news");
+        let story = url("https://news.example/story/12");
+        let section = url("https://news.example/section/world");
+        let other = url("https://news.example/about");
+        assert_eq!(admit_page(&story, 2, 3, true, p), Ok(true));
+        assert_eq!(admit_page(&section, 2, 3, true, p), Ok(false));
+        assert_eq!(
+            admit_page(&other, 2, 3, true, p),
+            Err(SkipReason::NotFollowed)
+        );
+        // a seed, sitemap or feed entry is not a link: follow patterns do not apply
+        assert_eq!(admit_page(&other, 1, 3, false, p), Ok(false));
+        assert_eq!(admit_page(&story, 4, 3, true, p), Err(SkipReason::MaxDepth));
+        // no profile: every in-scope page is read, none is an article by pattern
+        assert_eq!(admit_page(&other, 1, 3, true, None), Ok(false));
+        // a profile without follow patterns follows every link
+        let q = profile("");
+        assert_eq!(admit_page(&other, 1, 3, true, q.profile("news")), Ok(false));
+    }
+
+    #[test]
+    fn the_budget() {
+        assert!(!budget_spent(10, 0));
+        assert!(!budget_spent(9, 10));
+        assert!(budget_spent(10, 10));
+    }
+
+    #[test]
+    fn retries_back_off_and_obey_retry_after_up_to_the_cap() {
+        let p = RetryPolicy {
+            retries: 3,
+            backoff_base: Duration::from_millis(500),
+            max_retry_after: Duration::from_secs(120),
+        };
+        assert_eq!(p.wait(0, None, 0.0), Some(Duration::from_millis(500)));
+        assert_eq!(p.wait(1, None, 0.0), Some(Duration::from_millis(1000)));
+        assert_eq!(p.wait(2, None, 1.0), Some(Duration::from_millis(3000)));
+        assert_eq!(p.wait(3, None, 0.0), None);
+        assert_eq!(
+            p.wait(0, Some(Duration::from_secs(5)), 0.9),
+            Some(Duration::from_secs(5))
+        );
+        assert_eq!(
+            p.wait(0, Some(Duration::from_secs(3600)), 0.0),
+            Some(Duration::from_secs(120))
+        );
+        assert!(is_retryable_status(503) && is_retryable_status(429));
+        assert!(!is_retryable_status(404) && !is_retryable_status(301));
+    }
+
+    #[test]
+    fn redirects_resolve_and_stop_at_the_limit() {
+        let from = url("https://news.example/a/b");
+        assert_eq!(
+            redirect(&from, Some("../c"), 0, 5),
+            Redirect::Follow(url("https://news.example/c"))
+        );
+        assert_eq!(redirect(&from, Some("/x"), 5, 5), Redirect::TooMany);
+        assert_eq!(redirect(&from, None, 0, 5), Redirect::NoLocation);
+        assert_eq!(
+            redirect(&from, Some("http://[::1"), 0, 5),
+            Redirect::NoLocation
+        );
+    }
+
+    #[test]
+    fn skip_reasons_read_as_the_summary_prints_them() {
+        assert_eq!(SkipReason::MaxPages.to_string(), "max-pages");
+        assert_eq!(
+            SkipReason::OutOfScope(OutOfScope::Host).to_string(),
+            "off-scope host"
+        );
+        assert_eq!(
+            SkipReason::NotHtml("application/pdf".into()).to_string(),
+            "not html (application/pdf)"
+        );
+    }
+}

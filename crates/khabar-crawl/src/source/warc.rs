@@ -1,0 +1,175 @@
+//! Pages out of web archives: the HTML `response` records of a `.warc` or `.warc.gz` file
+//! (one gzip member per record, as Common Crawl's CC-NEWS ships them), read as a stream.
+//! Each page's address is the record's target URI and its charset the one its HTTP header
+//! named; a damaged record is reported with the file and offset and the next one is read.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::BufReader;
+use std::path::Path;
+
+use khabar_extract::record::{SourceInfo, SourceKind};
+use khabar_warc::{RecordType, WarcReader};
+use url::Url;
+
+use super::{InputError, LoadedPage};
+
+/// Whether a file name says it is a web archive.
+pub fn is_warc_name(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    name.ends_with(".warc") || name.ends_with(".warc.gz")
+}
+
+/// The HTML pages of one archive, in file order.
+pub struct WarcPages {
+    label: String,
+    records: WarcReader<BufReader<File>>,
+    extracted: u64,
+    /// Records passed over, by why.
+    passed: BTreeMap<&'static str, u64>,
+    damaged: u64,
+    reported: bool,
+}
+
+impl WarcPages {
+    /// Opens an archive.
+    pub fn open(path: &Path) -> Result<Self, InputError> {
+        let label = path.display().to_string();
+        let file = File::open(path).map_err(|source| InputError::Read {
+            path: label.clone(),
+            source,
+        })?;
+        Ok(Self {
+            label,
+            records: WarcReader::new(BufReader::with_capacity(256 * 1024, file)),
+            extracted: 0,
+            passed: BTreeMap::new(),
+            damaged: 0,
+            reported: false,
+        })
+    }
+
+    fn pass(&mut self, why: &'static str) {
+        *self.passed.entry(why).or_default() += 1;
+    }
+
+    /// One line for the log once the archive is read: what was extracted and passed over.
+    fn report(&mut self) {
+        if self.reported {
+            return;
+        }
+        self.reported = true;
+        let passed: Vec<String> = self
+            .passed
+            .iter()
+            .map(|(why, n)| format!("{why} {n}"))
+            .collect();
+        let passed = if passed.is_empty() {
+            String::new()
+        } else {
+            format!("; passed over: {}", passed.join(", "))
+        };
+        tracing::info!(
+            "{}: {} HTML responses read{passed}{}",
+            self.label,
+            self.extracted,
+            if self.damaged > 0 {
+                format!("; {} damaged records skipped", self.damaged)
+            } else {
+                String::new()
+            }
+        );
+    }
+}
+
+impl Iterator for WarcPages {
+    type Item = Result<LoadedPage, InputError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let record = match self.records.next() {
+                None => {
+                    self.report();
+                    return None;
+                }
+                Some(Err(e)) => {
+                    self.damaged += 1;
+                    return Some(Err(InputError::Warc {
+                        path: self.label.clone(),
+                        offset: e.offset(),
+                        message: e.to_string(),
+                    }));
+                }
+                Some(Ok(r)) => r,
+            };
+            match record.record_type() {
+                RecordType::Response => {}
+                RecordType::Revisit => {
+                    self.pass("revisit records");
+                    continue;
+                }
+                RecordType::Request => {
+                    self.pass("request records");
+                    continue;
+                }
+                RecordType::Warcinfo => continue,
+                _ => {
+                    self.pass("other records");
+                    continue;
+                }
+            }
+            let offset = record.offset;
+            let http = match record.http_response() {
+                Some(Ok(h)) => h,
+                Some(Err(e)) => {
+                    self.damaged += 1;
+                    return Some(Err(InputError::Warc {
+                        path: self.label.clone(),
+                        offset,
+                        message: format!("the response record's HTTP message is unreadable: {e}"),
+                    }));
+                }
+                None => {
+                    self.pass("non-HTTP responses");
+                    continue;
+                }
+            };
+            if !(200..300).contains(&http.status) {
+                self.pass("non-2xx responses");
+                continue;
+            }
+            if !http.is_html() {
+                self.pass("non-HTML responses");
+                continue;
+            }
+            self.extracted += 1;
+            let url = record.target_uri().and_then(|u| Url::parse(u).ok());
+            let http_charset = http.charset().map(str::to_string);
+            let bytes = http.body;
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                return Some(Err(InputError::Empty {
+                    path: format!("{}@{offset}", self.label),
+                }));
+            }
+            return Some(Ok(LoadedPage {
+                label: format!("{}@{offset}", self.label),
+                url,
+                http_charset,
+                bytes,
+                source: SourceInfo {
+                    kind: SourceKind::Warc,
+                    file: Some(self.label.clone()),
+                    fetched_at: record.date().map(str::to_string),
+                    status: Some(http.status),
+                    record_id: record.record_id().map(str::to_string),
+                    offset: Some(offset),
+                },
+                fallback_url: None,
+            }));
+        }
+    }
+}
