@@ -251,8 +251,7 @@ impl Profiles {
             text: toml_text,
             origin,
         };
-        let doc: ProfilesDocument =
-            toml::from_str(toml_text).map_err(|e| text.syntax_error(&e))?;
+        let doc: ProfilesDocument = toml::from_str(toml_text).map_err(|e| text.syntax_error(&e))?;
         Self::compile(doc.profiles, &text)
     }
 
@@ -526,4 +525,3 @@ impl ConfigText<'_> {
         Ok(())
     }
 }
-

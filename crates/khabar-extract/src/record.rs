@@ -118,6 +118,33 @@ pub fn content_hash(r: &Record) -> String {
 mod tests {
     use super::*;
 
+    /// A record with every field set, as it goes on the wire.
+    const FULL: &str = r#"{"schema":"khabar.article/1","id":"abc","revision":2,"url":"https://x/a","page_url":"https://x/p","source":{"kind":"http","file":null,"fetched_at":"2025-01-02T03:04:05Z","status":200},"site":"x","language":"ar","headline":"H","subtitle":"S","body":["P1","P2"],"captions":[{"text":"C","credit":"K","image_url":"https://x/i.jpg"}],"dateline":{"place":"Cairo","source":"AP","raw":"Cairo (AP)"},"published_at":"2025-01-02T03:04:05+00:00","modified_at":"2025-01-03T03:04:05+00:00","authors":["A","B"],"section":"World","tags":["t1","t2"],"image_url":"https://x/l.jpg","related":[{"url":"https://x/r","title":"R","section":null,"summary":"Sum","dateline":null,"caption":null}],"word_count":2,"extraction":{"profile":"x","sources":{"body":"selector","headline":"meta"},"warnings":["w"],"charset":"utf-8 (default)"}}"#;
+
+    #[test]
+    fn fields_go_on_the_wire_in_the_record_order() {
+        let r: Record = serde_json::from_str(FULL).unwrap();
+        assert_eq!(serde_json::to_string(&r).unwrap(), FULL);
+    }
+
+    /// `content_hash(FULL)` as khabar has always computed it.
+    const HASH: &str = "59bc73f089425434997318bd2eff4ea2a3745f340801cc91227f5599e3bc4837";
+
+    #[test]
+    fn content_hash_is_stable() {
+        // a changed hash would make every stored article a new revision on the next crawl
+        let mut r: Record = serde_json::from_str(FULL).unwrap();
+        assert_eq!(content_hash(&r), HASH);
+        // not of how or when it was fetched, nor of the related block
+        r.source.status = Some(304);
+        r.related.clear();
+        r.extraction.warnings.clear();
+        r.word_count = 7;
+        assert_eq!(content_hash(&r), HASH);
+        r.tags.pop();
+        assert_ne!(content_hash(&r), HASH);
+    }
+
     #[test]
     fn id_is_the_sha256_of_the_url() {
         // known vector: sha256("abc")
