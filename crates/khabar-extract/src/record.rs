@@ -54,32 +54,139 @@ pub struct Extraction {
     pub charset: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Record {
-    pub schema: String,
-    pub id: String,
-    /// 1 when the article is first written; one more each time a later crawl finds its
-    /// content changed.
-    pub revision: u32,
-    pub url: String,
-    pub page_url: Option<String>,
-    pub source: SourceInfo,
-    pub site: String,
-    pub language: Option<String>,
-    pub headline: Option<String>,
-    pub subtitle: Option<String>,
-    pub body: Vec<String>,
-    pub captions: Vec<Caption>,
-    pub dateline: Option<Dateline>,
-    pub published_at: Option<String>,
-    pub modified_at: Option<String>,
-    pub authors: Vec<String>,
-    pub section: Option<String>,
-    pub tags: Vec<String>,
-    pub image_url: Option<String>,
-    pub related: Vec<Related>,
-    pub word_count: usize,
-    pub extraction: Extraction,
+/// The record's fields in wire order, each written once: the record, its content hash, the
+/// fill-rate statistics, the site profiles' keys and the field cascade are all made from
+/// this table. A new field is one row here and its rule's file in `extract/fields/`.
+///
+/// `record_fields!(then)` hands the table to the macro `then!`. Its groups:
+/// - `page`: what the page and its fetch give;
+/// - `article`: what the cascade reads from the article, in this order (a rule sees the
+///   fields read before it). `hashed`: part of what the article says, so of its content
+///   hash. `profile`: the `[profiles.NAME]` keys holding the field's selectors (a selector
+///   list, or the rules type named). `read`: the rule, in `extract::fields`;
+/// - `derived`: computed from the others.
+macro_rules! record_fields {
+    ($then:ident) => {
+        $then! {
+            page {
+                schema: String,
+                /// [`article_id`] of `url`.
+                id: String,
+                /// 1 when the article is first written; one more each time a later crawl
+                /// finds its content changed.
+                revision: u32,
+                url: String,
+                page_url: Option<String>,
+                source: SourceInfo,
+                site: String,
+                language: Option<String>,
+            }
+            article {
+                headline:     Option<String>   { hashed: true,  profile: [headline],               read: headline::read },
+                subtitle:     Option<String>   { hashed: true,  profile: [subtitle],               read: subtitle::read },
+                body:         Vec<String>      { hashed: true,  profile: [body, drop],             read: body::read },
+                captions:     Vec<Caption>     { hashed: true,  profile: [captions: CaptionRules], read: captions::read },
+                dateline:     Option<Dateline> { hashed: true,  profile: [byline],                 read: dateline::read },
+                published_at: Option<String>   { hashed: true,  profile: [published],              read: dates::published },
+                modified_at:  Option<String>   { hashed: true,  profile: [modified],               read: dates::modified },
+                authors:      Vec<String>      { hashed: true,  profile: [authors],                read: authors::read },
+                section:      Option<String>   { hashed: true,  profile: [section],                read: section::read },
+                tags:         Vec<String>      { hashed: true,  profile: [tags],                   read: tags::read },
+                image_url:    Option<String>   { hashed: true,  profile: [image],                  read: image::read },
+                // what else the site offers changes by the hour: not part of the content
+                related:      Vec<Related>     { hashed: false, profile: [related: RelatedRules],  read: related::read },
+            }
+            derived {
+                word_count: usize,
+                extraction: Extraction,
+            }
+        }
+    };
+}
+pub(crate) use record_fields;
+
+/// Makes the record and its parts from the table of [`record_fields!`].
+macro_rules! record_types {
+    (
+        page { $( $(#[$pm:meta])* $p:ident: $pty:ty, )* }
+        article { $( $(#[$am:meta])* $a:ident: $aty:ty { hashed: $hashed:literal, $($_rules:tt)* }, )* }
+        derived { $( $(#[$dm:meta])* $d:ident: $dty:ty, )* }
+    ) => {
+        /// One article, as it goes on the wire.
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        pub struct Record {
+            $( $(#[$pm])* pub $p: $pty, )*
+            $( $(#[$am])* pub $a: $aty, )*
+            $( $(#[$dm])* pub $d: $dty, )*
+        }
+
+        /// What the page and its fetch give a record.
+        #[derive(Debug, Clone)]
+        pub struct PageFields {
+            $( $(#[$pm])* pub $p: $pty, )*
+        }
+
+        /// What the field cascade reads from one article, before it becomes a record.
+        #[derive(Debug, Default)]
+        pub struct ArticleFields {
+            $( $(#[$am])* pub $a: $aty, )*
+        }
+
+        /// The article fields' names, in record order.
+        pub const ARTICLE_FIELDS: &[&str] = &[$( stringify!($a) ),*];
+
+        impl Record {
+            /// A record from its parts.
+            pub fn new(page: PageFields, article: ArticleFields, $( $d: $dty ),*) -> Self {
+                Self {
+                    $( $p: page.$p, )*
+                    $( $a: article.$a, )*
+                    $( $d, )*
+                }
+            }
+
+            /// Each article field's name, in record order, and whether it has a value.
+            pub fn filled(&self) -> [(&'static str, bool); ARTICLE_FIELDS.len()] {
+                [$( (stringify!($a), HasValue::has_value(&self.$a)) ),*]
+            }
+        }
+
+        /// A digest of what an article says (text, dates, people, images), not of how or
+        /// when it was fetched nor of its ever-changing related block: two fetches with the
+        /// same content hash are the same revision.
+        pub fn content_hash(r: &Record) -> String {
+            // the hashed fields as one JSON array, as a tuple of them serialises
+            let mut content = String::from("[");
+            $(
+                if $hashed {
+                    if content.len() > 1 {
+                        content.push(',');
+                    }
+                    content.push_str(&serde_json::to_string(&r.$a).unwrap_or_default());
+                }
+            )*
+            content.push(']');
+            article_id(&content)
+        }
+    };
+}
+record_fields!(record_types);
+
+/// Whether a field has a value: a list with an entry, an option that is set.
+trait HasValue {
+    fn has_value(&self) -> bool;
+}
+
+impl<T> HasValue for Option<T> {
+    fn has_value(&self) -> bool {
+        self.is_some()
+    }
+}
+
+impl<T> HasValue for Vec<T> {
+    fn has_value(&self) -> bool {
+        !self.is_empty()
+    }
 }
 
 /// The article id: lowercase hex SHA-256 of its URL, so the same article always gets the
@@ -92,26 +199,6 @@ pub fn article_id(url: &str) -> String {
         out.push(char::from_digit(u32::from(b & 0xF), 16).expect("nibble"));
     }
     out
-}
-
-/// A digest of what an article says (text, dates, people, images), not of how or when it
-/// was fetched nor of its ever-changing related block: two fetches with the same content
-/// hash are the same revision.
-pub fn content_hash(r: &Record) -> String {
-    let content = (
-        &r.headline,
-        &r.subtitle,
-        &r.body,
-        &r.captions,
-        &r.dateline,
-        &r.published_at,
-        &r.modified_at,
-        &r.authors,
-        &r.section,
-        &r.tags,
-        &r.image_url,
-    );
-    article_id(&serde_json::to_string(&content).unwrap_or_default())
 }
 
 #[cfg(test)]

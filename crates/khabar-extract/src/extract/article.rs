@@ -9,7 +9,7 @@ use scraper::ElementRef;
 use url::Url;
 
 use crate::caption::CaptionList;
-use crate::dateline::{Dateline, is_outlet, parse_line, parse_opening};
+use crate::dateline::{is_outlet, parse_line, parse_opening};
 use crate::dates::{format_rfc3339, parse_machine};
 use crate::dom::{paragraphs_of, within_any};
 use crate::extract::Page;
@@ -20,7 +20,7 @@ use crate::generic::GenericPage;
 use crate::generic::dates::date_in_url;
 use crate::generic::fields::clean_title;
 use crate::metadata::split_keywords;
-use crate::record::{Caption, Related};
+use crate::record::ArticleFields;
 use crate::selector::SelectorList;
 use crate::text::{normalize_opt, word_count};
 use crate::urls::resolve;
@@ -28,23 +28,6 @@ use crate::urls::resolve;
 /// JSON-LD articleBody is taken over the generic block when it has at least this share of
 /// the block's words.
 const LD_BODY_SHARE: f32 = 0.7;
-
-/// The fields an article's container gives, before they become a record.
-#[derive(Debug, Default)]
-pub struct ArticleFields {
-    pub headline: Option<String>,
-    pub subtitle: Option<String>,
-    pub body: Vec<String>,
-    pub captions: Vec<Caption>,
-    pub dateline: Option<Dateline>,
-    pub published_at: Option<String>,
-    pub modified_at: Option<String>,
-    pub authors: Vec<String>,
-    pub section: Option<String>,
-    pub tags: Vec<String>,
-    pub image_url: Option<String>,
-    pub related: Vec<Related>,
-}
 
 /// One article's container on a page and what is known about it.
 pub struct ArticleScope<'a> {
