@@ -4,10 +4,11 @@
 
 mod article;
 mod dates;
+mod fields;
 mod related;
 mod trace;
 
-pub use article::title_without_site;
+pub use fields::title_without_site;
 pub use trace::{FieldNote, Trace};
 
 use std::collections::HashSet;
@@ -23,7 +24,8 @@ use crate::metadata::PageMeta;
 use crate::record::{Extraction, PageFields, Record, SCHEMA, SourceInfo, article_id};
 use crate::text::word_count;
 use crate::urls::{resolve, same_article_key};
-use article::{ArticleScope, read_fields};
+use article::ArticleScope;
+use fields::read_fields;
 
 /// One page to extract.
 #[derive(Debug, Clone)]
