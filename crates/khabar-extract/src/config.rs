@@ -37,7 +37,8 @@ pub enum ConfigError {
     Selector {
         path: PathBuf,
         line: usize,
-        profile: String,
+        // boxed: the error stays small enough to return by value
+        profile: Box<str>,
         field: String,
         selector: String,
         message: String,
@@ -496,7 +497,7 @@ impl ConfigText<'_> {
             let compiled = FieldSelector::parse(&selector).map_err(|e| ConfigError::Selector {
                 path: self.origin.to_path_buf(),
                 line: self.line(&span),
-                profile: profile.to_string(),
+                profile: profile.into(),
                 field: field.to_string(),
                 selector: selector.clone(),
                 message: e.0,
