@@ -54,50 +54,75 @@ pub struct Extraction {
     pub charset: Option<String>,
 }
 
-/// The record's fields in wire order, each written once: the record, its content hash, the
-/// fill-rate statistics, the site profiles' keys and the field cascade are all made from
-/// this table. A new field is one row here and its rule's file in `extract/fields/`.
+/// The record's fields in wire order, each written once. Made from this table: [`Record`]
+/// and its parts ([`PageFields`], [`ArticleFields`], [`Record::new`]), [`content_hash`],
+/// [`ARTICLE_FIELDS`] and [`Record::filled`] (the crawl's fill rates), here; the profiles'
+/// field keys (`RawProfile`, `Profile`) in `config.rs`; the cascade's order of rules
+/// (`read_fields`) in `extract/fields/mod.rs`. A new field is one row here, plus its rule's
+/// file in `extract/fields/` (and that file's `mod` line).
 ///
 /// `record_fields!(then)` hands the table to the macro `then!`. Its groups:
 /// - `page`: what the page and its fetch give;
 /// - `article`: what the cascade reads from the article, in this order (a rule sees the
 ///   fields read before it). `hashed`: part of what the article says, so of its content
 ///   hash. `profile`: the `[profiles.NAME]` keys holding the field's selectors (a selector
-///   list, or the rules type named). `read`: the rule, in `extract::fields`;
+///   list, or the rules type named). `read`: the rule, `file::function` in
+///   `extract/fields/`;
 /// - `derived`: computed from the others.
 macro_rules! record_fields {
     ($then:ident) => {
         $then! {
             page {
+                /// [`SCHEMA`].
                 schema: String,
                 /// [`article_id`] of `url`.
                 id: String,
                 /// 1 when the article is first written; one more each time a later crawl
                 /// finds its content changed.
                 revision: u32,
+                /// The article's own absolute address: canonical link, og:url, the
+                /// container's own link, then the fetched or given address.
                 url: String,
+                /// The address the page was fetched from or given as, when known.
                 page_url: Option<String>,
+                /// Where the bytes came from.
                 source: SourceInfo,
+                /// The site profile used, or `generic`.
                 site: String,
+                /// The page's language (BCP 47), from its markup.
                 language: Option<String>,
             }
             article {
+                /// The article's headline.
                 headline:     Option<String>   { hashed: true,  profile: [headline],               read: headline::read },
+                /// The standfirst or sub-headline.
                 subtitle:     Option<String>   { hashed: true,  profile: [subtitle],               read: subtitle::read },
+                /// The article's paragraphs in order: no captions, boxes, widgets or links.
                 body:         Vec<String>      { hashed: true,  profile: [body, drop],             read: body::read },
+                /// The article's own pictures' captions, in page order, each once.
                 captions:     Vec<Caption>     { hashed: true,  profile: [captions: CaptionRules], read: captions::read },
+                /// The place and the credited outlet, agency or reporter.
                 dateline:     Option<Dateline> { hashed: true,  profile: [byline],                 read: dateline::read },
+                /// RFC 3339 with offset.
                 published_at: Option<String>   { hashed: true,  profile: [published],              read: dates::published },
+                /// RFC 3339 with offset.
                 modified_at:  Option<String>   { hashed: true,  profile: [modified],               read: dates::modified },
+                /// The people credited as authors.
                 authors:      Vec<String>      { hashed: true,  profile: [authors],                read: authors::read },
+                /// The site's section or category.
                 section:      Option<String>   { hashed: true,  profile: [section],                read: section::read },
+                /// Topic keywords.
                 tags:         Vec<String>      { hashed: true,  profile: [tags],                   read: tags::read },
+                /// The lead image, absolute.
                 image_url:    Option<String>   { hashed: true,  profile: [image],                  read: image::read },
-                // what else the site offers changes by the hour: not part of the content
+                /// The entries of the page's related-articles block. What else the site
+                /// offers changes by the hour: not part of the content hash.
                 related:      Vec<Related>     { hashed: false, profile: [related: RelatedRules],  read: related::read },
             }
             derived {
+                /// Words in `body`.
                 word_count: usize,
+                /// How each field was found.
                 extraction: Extraction,
             }
         }
