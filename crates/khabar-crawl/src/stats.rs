@@ -28,21 +28,8 @@ impl HostStats {
     }
 }
 
-/// Fields whose fill rate is reported.
-pub const FILLED_FIELDS: &[&str] = &[
-    "headline",
-    "subtitle",
-    "body",
-    "captions",
-    "dateline",
-    "published_at",
-    "modified_at",
-    "authors",
-    "section",
-    "tags",
-    "image_url",
-    "related",
-];
+/// Fields whose fill rate is reported: the record's article fields.
+pub const FILLED_FIELDS: &[&str] = khabar_extract::record::ARTICLE_FIELDS;
 
 #[derive(Debug, Default, Clone)]
 pub struct FieldFill {
@@ -67,24 +54,6 @@ pub struct CrawlStats {
     pub skipped: BTreeMap<String, u64>,
     pub hosts: BTreeMap<String, HostStats>,
     pub fill: BTreeMap<String, FieldFill>,
-}
-
-fn filled(r: &Record, field: &str) -> bool {
-    match field {
-        "headline" => r.headline.is_some(),
-        "subtitle" => r.subtitle.is_some(),
-        "body" => !r.body.is_empty(),
-        "captions" => !r.captions.is_empty(),
-        "dateline" => r.dateline.is_some(),
-        "published_at" => r.published_at.is_some(),
-        "modified_at" => r.modified_at.is_some(),
-        "authors" => !r.authors.is_empty(),
-        "section" => r.section.is_some(),
-        "tags" => !r.tags.is_empty(),
-        "image_url" => r.image_url.is_some(),
-        "related" => !r.related.is_empty(),
-        _ => false,
-    }
 }
 
 impl CrawlStats {
@@ -120,8 +89,8 @@ impl CrawlStats {
         self.records += 1;
         let fill = self.fill.entry(r.site.clone()).or_default();
         fill.records += 1;
-        for f in FILLED_FIELDS {
-            if filled(r, f) {
+        for (f, filled) in r.filled() {
+            if filled {
                 *fill.filled.entry(f).or_default() += 1;
             }
         }

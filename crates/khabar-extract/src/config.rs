@@ -37,7 +37,8 @@ pub enum ConfigError {
     Selector {
         path: PathBuf,
         line: usize,
-        profile: String,
+        // boxed: the error stays small enough to return by value
+        profile: Box<str>,
         field: String,
         selector: String,
         message: String,
@@ -62,48 +63,166 @@ fn section_name(profile: &str) -> String {
 
 type Sel = Vec<Spanned<String>>;
 
-/// One `[profiles.NAME]` table as written, before it is checked and compiled.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawProfile {
-    #[serde(default)]
-    hosts: Vec<Spanned<String>>,
-    timezone: Option<Spanned<String>>,
-    #[serde(default)]
-    article: Sel,
-    #[serde(default)]
-    url: Sel,
-    #[serde(default)]
-    headline: Sel,
-    #[serde(default)]
-    subtitle: Sel,
-    #[serde(default)]
-    body: Sel,
-    #[serde(default)]
-    drop: Sel,
-    #[serde(default)]
-    byline: Sel,
-    #[serde(default)]
-    authors: Sel,
-    #[serde(default)]
-    published: Sel,
-    #[serde(default)]
-    modified: Sel,
-    #[serde(default)]
-    section: Sel,
-    #[serde(default)]
-    tags: Sel,
-    #[serde(default)]
-    image: Sel,
-    #[serde(default)]
-    captions: RawCaptions,
-    #[serde(default)]
-    related: RawRelated,
-    #[serde(default)]
-    article_urls: Vec<Spanned<String>>,
-    #[serde(default)]
-    follow: Vec<Spanned<String>>,
-    recrawl_after_secs: Option<u64>,
+/// Makes [`RawProfile`] and [`Profile`] from the table of
+/// [`record_fields!`](crate::record::record_fields): each article field's `profile` keys, in
+/// record order, between the keys that are not a field's.
+macro_rules! profile_types {
+    (
+        page { $($_page:tt)* }
+        article {
+            $(
+                $(#[$_am:meta])*
+                $_a:ident: $_aty:ty {
+                    hashed: $_hashed:literal,
+                    profile: [$( $key:ident $(: $rules:ident)? ),*],
+                    $($_read:tt)*
+                },
+            )*
+        }
+        derived { $($_derived:tt)* }
+    ) => {
+        /// One `[profiles.NAME]` table as written, before it is checked and compiled.
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct RawProfile {
+            #[serde(default)]
+            hosts: Vec<Spanned<String>>,
+            timezone: Option<Spanned<String>>,
+            #[serde(default)]
+            article: Sel,
+            #[serde(default)]
+            url: Sel,
+            $($(
+                #[serde(default)]
+                $key: <key_rules!($($rules)?) as FieldRules>::Raw,
+            )*)*
+            #[serde(default)]
+            article_urls: Vec<Spanned<String>>,
+            #[serde(default)]
+            follow: Vec<Spanned<String>>,
+            recrawl_after_secs: Option<u64>,
+        }
+
+        /// A site profile with its selectors compiled.
+        #[derive(Debug, Clone)]
+        pub struct Profile {
+            pub name: String,
+            pub hosts: Vec<String>,
+            pub timezone: FixedOffset,
+            pub article: SelectorList,
+            pub url: SelectorList,
+            $($(
+                pub $key: key_rules!($($rules)?),
+            )*)*
+            /// Addresses of article pages (crawling): a page whose URL matches one is extracted.
+            pub article_urls: Vec<Regex>,
+            /// Addresses worth following for more links (crawling); empty: every in-scope link.
+            pub follow: Vec<Regex>,
+            /// With a crawl state: an article fetched less than this long ago is not fetched
+            /// again; after it, it is asked for conditionally (If-None-Match, If-Modified-Since).
+            pub recrawl_after: std::time::Duration,
+        }
+
+        impl ConfigText<'_> {
+            fn profile(&self, name: String, p: RawProfile) -> Result<Profile, ConfigError> {
+                let n = name.as_str();
+                let timezone = self.timezone(n, p.timezone)?;
+                let hosts = self.hosts(n, p.hosts)?;
+                let article_urls = self.regexes(&name, "article_urls", p.article_urls)?;
+                let follow = self.regexes(&name, "follow", p.follow)?;
+                Ok(Profile {
+                    article_urls,
+                    follow,
+                    recrawl_after: p
+                        .recrawl_after_secs
+                        .map_or(DEFAULT_RECRAWL_AFTER, std::time::Duration::from_secs),
+                    hosts,
+                    timezone,
+                    article: self.list(n, "article", p.article)?,
+                    url: self.list(n, "url", p.url)?,
+                    $($(
+                        $key: FieldRules::compile(self, n, stringify!($key), p.$key)?,
+                    )*)*
+                    name,
+                })
+            }
+        }
+    };
+}
+
+/// A field's profile key holds a selector list unless the table names its rules type.
+macro_rules! key_rules {
+    () => {
+        SelectorList
+    };
+    ($rules:ident) => {
+        $rules
+    };
+}
+
+crate::record::record_fields!(profile_types);
+
+/// What a field's profile key compiles to, from what the file says.
+trait FieldRules: Sized {
+    /// The key's value as written.
+    type Raw;
+    /// Checks and compiles it; `key` names it in messages.
+    fn compile(
+        text: &ConfigText<'_>,
+        profile: &str,
+        key: &str,
+        raw: Self::Raw,
+    ) -> Result<Self, ConfigError>;
+}
+
+impl FieldRules for SelectorList {
+    type Raw = Sel;
+    fn compile(
+        text: &ConfigText<'_>,
+        profile: &str,
+        key: &str,
+        raw: Sel,
+    ) -> Result<Self, ConfigError> {
+        text.list(profile, key, raw)
+    }
+}
+
+impl FieldRules for CaptionRules {
+    type Raw = RawCaptions;
+    fn compile(
+        text: &ConfigText<'_>,
+        n: &str,
+        _key: &str,
+        c: RawCaptions,
+    ) -> Result<Self, ConfigError> {
+        Ok(CaptionRules {
+            item: text.list(n, "captions.item", c.item)?,
+            text: text.list(n, "captions.text", c.text)?,
+            image: text.list(n, "captions.image", c.image)?,
+        })
+    }
+}
+
+impl FieldRules for RelatedRules {
+    type Raw = RawRelated;
+    fn compile(
+        text: &ConfigText<'_>,
+        n: &str,
+        _key: &str,
+        r: RawRelated,
+    ) -> Result<Self, ConfigError> {
+        Ok(RelatedRules {
+            block: text.list(n, "related.block", r.block)?,
+            card: text.list(n, "related.card", r.card)?,
+            url: text.list(n, "related.url", r.url)?,
+            title: text.list(n, "related.title", r.title)?,
+            section: text.list(n, "related.section", r.section)?,
+            summary: text.list(n, "related.summary", r.summary)?,
+            dateline: text.list(n, "related.dateline", r.dateline)?,
+            caption: text.list(n, "related.caption", r.caption)?,
+            image: text.list(n, "related.image", r.image)?,
+        })
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -160,36 +279,6 @@ pub struct RelatedRules {
     pub dateline: SelectorList,
     pub caption: SelectorList,
     pub image: SelectorList,
-}
-
-/// A site profile with its selectors compiled.
-#[derive(Debug, Clone)]
-pub struct Profile {
-    pub name: String,
-    pub hosts: Vec<String>,
-    pub timezone: FixedOffset,
-    pub article: SelectorList,
-    pub url: SelectorList,
-    pub headline: SelectorList,
-    pub subtitle: SelectorList,
-    pub body: SelectorList,
-    pub drop: SelectorList,
-    pub byline: SelectorList,
-    pub authors: SelectorList,
-    pub published: SelectorList,
-    pub modified: SelectorList,
-    pub section: SelectorList,
-    pub tags: SelectorList,
-    pub image: SelectorList,
-    pub captions: CaptionRules,
-    pub related: RelatedRules,
-    /// Addresses of article pages (crawling): a page whose URL matches one is extracted.
-    pub article_urls: Vec<Regex>,
-    /// Addresses worth following for more links (crawling); empty: every in-scope link.
-    pub follow: Vec<Regex>,
-    /// With a crawl state: an article fetched less than this long ago is not fetched
-    /// again; after it, it is asked for conditionally (If-None-Match, If-Modified-Since).
-    pub recrawl_after: std::time::Duration,
 }
 
 /// How long an article is left alone after a fetch, unless its profile says otherwise.
@@ -408,7 +497,7 @@ impl ConfigText<'_> {
             let compiled = FieldSelector::parse(&selector).map_err(|e| ConfigError::Selector {
                 path: self.origin.to_path_buf(),
                 line: self.line(&span),
-                profile: profile.to_string(),
+                profile: profile.into(),
                 field: field.to_string(),
                 selector: selector.clone(),
                 message: e.0,
@@ -418,23 +507,31 @@ impl ConfigText<'_> {
         Ok(SelectorList(out))
     }
 
-    fn profile(&self, name: String, p: RawProfile) -> Result<Profile, ConfigError> {
-        let n = name.as_str();
-        let timezone = match p.timezone {
+    /// A profile's `timezone`: UTC when it has none.
+    fn timezone(
+        &self,
+        name: &str,
+        timezone: Option<Spanned<String>>,
+    ) -> Result<FixedOffset, ConfigError> {
+        Ok(match timezone {
             None => FixedOffset::east_opt(0).expect("zero offset"),
             Some(tz) => parse_offset(tz.get_ref()).ok_or_else(|| ConfigError::Value {
                 path: self.origin.to_path_buf(),
                 line: self.line(&tz.span()),
-                profile: name.clone(),
+                profile: name.to_string(),
                 field: "timezone".into(),
                 message: format!(
                     "`{}` is not an offset; write it as \"+03:00\", \"-05:00\" or \"UTC\"",
                     tz.get_ref()
                 ),
             })?,
-        };
-        let mut hosts = Vec::with_capacity(p.hosts.len());
-        for h in p.hosts {
+        })
+    }
+
+    /// A profile's `hosts`, lowercased and without a final dot.
+    fn hosts(&self, name: &str, raw: Vec<Spanned<String>>) -> Result<Vec<String>, ConfigError> {
+        let mut hosts = Vec::with_capacity(raw.len());
+        for h in raw {
             let host = h
                 .get_ref()
                 .trim()
@@ -444,7 +541,7 @@ impl ConfigText<'_> {
                 return Err(ConfigError::Value {
                     path: self.origin.to_path_buf(),
                     line: self.line(&h.span()),
-                    profile: name.clone(),
+                    profile: name.to_string(),
                     field: "hosts".into(),
                     message: format!(
                         "`{}` is not a host name; write just the host, as \"example.com\"",
@@ -454,49 +551,7 @@ impl ConfigText<'_> {
             }
             hosts.push(host);
         }
-        let c = p.captions;
-        let r = p.related;
-        let article_urls = self.regexes(&name, "article_urls", p.article_urls)?;
-        let follow = self.regexes(&name, "follow", p.follow)?;
-        Ok(Profile {
-            article_urls,
-            follow,
-            recrawl_after: p
-                .recrawl_after_secs
-                .map_or(DEFAULT_RECRAWL_AFTER, std::time::Duration::from_secs),
-            hosts,
-            timezone,
-            article: self.list(n, "article", p.article)?,
-            url: self.list(n, "url", p.url)?,
-            headline: self.list(n, "headline", p.headline)?,
-            subtitle: self.list(n, "subtitle", p.subtitle)?,
-            body: self.list(n, "body", p.body)?,
-            drop: self.list(n, "drop", p.drop)?,
-            byline: self.list(n, "byline", p.byline)?,
-            authors: self.list(n, "authors", p.authors)?,
-            published: self.list(n, "published", p.published)?,
-            modified: self.list(n, "modified", p.modified)?,
-            section: self.list(n, "section", p.section)?,
-            tags: self.list(n, "tags", p.tags)?,
-            image: self.list(n, "image", p.image)?,
-            captions: CaptionRules {
-                item: self.list(n, "captions.item", c.item)?,
-                text: self.list(n, "captions.text", c.text)?,
-                image: self.list(n, "captions.image", c.image)?,
-            },
-            related: RelatedRules {
-                block: self.list(n, "related.block", r.block)?,
-                card: self.list(n, "related.card", r.card)?,
-                url: self.list(n, "related.url", r.url)?,
-                title: self.list(n, "related.title", r.title)?,
-                section: self.list(n, "related.section", r.section)?,
-                summary: self.list(n, "related.summary", r.summary)?,
-                dateline: self.list(n, "related.dateline", r.dateline)?,
-                caption: self.list(n, "related.caption", r.caption)?,
-                image: self.list(n, "related.image", r.image)?,
-            },
-            name,
-        })
+        Ok(hosts)
     }
 
     /// A host belongs to one profile: the second claim is reported at its own line.

@@ -65,32 +65,164 @@ pub struct Extraction {
     pub charset: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Record {
-    pub schema: String,
-    pub id: String,
-    /// 1 when the article is first written; one more each time a later crawl finds its
-    /// content changed.
-    pub revision: u32,
-    pub url: String,
-    pub page_url: Option<String>,
-    pub source: SourceInfo,
-    pub site: String,
-    pub language: Option<String>,
-    pub headline: Option<String>,
-    pub subtitle: Option<String>,
-    pub body: Vec<String>,
-    pub captions: Vec<Caption>,
-    pub dateline: Option<Dateline>,
-    pub published_at: Option<String>,
-    pub modified_at: Option<String>,
-    pub authors: Vec<String>,
-    pub section: Option<String>,
-    pub tags: Vec<String>,
-    pub image_url: Option<String>,
-    pub related: Vec<Related>,
-    pub word_count: usize,
-    pub extraction: Extraction,
+/// The record's fields in wire order, each written once. Made from this table: [`Record`]
+/// and its parts ([`PageFields`], [`ArticleFields`], [`Record::new`]), [`content_hash`],
+/// [`ARTICLE_FIELDS`] and [`Record::filled`] (the crawl's fill rates), here; the profiles'
+/// field keys (`RawProfile`, `Profile`) in `config.rs`; the cascade's order of rules
+/// (`read_fields`) in `extract/fields/mod.rs`. A new field is one row here, plus its rule's
+/// file in `extract/fields/` (and that file's `mod` line).
+///
+/// `record_fields!(then)` hands the table to the macro `then!`. Its groups:
+/// - `page`: what the page and its fetch give;
+/// - `article`: what the cascade reads from the article, in this order (a rule sees the
+///   fields read before it). `hashed`: part of what the article says, so of its content
+///   hash. `profile`: the `[profiles.NAME]` keys holding the field's selectors (a selector
+///   list, or the rules type named). `read`: the rule, `file::function` in
+///   `extract/fields/`;
+/// - `derived`: computed from the others.
+macro_rules! record_fields {
+    ($then:ident) => {
+        $then! {
+            page {
+                /// [`SCHEMA`].
+                schema: String,
+                /// [`article_id`] of `url`.
+                id: String,
+                /// 1 when the article is first written; one more each time a later crawl
+                /// finds its content changed.
+                revision: u32,
+                /// The article's own absolute address: canonical link, og:url, the
+                /// container's own link, then the fetched or given address.
+                url: String,
+                /// The address the page was fetched from or given as, when known.
+                page_url: Option<String>,
+                /// Where the bytes came from.
+                source: SourceInfo,
+                /// The site profile used, or `generic`.
+                site: String,
+                /// The page's language (BCP 47), from its markup.
+                language: Option<String>,
+            }
+            article {
+                /// The article's headline.
+                headline:     Option<String>   { hashed: true,  profile: [headline],               read: headline::read },
+                /// The standfirst or sub-headline.
+                subtitle:     Option<String>   { hashed: true,  profile: [subtitle],               read: subtitle::read },
+                /// The article's paragraphs in order: no captions, boxes, widgets or links.
+                body:         Vec<String>      { hashed: true,  profile: [body, drop],             read: body::read },
+                /// The article's own pictures' captions, in page order, each once.
+                captions:     Vec<Caption>     { hashed: true,  profile: [captions: CaptionRules], read: captions::read },
+                /// The place and the credited outlet, agency or reporter.
+                dateline:     Option<Dateline> { hashed: true,  profile: [byline],                 read: dateline::read },
+                /// RFC 3339 with offset.
+                published_at: Option<String>   { hashed: true,  profile: [published],              read: dates::published },
+                /// RFC 3339 with offset.
+                modified_at:  Option<String>   { hashed: true,  profile: [modified],               read: dates::modified },
+                /// The people credited as authors.
+                authors:      Vec<String>      { hashed: true,  profile: [authors],                read: authors::read },
+                /// The site's section or category.
+                section:      Option<String>   { hashed: true,  profile: [section],                read: section::read },
+                /// Topic keywords.
+                tags:         Vec<String>      { hashed: true,  profile: [tags],                   read: tags::read },
+                /// The lead image, absolute.
+                image_url:    Option<String>   { hashed: true,  profile: [image],                  read: image::read },
+                /// The entries of the page's related-articles block. What else the site
+                /// offers changes by the hour: not part of the content hash.
+                related:      Vec<Related>     { hashed: false, profile: [related: RelatedRules],  read: related::read },
+            }
+            derived {
+                /// Words in `body`.
+                word_count: usize,
+                /// How each field was found.
+                extraction: Extraction,
+            }
+        }
+    };
+}
+pub(crate) use record_fields;
+
+/// Makes the record and its parts from the table of [`record_fields!`].
+macro_rules! record_types {
+    (
+        page { $( $(#[$pm:meta])* $p:ident: $pty:ty, )* }
+        article { $( $(#[$am:meta])* $a:ident: $aty:ty { hashed: $hashed:literal, $($_rules:tt)* }, )* }
+        derived { $( $(#[$dm:meta])* $d:ident: $dty:ty, )* }
+    ) => {
+        /// One article, as it goes on the wire.
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        pub struct Record {
+            $( $(#[$pm])* pub $p: $pty, )*
+            $( $(#[$am])* pub $a: $aty, )*
+            $( $(#[$dm])* pub $d: $dty, )*
+        }
+
+        /// What the page and its fetch give a record.
+        #[derive(Debug, Clone)]
+        pub struct PageFields {
+            $( $(#[$pm])* pub $p: $pty, )*
+        }
+
+        /// What the field cascade reads from one article, before it becomes a record.
+        #[derive(Debug, Default)]
+        pub struct ArticleFields {
+            $( $(#[$am])* pub $a: $aty, )*
+        }
+
+        /// The article fields' names, in record order.
+        pub const ARTICLE_FIELDS: &[&str] = &[$( stringify!($a) ),*];
+
+        impl Record {
+            /// A record from its parts.
+            pub fn new(page: PageFields, article: ArticleFields, $( $d: $dty ),*) -> Self {
+                Self {
+                    $( $p: page.$p, )*
+                    $( $a: article.$a, )*
+                    $( $d, )*
+                }
+            }
+
+            /// Each article field's name, in record order, and whether it has a value.
+            pub fn filled(&self) -> [(&'static str, bool); ARTICLE_FIELDS.len()] {
+                [$( (stringify!($a), HasValue::has_value(&self.$a)) ),*]
+            }
+        }
+
+        /// A digest of what an article says (text, dates, people, images), not of how or
+        /// when it was fetched nor of its ever-changing related block: two fetches with the
+        /// same content hash are the same revision.
+        pub fn content_hash(r: &Record) -> String {
+            // the hashed fields as one JSON array, as a tuple of them serialises
+            let mut content = String::from("[");
+            $(
+                if $hashed {
+                    if content.len() > 1 {
+                        content.push(',');
+                    }
+                    content.push_str(&serde_json::to_string(&r.$a).unwrap_or_default());
+                }
+            )*
+            content.push(']');
+            article_id(&content)
+        }
+    };
+}
+record_fields!(record_types);
+
+/// Whether a field has a value: a list with an entry, an option that is set.
+trait HasValue {
+    fn has_value(&self) -> bool;
+}
+
+impl<T> HasValue for Option<T> {
+    fn has_value(&self) -> bool {
+        self.is_some()
+    }
+}
+
+impl<T> HasValue for Vec<T> {
+    fn has_value(&self) -> bool {
+        !self.is_empty()
+    }
 }
 
 /// The article id: lowercase hex SHA-256 of its URL, so the same article always gets the
@@ -105,29 +237,36 @@ pub fn article_id(url: &str) -> String {
     out
 }
 
-/// A digest of what an article says (text, dates, people, images), not of how or when it
-/// was fetched nor of its ever-changing related block: two fetches with the same content
-/// hash are the same revision.
-pub fn content_hash(r: &Record) -> String {
-    let content = (
-        &r.headline,
-        &r.subtitle,
-        &r.body,
-        &r.captions,
-        &r.dateline,
-        &r.published_at,
-        &r.modified_at,
-        &r.authors,
-        &r.section,
-        &r.tags,
-        &r.image_url,
-    );
-    article_id(&serde_json::to_string(&content).unwrap_or_default())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A record with every field set, as it goes on the wire.
+    const FULL: &str = r#"{"schema":"khabar.article/1","id":"abc","revision":2,"url":"https://x/a","page_url":"https://x/p","source":{"kind":"http","file":null,"fetched_at":"2025-01-02T03:04:05Z","status":200},"site":"x","language":"ar","headline":"H","subtitle":"S","body":["P1","P2"],"captions":[{"text":"C","credit":"K","image_url":"https://x/i.jpg"}],"dateline":{"place":"Cairo","source":"AP","raw":"Cairo (AP)"},"published_at":"2025-01-02T03:04:05+00:00","modified_at":"2025-01-03T03:04:05+00:00","authors":["A","B"],"section":"World","tags":["t1","t2"],"image_url":"https://x/l.jpg","related":[{"url":"https://x/r","title":"R","section":null,"summary":"Sum","dateline":null,"caption":null}],"word_count":2,"extraction":{"profile":"x","sources":{"body":"selector","headline":"meta"},"warnings":["w"],"charset":"utf-8 (default)"}}"#;
+
+    #[test]
+    fn fields_go_on_the_wire_in_the_record_order() {
+        let r: Record = serde_json::from_str(FULL).unwrap();
+        assert_eq!(serde_json::to_string(&r).unwrap(), FULL);
+    }
+
+    /// `content_hash(FULL)` as khabar has always computed it.
+    const HASH: &str = "59bc73f089425434997318bd2eff4ea2a3745f340801cc91227f5599e3bc4837";
+
+    #[test]
+    fn content_hash_is_stable() {
+        // a changed hash would make every stored article a new revision on the next crawl
+        let mut r: Record = serde_json::from_str(FULL).unwrap();
+        assert_eq!(content_hash(&r), HASH);
+        // not of how or when it was fetched, nor of the related block
+        r.source.status = Some(304);
+        r.related.clear();
+        r.extraction.warnings.clear();
+        r.word_count = 7;
+        assert_eq!(content_hash(&r), HASH);
+        r.tags.pop();
+        assert_ne!(content_hash(&r), HASH);
+    }
 
     #[test]
     fn id_is_the_sha256_of_the_url() {

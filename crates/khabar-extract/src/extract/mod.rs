@@ -4,10 +4,11 @@
 
 mod article;
 mod dates;
+mod fields;
 mod related;
 mod trace;
 
-pub use article::title_without_site;
+pub use fields::title_without_site;
 pub use trace::{FieldNote, Trace};
 
 use std::collections::HashSet;
@@ -20,10 +21,11 @@ use url::Url;
 use crate::charset::decode;
 use crate::config::{Profile, Profiles};
 use crate::metadata::PageMeta;
-use crate::record::{Extraction, Record, SCHEMA, SourceInfo, article_id};
+use crate::record::{Extraction, PageFields, Record, SCHEMA, SourceInfo, article_id};
 use crate::text::word_count;
 use crate::urls::{resolve, same_article_key};
-use article::{ArticleScope, read_fields};
+use article::ArticleScope;
+use fields::read_fields;
 
 /// One page to extract.
 #[derive(Debug, Clone)]
@@ -361,7 +363,7 @@ impl Extractor {
                 warnings.push("no body text found".into());
             }
             let url = scope.url.to_string();
-            let record = Record {
+            let page_fields = PageFields {
                 schema: SCHEMA.to_string(),
                 id: article_id(&url),
                 revision: 1,
@@ -370,26 +372,15 @@ impl Extractor {
                 source: input.source.clone(),
                 site: profile.map_or_else(|| "generic".to_string(), |p| p.name.clone()),
                 language: language.map(|(l, _)| l),
-                word_count: word_count(&fields.body),
-                headline: fields.headline,
-                subtitle: fields.subtitle,
-                body: fields.body,
-                captions: fields.captions,
-                dateline: fields.dateline,
-                published_at: fields.published_at,
-                modified_at: fields.modified_at,
-                authors: fields.authors,
-                section: fields.section,
-                tags: fields.tags,
-                image_url: fields.image_url,
-                related: fields.related,
-                extraction: Extraction {
-                    profile: profile.map(|p| p.name.clone()),
-                    sources: trace.sources(),
-                    warnings,
-                    charset: Some(charset.clone()),
-                },
             };
+            let word_count = word_count(&fields.body);
+            let extraction = Extraction {
+                profile: profile.map(|p| p.name.clone()),
+                sources: trace.sources(),
+                warnings,
+                charset: Some(charset.clone()),
+            };
+            let record = Record::new(page_fields, fields, word_count, extraction);
             out.articles.push((record, trace));
         }
         out

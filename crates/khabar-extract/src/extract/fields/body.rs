@@ -1,0 +1,108 @@
+//! The body: the paragraphs of the profile's `body` elements (less `drop`), else JSON-LD
+//! articleBody or the generic block, whichever is the article rather than a teaser of it.
+
+use std::collections::{HashMap, HashSet};
+
+use ego_tree::NodeId;
+use scraper::ElementRef;
+
+use super::Cascade;
+use crate::dom::paragraphs_of;
+use crate::extract::article::tried;
+use crate::extract::trace::Trace;
+use crate::record::ArticleFields;
+use crate::text::{normalize_opt, word_count};
+
+/// JSON-LD articleBody is taken over the generic block when it has at least this share of
+/// the block's words.
+const LD_BODY_SHARE: f32 = 0.7;
+
+pub(super) fn read(cx: &mut Cascade<'_>, f: &ArticleFields, trace: &mut Trace) -> Vec<String> {
+    let Cascade {
+        scope,
+        profile,
+        c,
+        ld,
+        ..
+    } = *cx;
+    let mut body = Vec::new();
+    if let Some(p) = profile {
+        // `drop` is tested only where it matters (the picked elements, their ancestors
+        // and their insides) rather than over the whole container
+        let dropped = |el: ElementRef<'_>| {
+            scope.excluded.contains(&el.id()) || p.drop.iter().any(|s| s.matches(el))
+        };
+        if let Some((elements, sel)) = p.body.elements(c) {
+            let picked: HashSet<NodeId> = elements.iter().map(|e| e.id()).collect();
+            // whether an ancestor (below the container) is picked or dropped, remembered
+            // per node: each ancestor is looked at once however many elements share it
+            let mut covered: HashMap<NodeId, bool> = HashMap::new();
+            for el in elements {
+                // skip an element that is dropped, inside a dropped one, or inside another
+                // picked one (read with it)
+                let mut skip = dropped(el);
+                if !skip {
+                    let mut chain = Vec::new();
+                    let mut up = el.parent();
+                    while let Some(node) = up.filter(|n| n.id() != c.id()) {
+                        if let Some(&known) = covered.get(&node.id()) {
+                            skip = known;
+                            break;
+                        }
+                        chain.push(node.id());
+                        if ElementRef::wrap(node)
+                            .is_some_and(|anc| picked.contains(&anc.id()) || dropped(anc))
+                        {
+                            skip = true;
+                            break;
+                        }
+                        up = node.parent();
+                    }
+                    for id in chain {
+                        covered.insert(id, skip);
+                    }
+                }
+                if !skip {
+                    paragraphs_of(el, &dropped, &mut body);
+                }
+            }
+            if !body.is_empty() {
+                trace.found("body", "selector", sel.as_str());
+            }
+        }
+    }
+    // JSON-LD articleBody, then the generic block; the generic block wins when the
+    // articleBody is only a teaser of it (sites often cut it to a first paragraph)
+    if body.is_empty() {
+        let from_ld: Vec<String> = ld
+            .and_then(|l| l.article_body.as_deref())
+            .map(|text| text.lines().filter_map(normalize_opt).collect())
+            .unwrap_or_default();
+        let found = cx.generic().body(f.headline.as_deref());
+        let ld_words = word_count(&from_ld);
+        if !from_ld.is_empty()
+            && ld_words as f32 >= LD_BODY_SHARE * word_count(&found.paragraphs) as f32
+        {
+            body = from_ld;
+            trace.found("body", "json-ld", "articleBody");
+        } else if !found.paragraphs.is_empty() {
+            body = found.paragraphs;
+            trace.found(
+                "body",
+                "heuristic",
+                found
+                    .chosen
+                    .as_ref()
+                    .map_or(String::new(), |b| b.path.clone()),
+            );
+            trace.blocks = Some((found.chosen, found.runner_up));
+        }
+    }
+    if body.is_empty() {
+        trace.missing(
+            "body",
+            profile.map_or("json-ld articleBody".into(), |p| tried(&p.body)),
+        );
+    }
+    body
+}
