@@ -17,3 +17,4 @@ mod generic;
 mod pathological;
 mod robustness;
 mod state;
+mod traps;

@@ -22,7 +22,8 @@ use crate::frontier::{Frontier, Kind, Request, RobotsState};
 use crate::network::Network;
 use crate::output::{FetchUpdate, Output};
 use crate::policy::{
-    Redirect, RetryPolicy, SkipReason, admit_page, budget_spent, is_retryable_status, redirect,
+    Redirect, RetryPolicy, SkipReason, admit_page, budget_spent, check_url, is_retryable_status,
+    redirect,
 };
 use crate::progress::CrawlProgress;
 use crate::robots::product_token;
@@ -469,6 +470,17 @@ impl<'a> Run<'a> {
             self.stats.skip(&SkipReason::OutOfScope(why));
             return;
         }
+        if let Err(why) = check_url(&url, &self.settings.url_limits) {
+            self.stats.skip(&why);
+            return;
+        }
+        // page links are bounded per host; seeds, sitemap and feed entries are not
+        if from_links
+            && self.frontier.queued_for(&url) as u64 >= self.settings.queued_per_host_cap()
+        {
+            self.stats.skip(&SkipReason::HostQueueFull);
+            return;
+        }
         let profile = url
             .host_str()
             .and_then(|h| self.crawler.extractor.profiles().profile_for_host(h));
@@ -654,9 +666,19 @@ impl<'a> Run<'a> {
                     outbox.push(Output::Record(Box::new(record), update));
                 }
                 if req.depth < self.settings.max_depth {
+                    let mut distinct = HashSet::new();
+                    let mut over = 0u64;
                     for link in links {
+                        if !distinct.insert(link.as_str().to_string()) {
+                            continue;
+                        }
+                        if distinct.len() > self.settings.max_links_per_page {
+                            over += 1;
+                            continue;
+                        }
                         self.enqueue(&link, Kind::Page { article: false }, req.depth + 1, 0, true);
                     }
+                    self.stats.skip_n(&SkipReason::LinksPerPage, over);
                 } else if !links.is_empty() {
                     self.stats.skip(&SkipReason::MaxDepth);
                 }

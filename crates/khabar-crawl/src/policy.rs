@@ -45,6 +45,76 @@ pub enum SkipReason {
     NotModified,
     /// Not an HTML page (its content type).
     NotHtml(String),
+    /// An address that looks like a spider trap (too long, too many parameters, too deep,
+    /// a path segment repeated).
+    Trap(TrapKind),
+    /// Links of one page past `max_links_per_page`.
+    LinksPerPage,
+    /// The host already has `max_queued_per_host` URLs queued.
+    HostQueueFull,
+}
+
+/// What made an address look like a trap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrapKind {
+    /// Longer than `max_url_bytes`.
+    Length,
+    /// More query parameters than `max_query_params`.
+    QueryParams,
+    /// More path segments than `max_path_segments`.
+    PathDepth,
+    /// One path segment more than `max_segment_repeats` times (`/a/b/a/b/a/b`).
+    RepeatedSegment,
+}
+
+/// Bounds on the addresses a crawl queues, against link floods and spider traps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UrlLimits {
+    /// The longest URL queued, in bytes.
+    pub max_url_bytes: usize,
+    /// The most query parameters.
+    pub max_query_params: usize,
+    /// The most path segments.
+    pub max_path_segments: usize,
+    /// How often one path segment may appear in a path.
+    pub max_segment_repeats: usize,
+}
+
+impl Default for UrlLimits {
+    fn default() -> Self {
+        Self {
+            max_url_bytes: 2048,
+            max_query_params: 16,
+            max_path_segments: 24,
+            max_segment_repeats: 3,
+        }
+    }
+}
+
+/// Whether `url` is within `limits`.
+pub fn check_url(url: &Url, limits: &UrlLimits) -> Result<(), SkipReason> {
+    if url.as_str().len() > limits.max_url_bytes {
+        return Err(SkipReason::Trap(TrapKind::Length));
+    }
+    if url.query_pairs().count() > limits.max_query_params {
+        return Err(SkipReason::Trap(TrapKind::QueryParams));
+    }
+    let segments: Vec<&str> = url
+        .path_segments()
+        .map(|s| s.filter(|s| !s.is_empty()).collect())
+        .unwrap_or_default();
+    if segments.len() > limits.max_path_segments {
+        return Err(SkipReason::Trap(TrapKind::PathDepth));
+    }
+    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for s in &segments {
+        let n = counts.entry(s).or_default();
+        *n += 1;
+        if *n > limits.max_segment_repeats {
+            return Err(SkipReason::Trap(TrapKind::RepeatedSegment));
+        }
+    }
+    Ok(())
 }
 
 impl fmt::Display for SkipReason {
@@ -65,6 +135,16 @@ impl fmt::Display for SkipReason {
             Self::FeedEntriesOver => "feed entries past 50,000",
             Self::NotModified => "not modified (304)",
             Self::NotHtml(ctype) => return write!(f, "not html ({ctype})"),
+            Self::Trap(TrapKind::Length) => "URL trap: too long (max_url_bytes)",
+            Self::Trap(TrapKind::QueryParams) => {
+                "URL trap: too many query parameters (max_query_params)"
+            }
+            Self::Trap(TrapKind::PathDepth) => "URL trap: path too deep (max_path_segments)",
+            Self::Trap(TrapKind::RepeatedSegment) => {
+                "URL trap: a path segment repeated (max_segment_repeats)"
+            }
+            Self::LinksPerPage => "links past max_links_per_page",
+            Self::HostQueueFull => "host queue full (max_queued_per_host)",
         })
     }
 }
@@ -242,6 +322,43 @@ mod tests {
         assert_eq!(
             redirect(&from, Some("http://[::1"), 0, 5),
             Redirect::NoLocation
+        );
+    }
+
+    #[test]
+    fn trap_addresses_are_told_apart_from_ordinary_ones() {
+        let l = UrlLimits::default();
+        assert_eq!(
+            check_url(&url("https://news.example/2025/01/02/story?page=2"), &l),
+            Ok(())
+        );
+        let long = format!("https://news.example/{}", "x".repeat(3000));
+        assert_eq!(
+            check_url(&url(&long), &l),
+            Err(SkipReason::Trap(TrapKind::Length))
+        );
+        let params: Vec<String> = (0..20).map(|i| format!("p{i}=1")).collect();
+        let many = format!("https://news.example/s?{}", params.join("&"));
+        assert_eq!(
+            check_url(&url(&many), &l),
+            Err(SkipReason::Trap(TrapKind::QueryParams))
+        );
+        let deep = format!(
+            "https://news.example/{}",
+            (0..30).map(|i| i.to_string()).collect::<Vec<_>>().join("/")
+        );
+        assert_eq!(
+            check_url(&url(&deep), &l),
+            Err(SkipReason::Trap(TrapKind::PathDepth))
+        );
+        assert_eq!(
+            check_url(&url("https://news.example/a/b/a/b/a/b/a/b"), &l),
+            Err(SkipReason::Trap(TrapKind::RepeatedSegment))
+        );
+        // three times is still an address some sites use
+        assert_eq!(
+            check_url(&url("https://news.example/a/b/a/b/a/c"), &l),
+            Ok(())
         );
     }
 

@@ -9,6 +9,8 @@ use toml::Spanned;
 
 use khabar_extract::config::{ConfigError, ConfigText};
 
+use crate::policy::UrlLimits;
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawCrawl {
@@ -45,6 +47,12 @@ pub struct RawCrawl {
     robots_timeout_secs: Option<u64>,
     user_agent: Option<Spanned<String>>,
     allow_private: Option<bool>,
+    max_links_per_page: Option<usize>,
+    max_queued_per_host: Option<u64>,
+    max_url_bytes: Option<usize>,
+    max_query_params: Option<usize>,
+    max_path_segments: Option<usize>,
+    max_segment_repeats: Option<usize>,
 }
 
 /// Crawl settings with their defaults filled in.
@@ -90,6 +98,28 @@ pub struct CrawlSettings {
     pub robots_timeout: Duration,
     pub user_agent: String,
     pub allow_private: bool,
+    /// Links read from one page at most (the first, in page order, after dedupe).
+    pub max_links_per_page: usize,
+    /// URLs found in page links queued for one host at most; 0: ten times `max_pages`
+    /// when that is set, else [`HARD_MAX_QUEUED_PER_HOST`].
+    pub max_queued_per_host: u64,
+    /// Bounds on the addresses queued (spider traps).
+    pub url_limits: UrlLimits,
+}
+
+/// The cap on URLs queued for one host when neither `max_queued_per_host` nor `max_pages`
+/// sets one.
+pub const HARD_MAX_QUEUED_PER_HOST: u64 = 1_000_000;
+
+impl CrawlSettings {
+    /// The cap on URLs queued for one host from page links.
+    pub fn queued_per_host_cap(&self) -> u64 {
+        match (self.max_queued_per_host, self.max_pages) {
+            (0, 0) => HARD_MAX_QUEUED_PER_HOST,
+            (0, pages) => pages.saturating_mul(10).min(HARD_MAX_QUEUED_PER_HOST),
+            (n, _) => n,
+        }
+    }
 }
 
 pub const DEFAULT_USER_AGENT: &str = concat!(
@@ -145,6 +175,9 @@ impl Default for CrawlSettings {
             robots_timeout: Duration::from_secs(10),
             user_agent: DEFAULT_USER_AGENT.to_string(),
             allow_private: false,
+            max_links_per_page: 10_000,
+            max_queued_per_host: 0,
+            url_limits: UrlLimits::default(),
         }
     }
 }
@@ -351,6 +384,20 @@ impl CrawlSettings {
                 .map_or(d.robots_timeout, Duration::from_secs),
             user_agent,
             allow_private: raw.allow_private.unwrap_or(d.allow_private),
+            max_links_per_page: raw.max_links_per_page.unwrap_or(d.max_links_per_page),
+            max_queued_per_host: raw.max_queued_per_host.unwrap_or(d.max_queued_per_host),
+            url_limits: UrlLimits {
+                max_url_bytes: raw.max_url_bytes.unwrap_or(d.url_limits.max_url_bytes),
+                max_query_params: raw
+                    .max_query_params
+                    .unwrap_or(d.url_limits.max_query_params),
+                max_path_segments: raw
+                    .max_path_segments
+                    .unwrap_or(d.url_limits.max_path_segments),
+                max_segment_repeats: raw
+                    .max_segment_repeats
+                    .unwrap_or(d.url_limits.max_segment_repeats),
+            },
         })
     }
 }

@@ -5,6 +5,7 @@
 
 mod store;
 
+pub(crate) use store::fingerprint;
 pub use store::{FrontierStore, Lane, MemoryFrontier, QueuedUrl};
 
 use std::collections::{HashMap, VecDeque};
@@ -406,6 +407,11 @@ impl Frontier {
             );
         }
         self.hosts.get_mut(key).expect("just inserted")
+    }
+
+    /// Requests queued for `url`'s host.
+    pub fn queued_for(&self, url: &Url) -> usize {
+        self.hosts.get(&host_key(url)).map_or(0, HostQueue::queued)
     }
 
     /// Requests queued on every host.

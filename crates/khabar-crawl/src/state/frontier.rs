@@ -239,10 +239,8 @@ impl SeenCache {
     }
 
     fn fingerprint(url: &str) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::hash::DefaultHasher::new();
-        url.hash(&mut h);
-        h.finish().max(1)
+        // 0 marks an empty slot
+        crate::frontier::fingerprint(url).max(1)
     }
 
     fn slot(fp: u64) -> usize {
