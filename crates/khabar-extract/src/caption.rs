@@ -7,8 +7,11 @@ use crate::text::normalize;
 /// One of the article's own images, as the record carries it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Caption {
+    /// The caption text, normalised, with its credit split off.
     pub text: String,
+    /// The credit (photographer or agency), from trailing parentheses or its own element.
     pub credit: Option<String>,
+    /// The image's URL, absolute.
     pub image_url: Option<String>,
 }
 
@@ -48,6 +51,9 @@ pub struct CaptionList {
 }
 
 impl CaptionList {
+    /// Adds a caption from its raw text, splitting off a trailing credit; a caption already
+    /// listed is not added again (it only lends its image URL to the listed one, if that
+    /// lacks one).
     pub fn push(&mut self, raw_text: &str, image_url: Option<String>) {
         let Some((text, credit)) = split_credit(raw_text) else {
             return;
@@ -94,6 +100,7 @@ impl CaptionList {
         }
     }
 
+    /// The captions, in the order they were added.
     pub fn into_vec(self) -> Vec<Caption> {
         self.items
     }

@@ -16,15 +16,20 @@ const DETECT_BYTES: usize = 64 * 1024;
 /// How the encoding was chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CharsetSource {
+    /// A byte-order mark at the start of the bytes.
     Bom,
+    /// The `charset` of the HTTP Content-Type header.
     Http,
+    /// A `<meta charset>` or `<meta http-equiv=Content-Type>` near the start of the page.
     Meta,
     /// The bytes are valid UTF-8 and nothing else was declared.
     Utf8,
+    /// Guessed from the bytes by the detector (the page's first 64 KiB).
     Detected,
 }
 
 impl CharsetSource {
+    /// How the source is named in messages, e.g. `<meta> tag`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Bom => "byte-order mark",
@@ -36,10 +41,14 @@ impl CharsetSource {
     }
 }
 
+/// A page's bytes decoded to text, with the encoding used and how it was chosen.
 #[derive(Debug)]
 pub struct Decoded<'a> {
+    /// The page as text.
     pub text: Cow<'a, str>,
+    /// The encoding the bytes were decoded with.
     pub encoding: &'static Encoding,
+    /// How that encoding was chosen.
     pub source: CharsetSource,
     /// Byte offset of the first sequence that was not valid in the chosen encoding (it was
     /// replaced with U+FFFD).

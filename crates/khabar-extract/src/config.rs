@@ -19,36 +19,59 @@ use crate::selector::{FieldSelector, SelectorList};
 /// A mistake in a configuration file.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
+    /// The configuration file could not be read.
     #[error("cannot read config file {path}: {source}")]
     Read {
+        /// The file.
         path: PathBuf,
+        /// The I/O error.
         source: std::io::Error,
     },
+    /// The file is not valid TOML or does not fit the expected layout (an unknown key, a
+    /// value of the wrong type).
     #[error("{path}:{line}:{column}: {message}")]
     Syntax {
+        /// The file.
         path: PathBuf,
+        /// Line of the mistake, counted from 1.
         line: usize,
+        /// Column of the mistake, counted from 1.
         column: usize,
+        /// What is wrong.
         message: String,
     },
+    /// A profile selector did not compile.
     #[error(
         "{path}:{line}: profile `{profile}`, field `{field}`: selector `{selector}`: {message}"
     )]
     Selector {
+        /// The file.
         path: PathBuf,
+        /// Line of the selector, counted from 1.
         line: usize,
         // boxed: the error stays small enough to return by value
+        /// The profile's name.
         profile: Box<str>,
+        /// The profile key the selector is under.
         field: String,
+        /// The selector as written.
         selector: String,
+        /// Why it did not compile.
         message: String,
     },
+    /// A value that is not allowed, in a profile or in `[crawl]` (a bad time zone, host or
+    /// pattern, for instance).
     #[error("{path}:{line}: {}, field `{field}`: {message}", section_name(profile))]
     Value {
+        /// The file.
         path: PathBuf,
+        /// Line of the value, counted from 1.
         line: usize,
+        /// The profile's name, or `crawl` for the `[crawl]` section.
         profile: String,
+        /// The key the value is under.
         field: String,
+        /// What is wrong.
         message: String,
     },
 }
@@ -106,12 +129,20 @@ macro_rules! profile_types {
         /// A site profile with its selectors compiled.
         #[derive(Debug, Clone)]
         pub struct Profile {
+            /// The profile's name: `NAME` in `[profiles.NAME]`.
             pub name: String,
+            /// The hosts the profile covers, each with its subdomains.
             pub hosts: Vec<String>,
+            /// The offset for dates the site prints without one.
             pub timezone: FixedOffset,
+            /// Where each article is on a page (a page may hold several); empty: the whole page.
             pub article: SelectorList,
+            /// Where the article's own URL is read, inside the article.
             pub url: SelectorList,
             $($(
+                /// The compiled rules of the profile key of the same name, for one article
+                /// field: a selector list, or [`CaptionRules`] and [`RelatedRules`] for
+                /// `captions` and `related`.
                 pub $key: key_rules!($($rules)?),
             )*)*
             /// Addresses of article pages (crawling): a page whose URL matches one is extracted.
@@ -262,22 +293,34 @@ struct RawRelated {
 /// Where the article's own images and their captions are.
 #[derive(Debug, Clone, Default)]
 pub struct CaptionRules {
+    /// Each caption's element (an image with its caption).
     pub item: SelectorList,
+    /// The caption text, inside the item.
     pub text: SelectorList,
+    /// The image, inside the item.
     pub image: SelectorList,
 }
 
 /// Where the related-articles block and its cards are.
 #[derive(Debug, Clone, Default)]
 pub struct RelatedRules {
+    /// The related-articles block.
     pub block: SelectorList,
+    /// Each card (entry), inside the block.
     pub card: SelectorList,
+    /// The entry's link, inside the card.
     pub url: SelectorList,
+    /// The entry's title, inside the card.
     pub title: SelectorList,
+    /// The entry's section, inside the card.
     pub section: SelectorList,
+    /// The entry's summary, inside the card.
     pub summary: SelectorList,
+    /// The entry's dateline, inside the card.
     pub dateline: SelectorList,
+    /// The entry's image caption, inside the card.
     pub caption: SelectorList,
+    /// The entry's image, inside the card.
     pub image: SelectorList,
 }
 

@@ -8,10 +8,14 @@ use std::sync::LazyLock;
 
 use crate::text::{fold_for_matching, normalize};
 
+/// Where a story was filed and who filed it, as the record carries it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Dateline {
+    /// The place it was filed from.
     pub place: Option<String>,
+    /// The credited outlet, agency or reporter, without the guillemets around it.
     pub source: Option<String>,
+    /// The text the dateline was read from, normalised.
     pub raw: String,
 }
 
@@ -19,7 +23,9 @@ pub struct Dateline {
 /// not a news agency or the paper itself).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParsedDateline {
+    /// The dateline.
     pub dateline: Dateline,
+    /// Whether `source` reads as a person's name.
     pub source_is_person: bool,
 }
 
@@ -89,6 +95,8 @@ const OUTLETS: &[&str] = &[
     "agencies",
 ];
 
+/// Whether `name` is a news agency or outlet khabar knows (or the paper itself), compared
+/// after folding for matching.
 pub fn is_outlet(name: &str) -> bool {
     let folded = fold_for_matching(name);
     OUTLETS.iter().any(|o| *o == folded)

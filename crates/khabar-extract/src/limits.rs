@@ -23,6 +23,7 @@ pub const MAX_ATTRIBUTES: usize = 256;
 /// The markup to parse, and what was changed to bring it within bounds.
 #[derive(Debug)]
 pub struct Bounded<'a> {
+    /// The markup, rewritten only where a bound was passed.
     pub text: Cow<'a, str>,
     /// Elements placed beside the deepest open one rather than past [`MAX_DEPTH`].
     pub flattened: usize,

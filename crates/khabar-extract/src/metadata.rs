@@ -11,6 +11,7 @@ use crate::text::normalize_opt;
 /// A JSON-LD author.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LdAuthor {
+    /// The author's name, normalised.
     pub name: String,
     /// `@type` Person, or a bare name; Organization is not a person.
     pub is_person: bool,
@@ -19,38 +20,70 @@ pub struct LdAuthor {
 /// The fields khabar reads from the page's JSON-LD article object.
 #[derive(Debug, Clone, Default)]
 pub struct LdArticle {
+    /// `headline`, else `name`.
     pub headline: Option<String>,
+    /// `alternativeHeadline`.
     pub alternative_headline: Option<String>,
+    /// `datePublished`, as written.
     pub date_published: Option<String>,
+    /// `dateModified`, as written.
     pub date_modified: Option<String>,
+    /// `articleSection`.
     pub section: Option<String>,
+    /// `keywords`, split into single keywords.
     pub keywords: Vec<String>,
+    /// `author`: each person or organisation credited.
     pub authors: Vec<LdAuthor>,
+    /// `image`: its URL, as written (may be relative).
     pub image: Option<String>,
+    /// `url`, else `mainEntityOfPage`.
     pub url: Option<String>,
+    /// `inLanguage`.
     pub in_language: Option<String>,
+    /// `articleBody`, as written (not normalised).
     pub article_body: Option<String>,
 }
 
+/// The page-level metadata of one page: what its head (and JSON-LD) says, before any
+/// article is read. Values are normalised text; links are as written, not yet resolved.
 #[derive(Debug, Clone, Default)]
 pub struct PageMeta {
+    /// `<html lang>`.
     pub lang: Option<String>,
+    /// `<title>` text.
     pub title: Option<String>,
+    /// `<link rel=canonical>` href.
     pub canonical: Option<String>,
+    /// `<base href>`.
     pub base_href: Option<String>,
+    /// `og:title`.
     pub og_title: Option<String>,
+    /// `og:url`.
     pub og_url: Option<String>,
+    /// `og:image` (or `og:image:url`, `og:image:secure_url`).
     pub og_image: Option<String>,
+    /// `og:type`.
     pub og_type: Option<String>,
+    /// `og:site_name`.
     pub og_site_name: Option<String>,
+    /// `og:locale`.
     pub og_locale: Option<String>,
+    /// The publication time as written, and the meta key it came from (the best-ranked key
+    /// on the page, `article:published_time` first).
     pub published_time: Option<(String, &'static str)>,
+    /// The modification time as written, and the meta key it came from.
     pub modified_time: Option<(String, &'static str)>,
+    /// `article:section`.
     pub section: Option<String>,
+    /// Every `article:tag`, in page order.
     pub tags: Vec<String>,
+    /// `news_keywords` or `keywords` meta, split into single keywords.
     pub keywords: Vec<String>,
+    /// `author` or `article:author` meta.
     pub author: Option<String>,
+    /// `<meta http-equiv=Content-Language>`.
     pub content_language: Option<String>,
+    /// The page's JSON-LD article object, if it has one.
     pub json_ld: Option<LdArticle>,
     /// `datePublished` of a JSON-LD `WebPage` (or `ItemPage`) node: pages whose graph has
     /// no article object often date the page itself.

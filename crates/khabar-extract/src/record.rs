@@ -12,12 +12,17 @@ pub use crate::dateline::Dateline;
 /// The record format's version: bumped only when a field is renamed or changes type.
 pub const SCHEMA: &str = "khabar.article/1";
 
+/// What kind of source a page came from: `source.kind` in the record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SourceKind {
+    /// Fetched over HTTP(S).
     Http,
+    /// Read from a saved file.
     File,
+    /// Read from standard input.
     Stdin,
+    /// Read from a WARC archive (`.warc` or `.warc.gz`).
     Warc,
 }
 
@@ -44,11 +49,17 @@ pub struct SourceInfo {
 /// One entry of the page's related-articles block.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Related {
+    /// The entry's link, absolute.
     pub url: String,
+    /// The entry's title.
     pub title: String,
+    /// The entry's section, if the card shows one.
     pub section: Option<String>,
+    /// The entry's summary, if the card shows one.
     pub summary: Option<String>,
+    /// The entry's dateline, if the card shows one.
     pub dateline: Option<Dateline>,
+    /// The entry's image caption, if the card has one.
     pub caption: Option<Caption>,
 }
 
@@ -60,6 +71,7 @@ pub struct Extraction {
     /// Field name → `selector`, `json-ld`, `meta`, `time`, `link`, `url`, `page`, `byline`,
     /// `first-paragraph`.
     pub sources: BTreeMap<String, String>,
+    /// Things the extractor noticed and the user may want to know, in plain words.
     pub warnings: Vec<String>,
     /// The page's encoding and how it was decided, e.g. `windows-1256 (<meta> tag)`.
     pub charset: Option<String>,

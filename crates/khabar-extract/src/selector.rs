@@ -34,6 +34,7 @@ fn is_attr_name(s: &str) -> bool {
 }
 
 impl FieldSelector {
+    /// Compiles one `selector[@attr]` as written in a profile.
     pub fn parse(source: &str) -> Result<Self, SelectorSyntaxError> {
         let trimmed = source.trim();
         if trimmed.is_empty() {
@@ -74,6 +75,7 @@ impl FieldSelector {
         &self.source
     }
 
+    /// Whether the selector reads an attribute (`@attr`) rather than the text.
     pub fn reads_attribute(&self) -> bool {
         self.attr.is_some()
     }
@@ -336,10 +338,12 @@ fn is_address_attr(name: &str) -> bool {
 pub struct SelectorList(pub Vec<FieldSelector>);
 
 impl SelectorList {
+    /// Whether the list has no selectors.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
+    /// The selectors, in order.
     pub fn iter(&self) -> impl Iterator<Item = &FieldSelector> {
         self.0.iter()
     }

@@ -27,7 +27,7 @@ pub fn normalize(input: &str) -> String {
 
 /// Appends `input` to `out`, normalised, where `out` already holds normalised text: white
 /// space at the seam folds into one space and no leading space is ever written. Runs of
-/// ordinary characters are copied whole; only the bytes [`NEEDS_A_LOOK`] marks are looked
+/// ordinary characters are copied whole; only the bytes `NEEDS_A_LOOK` marks are looked
 /// at more closely.
 pub fn push_normalized(out: &mut String, input: &str) {
     out.reserve(input.len());

@@ -30,11 +30,13 @@ use fields::read_fields;
 /// One page to extract.
 #[derive(Debug, Clone)]
 pub struct PageInput<'a> {
+    /// The page's bytes, as fetched or read, in whatever encoding it has.
     pub bytes: &'a [u8],
     /// The address the page was fetched from or given as.
     pub page_url: Option<Url>,
     /// The `charset` of an HTTP Content-Type header.
     pub http_charset: Option<&'a str>,
+    /// Where the bytes came from, for the record's `source`.
     pub source: SourceInfo,
     /// The address to use when the page names none (a saved file's `file://` URL).
     pub fallback_url: Option<Url>,
@@ -52,9 +54,13 @@ pub struct PageOutput {
 
 /// What the fields of one article are read against.
 pub struct Page<'a> {
+    /// The parsed page.
     pub doc: &'a Html,
+    /// The page's metadata.
     pub meta: &'a PageMeta,
+    /// What relative links resolve against.
     pub base: Option<&'a Url>,
+    /// The site profile in use, if any.
     pub profile: Option<&'a Profile>,
     /// The offset for dates printed without one.
     pub offset: FixedOffset,
@@ -62,10 +68,14 @@ pub struct Page<'a> {
 
 /// A decoded, parsed page with its metadata and profile.
 pub struct ParsedPage<'c> {
+    /// The parsed page.
     pub doc: Html,
+    /// The page's metadata.
     pub meta: PageMeta,
     /// What relative links on the page resolve against.
     pub base: Option<Url>,
+    /// The site profile in use: the one covering the page's host (or its canonical link's),
+    /// else the fallback profile.
     pub profile: Option<&'c Profile>,
     profile_choice: String,
     charset: String,
@@ -97,8 +107,11 @@ pub struct Extractor {
 #[derive(Debug, thiserror::Error)]
 #[error("no profile named `{name}` in {origin}; it has: {available}")]
 pub struct UnknownProfile {
+    /// The name asked for.
     pub name: String,
+    /// What the profiles were read from (the configuration file's path).
     pub origin: String,
+    /// The profiles it has, comma-separated.
     pub available: String,
 }
 

@@ -8,8 +8,10 @@ use std::fmt::Write as _;
 use crate::generic::BlockNote;
 use crate::record::Record;
 
+/// How one field was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldNote {
+    /// The field's name, as in the record.
     pub field: &'static str,
     /// `selector`, `json-ld`, `meta`, `time`, `link`, `byline`, `first-paragraph`, …
     pub source: &'static str,
@@ -17,8 +19,11 @@ pub struct FieldNote {
     pub rule: String,
 }
 
+/// What the extractor did for one record's fields: what was found and how, and what was
+/// tried in vain.
 #[derive(Debug, Clone, Default)]
 pub struct Trace {
+    /// Fields found, with their source and rule, in the order they were read.
     pub found: Vec<FieldNote>,
     /// Fields left empty, with what was tried.
     pub missing: Vec<(&'static str, String)>,
@@ -29,6 +34,7 @@ pub struct Trace {
 }
 
 impl Trace {
+    /// Notes a field as found, from `source` by `rule`.
     pub fn found(&mut self, field: &'static str, source: &'static str, rule: impl Into<String>) {
         self.found.push(FieldNote {
             field,
@@ -37,6 +43,7 @@ impl Trace {
         });
     }
 
+    /// Notes a field as left empty after trying `tried`.
     pub fn missing(&mut self, field: &'static str, tried: impl Into<String>) {
         self.missing.push((field, tried.into()));
     }
