@@ -14,8 +14,11 @@ use khabar_extract::urls::resolve;
 /// What a response holds, judged from its Content-Type, its address and its first bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DocKind {
+    /// An HTML page.
     Html,
+    /// A sitemap index or URL set, gzipped or not.
     Sitemap,
+    /// An RSS, RDF or Atom feed.
     Feed,
     /// Anything else (PDF, images, JSON…): skipped.
     Other,
@@ -40,6 +43,10 @@ pub fn gunzip_limited(body: &[u8], limit: u64) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
+/// Tells what a response holds from its media type (`content_type`, as
+/// [`crate::fetch::Fetched`] has it) and its first KiB: an HTML type is a page; gzip data, or
+/// XML with `<urlset>` or `<sitemapindex>`, a sitemap; XML with `<rss>`, `<feed>` or
+/// `<rdf:RDF>`, or an RSS or Atom type, a feed. Without a type, `<html>` is a page too.
 pub fn sniff(content_type: Option<&str>, body: &[u8]) -> DocKind {
     let ct = content_type.unwrap_or("");
     if ct.contains("html") {

@@ -23,7 +23,9 @@ struct Group {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Robots {
     rules: Vec<Rule>,
+    /// The chosen groups' `Crawl-delay` (at most a day), if one is given.
     pub crawl_delay: Option<Duration>,
+    /// The URLs of every `Sitemap:` line, whatever group they stand in.
     pub sitemaps: Vec<String>,
     /// Disallow everything (a 5xx or unreachable robots.txt).
     disallow_all: bool,
