@@ -66,7 +66,7 @@ fn main() {
     let config = Config::load(&repo.join("config.toml")).expect("load config.toml");
     let profile = Extractor::new(config.profiles, None).expect("extractor");
     let empty = Config::parse("", Path::new("<no profiles>")).expect("an empty config is valid");
-    let generic = Extractor::new(empty, None).expect("extractor");
+    let generic = Extractor::new(empty.profiles, None).expect("extractor");
 
     let seed = std::fs::read_to_string(repo.join("fixtures/aawsat/seed.html")).expect("seed");
     let generator = Generator::new(&seed);
