@@ -137,23 +137,21 @@ fn walk_xml(body: &[u8], mut report: impl FnMut(XmlItem<'_>) -> bool) {
         match reader.read_event_into(&mut buf) {
             Ok(Event::Start(e)) => {
                 let name = e.local_name().as_ref().to_ascii_lowercase();
-                if name == "link" {
-                    if let Some(href) = attr(&e, "href") {
-                        if !report(XmlItem::Link(&path, &href, attr(&e, "rel").as_deref())) {
-                            return;
-                        }
-                    }
+                if name == "link"
+                    && let Some(href) = attr(&e, "href")
+                    && !report(XmlItem::Link(&path, &href, attr(&e, "rel").as_deref()))
+                {
+                    return;
                 }
                 path.push(name);
                 text.clear();
             }
             Ok(Event::Empty(e)) => {
-                if e.local_name().as_ref().eq_ignore_ascii_case("link") {
-                    if let Some(href) = attr(&e, "href") {
-                        if !report(XmlItem::Link(&path, &href, attr(&e, "rel").as_deref())) {
-                            return;
-                        }
-                    }
+                if e.local_name().as_ref().eq_ignore_ascii_case("link")
+                    && let Some(href) = attr(&e, "href")
+                    && !report(XmlItem::Link(&path, &href, attr(&e, "rel").as_deref()))
+                {
+                    return;
                 }
             }
             Ok(Event::Text(t)) => text.push_str(&t.xml10_content()),

@@ -472,13 +472,13 @@ impl<'a> Run<'a> {
                 }
                 let article = profile
                     .is_some_and(|p| p.article_urls.iter().any(|r| r.is_match(url.as_str())));
-                if from_links && !article {
-                    if let Some(p) = profile.filter(|p| !p.follow.is_empty()) {
-                        if !p.follow.iter().any(|r| r.is_match(url.as_str())) {
-                            self.stats.skip("not followed (profile)");
-                            return;
-                        }
-                    }
+                if from_links
+                    && !article
+                    && let Some(p) = profile.filter(|p| !p.follow.is_empty())
+                    && !p.follow.iter().any(|r| r.is_match(url.as_str()))
+                {
+                    self.stats.skip("not followed (profile)");
+                    return;
                 }
                 Kind::Page { article }
             }
