@@ -2,6 +2,9 @@
 //! `[crawl]` (seeds, scope, limits and politeness, handed to the crawler). Read and checked
 //! once; every mistake names the file and line, and a mistyped key gets a "did you mean".
 
+// a ConfigError is made once, when the config is read: boxing it would only change the API
+#![allow(clippy::result_large_err)]
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

@@ -73,10 +73,10 @@ impl Site {
                 if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
                     break;
                 }
-                if let Some((k, v)) = h.split_once(':') {
-                    if k.eq_ignore_ascii_case("if-none-match") {
-                        if_none_match = Some(v.trim().to_string());
-                    }
+                if let Some((k, v)) = h.split_once(':')
+                    && k.eq_ignore_ascii_case("if-none-match")
+                {
+                    if_none_match = Some(v.trim().to_string());
                 }
             }
             let page = self.pages.lock().unwrap().get(&path).cloned();

@@ -14,8 +14,11 @@ use khabar_extract::urls::resolve;
 /// What a response holds, judged from its Content-Type, its address and its first bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DocKind {
+    /// An HTML page.
     Html,
+    /// A sitemap index or URL set, gzipped or not.
     Sitemap,
+    /// An RSS, RDF or Atom feed.
     Feed,
     /// Anything else (PDF, images, JSON…): skipped.
     Other,
@@ -40,6 +43,10 @@ pub fn gunzip_limited(body: &[u8], limit: u64) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
+/// Tells what a response holds from its media type (`content_type`, as
+/// [`crate::fetch::Fetched`] has it) and its first KiB: an HTML type is a page; gzip data, or
+/// XML with `<urlset>` or `<sitemapindex>`, a sitemap; XML with `<rss>`, `<feed>` or
+/// `<rdf:RDF>`, or an RSS or Atom type, a feed. Without a type, `<html>` is a page too.
 pub fn sniff(content_type: Option<&str>, body: &[u8]) -> DocKind {
     let ct = content_type.unwrap_or("");
     if ct.contains("html") {
@@ -130,23 +137,21 @@ fn walk_xml(body: &[u8], mut report: impl FnMut(XmlItem<'_>) -> bool) {
         match reader.read_event_into(&mut buf) {
             Ok(Event::Start(e)) => {
                 let name = e.local_name().as_ref().to_ascii_lowercase();
-                if name == "link" {
-                    if let Some(href) = attr(&e, "href") {
-                        if !report(XmlItem::Link(&path, &href, attr(&e, "rel").as_deref())) {
-                            return;
-                        }
-                    }
+                if name == "link"
+                    && let Some(href) = attr(&e, "href")
+                    && !report(XmlItem::Link(&path, &href, attr(&e, "rel").as_deref()))
+                {
+                    return;
                 }
                 path.push(name);
                 text.clear();
             }
             Ok(Event::Empty(e)) => {
-                if e.local_name().as_ref().eq_ignore_ascii_case("link") {
-                    if let Some(href) = attr(&e, "href") {
-                        if !report(XmlItem::Link(&path, &href, attr(&e, "rel").as_deref())) {
-                            return;
-                        }
-                    }
+                if e.local_name().as_ref().eq_ignore_ascii_case("link")
+                    && let Some(href) = attr(&e, "href")
+                    && !report(XmlItem::Link(&path, &href, attr(&e, "rel").as_deref()))
+                {
+                    return;
                 }
             }
             Ok(Event::Text(t)) => text.push_str(&t.xml10_content()),

@@ -40,14 +40,18 @@ const MAX_ENTRIES_PER_DOCUMENT: usize = 50_000;
 /// Sitemap indexes nested deeper than this are not read (the protocol has one level).
 const MAX_SITEMAP_NESTING: u32 = 4;
 
+/// Why a crawl cannot start.
 #[derive(Debug, thiserror::Error)]
 pub enum CrawlError {
+    /// No seed, sitemap or feed was given.
     #[error(
         "nothing to crawl: give seed URLs on the command line or in the [crawl] section of the config"
     )]
     NoSeeds,
+    /// A seed, sitemap or feed (as given) that is not an absolute http(s) address.
     #[error("`{0}` is not an absolute http(s) address")]
     BadSeed(String),
+    /// The HTTP client could not be set up (the reason).
     #[error("{0}")]
     Client(String),
 }
@@ -55,6 +59,7 @@ pub enum CrawlError {
 /// How a crawl ended.
 #[derive(Debug, Default)]
 pub struct CrawlOutcome {
+    /// What was fetched, skipped and failed.
     pub stats: CrawlStats,
     /// Stopped by the shutdown signal (Ctrl-C).
     pub interrupted: bool,
@@ -64,6 +69,8 @@ pub struct CrawlOutcome {
     pub timed_out: bool,
 }
 
+/// A crawl set up to run: its settings, seeds, scope and HTTP client, and the crawl state
+/// when it has one (see [`Crawler::run`]).
 pub struct Crawler {
     settings: CrawlSettings,
     extractor: Arc<Extractor>,

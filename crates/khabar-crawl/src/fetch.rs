@@ -19,15 +19,25 @@ use crate::settings::CrawlSettings;
 /// One response, read whole.
 #[derive(Debug, Clone)]
 pub struct Fetched {
+    /// The URL asked for (a redirect is not followed: see `location`).
     pub url: Url,
+    /// The HTTP status code.
     pub status: u16,
+    /// The Content-Type header's media type, lower-cased, without parameters.
     pub content_type: Option<String>,
+    /// The Content-Type header's `charset` parameter.
     pub charset: Option<String>,
+    /// The Location header, as sent (it may be relative).
     pub location: Option<String>,
+    /// The Retry-After header as a wait (a date already past: zero).
     pub retry_after: Option<Duration>,
+    /// The ETag header.
     pub etag: Option<String>,
+    /// The Last-Modified header.
     pub last_modified: Option<String>,
+    /// The body, decompressed, within the size limit.
     pub body: Vec<u8>,
+    /// When the answer was read: RFC 3339, UTC, to the second.
     pub fetched_at: String,
     /// Every response header as received, in order (values read as text).
     pub headers: Vec<(String, String)>,
@@ -37,18 +47,25 @@ pub struct Fetched {
     pub received_at: std::time::SystemTime,
 }
 
+/// Why a fetch failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FetchError {
+    /// The request or its connection took longer than its time limit.
     #[error("timed out")]
     Timeout,
+    /// No connection could be opened (the error and its causes).
     #[error("connection failed: {0}")]
     Connect(String),
+    /// The connection broke off while the body was read (the error and its causes).
     #[error("connection broke off mid-answer: {0}")]
     Interrupted(String),
+    /// An internal address the guard does not allow, or one the connect check refused.
     #[error("refused: {0}")]
     Refused(String),
+    /// The body (decompressed) is larger than the limit, in bytes.
     #[error("body larger than {0} bytes")]
     TooLarge(u64),
+    /// Anything else (the error and its causes).
     #[error("{0}")]
     Other(String),
 }
@@ -128,6 +145,8 @@ pub enum BodyLimit {
     Truncate(u64),
 }
 
+/// A crawl's HTTP client: its timeouts and User-Agent, no automatic redirects, no proxy,
+/// the body size limit, and the internal-address guard on every lookup and connection.
 #[derive(Clone)]
 pub struct Fetcher {
     client: reqwest::Client,
@@ -136,6 +155,9 @@ pub struct Fetcher {
 }
 
 impl Fetcher {
+    /// Sets up the client from `settings`. Hosts in `internal_ok` may resolve to internal
+    /// addresses (a seed names them); `network` looks names up and checks each address.
+    /// Fails, with the reason, when the client cannot be built.
     pub fn new(
         settings: &CrawlSettings,
         internal_ok: Arc<std::collections::HashSet<String>>,

@@ -22,9 +22,11 @@ pub type ProgressFactory = Arc<dyn Fn() -> Box<dyn CrawlProgress> + Send + Sync>
 /// What a job is asked to do.
 #[derive(Clone)]
 pub struct JobOptions {
+    /// The crawl's settings, the same for every run.
     pub settings: CrawlSettings,
     /// The crawl state; `None` for a one-shot crawl.
     pub state: Option<PathBuf>,
+    /// Where records go.
     pub destination: Destination,
     /// Run again this long after each run ends (with ±5% jitter); `None`: once.
     pub every: Option<Duration>,
@@ -68,14 +70,19 @@ pub enum JobEnd {
     ArchiveFailed(String),
 }
 
+/// Why a job stopped with an error.
 #[derive(Debug, thiserror::Error)]
 pub enum JobError {
+    /// The crawl state could not be opened, read or written.
     #[error(transparent)]
     State(#[from] StateError),
+    /// A crawl could not start (no seeds, a bad seed, no HTTP client).
     #[error(transparent)]
     Crawl(#[from] CrawlError),
+    /// The async runtime could not be started.
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
+    /// The web archive could not be started (its folder cannot be made or written).
     #[error("cannot start the web archive: {0}")]
     Archive(String),
 }

@@ -1,4 +1,4 @@
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 //! khabar-crawl: a polite, rate-limited crawler feeding the extractor, and the pipelines
 //! around it.
 //!

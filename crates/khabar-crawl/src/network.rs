@@ -18,6 +18,7 @@ pub type LookupResult = Pin<Box<dyn Future<Output = io::Result<Vec<SocketAddr>>>
 
 /// Turns host names into addresses.
 pub trait HostLookup: Send + Sync + 'static {
+    /// The addresses `host` resolves to, each with `port`.
     fn lookup(&self, host: &str, port: u16) -> LookupResult;
 }
 
@@ -43,6 +44,8 @@ pub struct FixedLookup {
 }
 
 impl FixedLookup {
+    /// A table of `(name, address)` pairs; a name given twice has both addresses. Names are
+    /// matched regardless of case; an IP address is answered as itself.
     pub fn new<'a>(entries: impl IntoIterator<Item = (&'a str, IpAddr)>) -> Self {
         let mut names: HashMap<String, Vec<IpAddr>> = HashMap::new();
         for (name, ip) in entries {
@@ -76,7 +79,9 @@ pub type ConnectCheck = Arc<dyn Fn(SocketAddr) -> Result<(), String> + Send + Sy
 /// The lookup and the connect check a crawl uses.
 #[derive(Clone)]
 pub struct Network {
+    /// How host names are looked up.
     pub lookup: Arc<dyn HostLookup>,
+    /// Run on every address before a connection to it (`None`: no check).
     pub connect_check: Option<ConnectCheck>,
 }
 

@@ -26,6 +26,7 @@ pub struct TokioClock {
 }
 
 impl TokioClock {
+    /// A clock that starts now.
     pub fn new() -> Self {
         Self {
             start: Instant::now(),

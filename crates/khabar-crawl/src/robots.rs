@@ -23,7 +23,9 @@ struct Group {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Robots {
     rules: Vec<Rule>,
+    /// The chosen groups' `Crawl-delay` (at most a day), if one is given.
     pub crawl_delay: Option<Duration>,
+    /// The URLs of every `Sitemap:` line, whatever group they stand in.
     pub sitemaps: Vec<String>,
     /// Disallow everything (a 5xx or unreachable robots.txt).
     disallow_all: bool,
@@ -128,10 +130,11 @@ impl Robots {
                 }
                 "crawl-delay" => {
                     in_agent_lines = false;
-                    if let (Some(g), Ok(secs)) = (groups.last_mut(), value.parse::<f64>()) {
-                        if secs.is_finite() && secs >= 0.0 {
-                            g.crawl_delay = Some(Duration::from_secs_f64(secs.min(86_400.0)));
-                        }
+                    if let (Some(g), Ok(secs)) = (groups.last_mut(), value.parse::<f64>())
+                        && secs.is_finite()
+                        && secs >= 0.0
+                    {
+                        g.crawl_delay = Some(Duration::from_secs_f64(secs.min(86_400.0)));
                     }
                 }
                 "sitemap" => {
@@ -146,7 +149,7 @@ impl Robots {
         }
         let mine: Vec<&Group> = groups
             .iter()
-            .filter(|g| g.agents.iter().any(|a| *a == agent))
+            .filter(|g| g.agents.contains(&agent))
             .collect();
         let chosen: Vec<&Group> = if mine.is_empty() {
             groups
@@ -201,20 +204,20 @@ fn canonical_path(s: &str) -> String {
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
-        if c == b'%' {
-            if let (Some(h), Some(l)) = (
+        if c == b'%'
+            && let (Some(h), Some(l)) = (
                 b.get(i + 1).and_then(|x| (*x as char).to_digit(16)),
                 b.get(i + 2).and_then(|x| (*x as char).to_digit(16)),
-            ) {
-                let v = (h * 16 + l) as u8;
-                if v.is_ascii_alphanumeric() || matches!(v, b'-' | b'.' | b'_' | b'~') {
-                    out.push(v as char);
-                } else {
-                    out.push_str(&format!("%{v:02X}"));
-                }
-                i += 3;
-                continue;
+            )
+        {
+            let v = (h * 16 + l) as u8;
+            if v.is_ascii_alphanumeric() || matches!(v, b'-' | b'.' | b'_' | b'~') {
+                out.push(v as char);
+            } else {
+                out.push_str(&format!("%{v:02X}"));
             }
+            i += 3;
+            continue;
         }
         if c >= 0x80 {
             out.push_str(&format!("%{c:02X}"));

@@ -23,6 +23,7 @@ pub enum OutOfScope {
 }
 
 impl OutOfScope {
+    /// The reason as the crawl's summary counts it.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Scheme => "not http(s)",
@@ -125,9 +126,13 @@ pub fn is_internal_ip(ip: IpAddr) -> bool {
 /// The crawl's scope.
 #[derive(Debug, Clone)]
 pub struct Scope {
+    /// Hosts the crawl stays on, subdomains included; empty: any host.
     pub hosts: Vec<String>,
+    /// When not empty, a URL must match one of these.
     pub allow: Vec<Regex>,
+    /// A URL matching one of these is out of scope.
     pub deny: Vec<Regex>,
+    /// Whether every host may be an internal address.
     pub allow_private: bool,
     /// Hosts allowed to be internal addresses because a seed names them.
     pub internal_ok: HashSet<String>,
@@ -180,6 +185,7 @@ impl Scope {
         is_internal_ip(ip) && !self.may_be_internal(host)
     }
 
+    /// Whether `host` may be an internal address: `allow_private`, or a seed names it.
     pub fn may_be_internal(&self, host: &str) -> bool {
         self.allow_private || self.internal_ok.contains(host)
     }

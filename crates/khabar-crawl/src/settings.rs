@@ -1,6 +1,9 @@
 //! The `[crawl]` section of the config: seeds, scope, limits and politeness. Command-line
 //! flags override it field by field.
 
+// a ConfigError is made once, when the config is read: boxing it would only change the API
+#![allow(clippy::result_large_err)]
+
 use std::time::Duration;
 
 use regex::Regex;
@@ -11,6 +14,8 @@ use khabar_extract::config::{ConfigError, ConfigText};
 
 use crate::policy::UrlLimits;
 
+/// The `[crawl]` section as written in the config, before it is checked and its defaults
+/// filled in (see [`CrawlSettings::from_raw`]).
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawCrawl {
@@ -60,7 +65,9 @@ pub struct RawCrawl {
 pub struct CrawlSettings {
     /// Start addresses: pages, feeds or sitemaps (told apart by what they return).
     pub seeds: Vec<String>,
+    /// Sitemaps or sitemap indexes whose pages are crawled (one hop from the seeds).
     pub sitemaps: Vec<String>,
+    /// RSS or Atom feeds whose item links are crawled (one hop from the seeds).
     pub feeds: Vec<String>,
     /// Hosts the crawl stays on (subdomains included); empty: the seeds' hosts.
     pub allowed_hosts: Vec<String>,
@@ -68,35 +75,63 @@ pub struct CrawlSettings {
     pub allow: Vec<Regex>,
     /// A URL matching one of these is never fetched.
     pub deny: Vec<Regex>,
-    /// Query parameters removed before URLs are compared (`utm_*` style prefixes allowed).
+    /// Query parameters removed before URLs are compared (`utm_*` style prefixes allowed);
+    /// default [`DEFAULT_STRIP_PARAMS`].
     pub strip_params: Vec<String>,
-    /// Requests per second per host; 0 means no limit.
+    /// Requests per second per host; 0 means no limit. Default 1.
     pub rate: f64,
-    /// Requests a host may get at once after a quiet spell, on top of the rate.
+    /// Requests a host may get at once after a quiet spell, on top of the rate. Default 1.
     pub burst: u32,
-    /// Requests in flight at once, all hosts together.
+    /// Requests in flight at once, all hosts together. Default 16.
     pub concurrency: usize,
-    /// Requests in flight at once to one host.
+    /// Requests in flight at once to one host. Default 2.
     pub per_host: usize,
     /// Pages fetched at most (sitemaps, feeds and robots.txt not counted); 0: no limit.
+    /// Default 1000.
     pub max_pages: u64,
-    /// Links followed from a seed at most.
+    /// Links followed from a seed at most. Default 3.
     pub max_depth: u32,
-    /// The whole crawl's time limit; zero: none.
+    /// The whole crawl's time limit (`max_duration_secs`, in seconds); zero: none, the
+    /// default.
     pub max_duration: Duration,
-    /// The crawl ends when nothing has completed for this long.
+    /// The crawl ends when nothing has completed for this long (`idle_timeout_secs`, in
+    /// seconds). Default 120 s.
     pub idle_timeout: Duration,
+    /// The time limit of one request, from sending it to the body's last byte
+    /// (`timeout_secs`, in seconds); also how long requests in flight may take to finish
+    /// once the crawl is stopping. Default 30 s.
     pub timeout: Duration,
+    /// The time limit for opening a connection (`connect_timeout_secs`, in seconds).
+    /// Default 10 s.
     pub connect_timeout: Duration,
+    /// The largest body read, in bytes, counted after decompression: a larger page fails as
+    /// too large, a gzipped sitemap is not inflated past it. At least 1024; default 10 MiB.
     pub max_body_bytes: u64,
+    /// Redirect hops followed from one request at most; one more is an error. Default 5.
     pub max_redirects: u32,
+    /// Tries after the first when a request times out, cannot connect, breaks off, or is
+    /// answered 408, 429, 500, 502, 503 or 504. Default 3.
     pub retries: u32,
+    /// The wait before the first retry, doubled for each later one, plus a random jitter
+    /// of up to half of it (`backoff_base_ms`, in milliseconds). Default 500 ms.
     pub backoff_base: Duration,
+    /// The longest `Retry-After` wait honoured; a longer one is cut to this
+    /// (`max_retry_after_secs`, in seconds). Default 120 s.
     pub max_retry_after: Duration,
+    /// The longest robots.txt `Crawl-delay` honoured; a longer one is cut to this
+    /// (`max_crawl_delay_secs`, in seconds). Default 30 s.
     pub max_crawl_delay: Duration,
+    /// Whether robots.txt is read and obeyed (`--ignore-robots` turns it off). Default true.
     pub robots: bool,
+    /// The time limit of a request for a host's robots.txt, each redirect hop on its own
+    /// (`robots_timeout_secs`, in seconds). Default 10 s.
     pub robots_timeout: Duration,
+    /// The User-Agent header sent; its product token (the part before the first `/` or
+    /// space) is the name robots.txt groups are matched against. Default
+    /// [`DEFAULT_USER_AGENT`].
     pub user_agent: String,
+    /// Whether hosts that resolve to loopback, private or link-local addresses may be
+    /// fetched (a host a seed names may always be). Default false.
     pub allow_private: bool,
     /// Links read from one page at most (the first, in page order, after dedupe).
     pub max_links_per_page: usize,
@@ -122,12 +157,16 @@ impl CrawlSettings {
     }
 }
 
+/// The User-Agent sent when none is configured:
+/// `khabar/VERSION (news archiver; +https://crates.io/crates/khabar)`.
 pub const DEFAULT_USER_AGENT: &str = concat!(
     "khabar/",
     env!("CARGO_PKG_VERSION"),
     " (news archiver; +https://crates.io/crates/khabar)"
 );
 
+/// Tracking parameters removed from URLs unless the config names others (`utm_*`: every
+/// parameter whose name starts with `utm_`).
 pub const DEFAULT_STRIP_PARAMS: &[&str] = &[
     "utm_*",
     "fbclid",
@@ -185,17 +224,30 @@ impl Default for CrawlSettings {
 /// Command-line overrides of the `[crawl]` section; `None` keeps the config's value.
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
+    /// Seed URLs; when not empty they replace the config's seeds, sitemaps and feeds.
     pub seeds: Vec<String>,
+    /// `--rate`: requests per second per host, 0 or more (0: no limit).
     pub rate: Option<f64>,
+    /// `--burst`: requests a host may get at once, 1 or more.
     pub burst: Option<u32>,
+    /// `--concurrency`: requests in flight at once, 1 or more.
     pub concurrency: Option<usize>,
+    /// `--per-host`: requests in flight at once to one host, 1 or more.
     pub per_host: Option<usize>,
+    /// `--max-pages`: pages fetched at most (0: no limit).
     pub max_pages: Option<u64>,
+    /// `--max-depth`: link hops from a seed at most.
     pub max_depth: Option<u32>,
+    /// `--max-time`: the whole crawl's time limit.
     pub max_duration: Option<Duration>,
+    /// `--timeout`: the time limit of one request, 1 second or more.
     pub timeout: Option<Duration>,
+    /// `--user-agent`: the User-Agent header, one non-empty line.
     pub user_agent: Option<String>,
+    /// `--allow-private`: internal addresses may be fetched (false keeps the config's value).
     pub allow_private: bool,
+    /// `--ignore-robots`: robots.txt is neither read nor obeyed (false keeps the config's
+    /// value).
     pub ignore_robots: bool,
 }
 
@@ -203,7 +255,9 @@ pub struct Overrides {
 #[derive(Debug, thiserror::Error)]
 #[error("--{flag}: {message}")]
 pub struct BadOverride {
+    /// The flag, without its leading `--`.
     pub flag: &'static str,
+    /// What its value must be.
     pub message: &'static str,
 }
 
@@ -265,6 +319,8 @@ impl CrawlSettings {
         Ok(())
     }
 
+    /// Checks the `[crawl]` section read from the config and fills in the defaults; a bad
+    /// value is reported at its place in `ctx`, the config's text.
     pub fn from_raw(raw: RawCrawl, ctx: &ConfigText<'_>) -> Result<Self, ConfigError> {
         let d = Self::default();
         let err = |span: &std::ops::Range<usize>, field: &str, msg: String| {

@@ -11,8 +11,10 @@ use tokio::time::Instant;
 use crate::policy::SkipReason;
 use khabar_extract::record::Record;
 
+/// What one host got in a crawl.
 #[derive(Debug, Default, Clone)]
 pub struct HostStats {
+    /// Requests sent to it (robots.txt, retries and redirect hops included).
     pub requests: u64,
     first: Option<Instant>,
     last: Option<Instant>,
@@ -31,32 +33,43 @@ impl HostStats {
 /// Fields whose fill rate is reported: the record's article fields.
 pub const FILLED_FIELDS: &[&str] = khabar_extract::record::ARTICLE_FIELDS;
 
+/// How often each field was filled in one site's records.
 #[derive(Debug, Default, Clone)]
 pub struct FieldFill {
+    /// Records counted.
     pub records: u64,
+    /// Per field of [`FILLED_FIELDS`], the records that had it filled.
     pub filled: BTreeMap<&'static str, u64>,
 }
 
+/// A crawl's counts, kept as it runs and summed up at its end ([`CrawlStats::summary`]).
 #[derive(Debug, Default, Clone)]
 pub struct CrawlStats {
     /// Requests sent (robots.txt, sitemaps, feeds, pages, retries, redirect hops).
     pub requests: u64,
     /// HTML pages fetched with a 2xx answer.
     pub pages: u64,
+    /// Records handed to the output (duplicates and unchanged articles not counted).
     pub records: u64,
     /// Body bytes received.
     pub bytes: u64,
+    /// Retries scheduled (after a transient failure or a 408, 429 or 5xx answer).
     pub retries: u64,
+    /// URLs not fetched because robots.txt disallows them.
     pub robots_blocked: u64,
     /// Failures by kind: timeout, connect, http-404, too-large, …
     pub errors: BTreeMap<String, u64>,
     /// URLs not fetched, by reason: off-scope host, duplicate, max-depth, max-pages, non-html…
     pub skipped: BTreeMap<String, u64>,
+    /// Per host key (host, and port when not the default), what the host got.
     pub hosts: BTreeMap<String, HostStats>,
+    /// Per site (the record's `site`: its profile, or `generic`), how often each field was
+    /// filled.
     pub fill: BTreeMap<String, FieldFill>,
 }
 
 impl CrawlStats {
+    /// Counts a request sent to host `host` at `at`.
     pub fn request_sent(&mut self, host: &str, at: Instant) {
         self.requests += 1;
         let h = self.hosts.entry(host.to_string()).or_default();
@@ -65,6 +78,7 @@ impl CrawlStats {
         h.last = Some(at);
     }
 
+    /// Counts a failure of kind `kind`.
     pub fn error(&mut self, kind: impl Into<String>) {
         *self.errors.entry(kind.into()).or_default() += 1;
     }
@@ -81,10 +95,12 @@ impl CrawlStats {
         }
     }
 
+    /// Failures of every kind together.
     pub fn errors_total(&self) -> u64 {
         self.errors.values().sum()
     }
 
+    /// Counts a record, and which of [`FILLED_FIELDS`] it has filled.
     pub fn record(&mut self, r: &Record) {
         self.records += 1;
         let fill = self.fill.entry(r.site.clone()).or_default();

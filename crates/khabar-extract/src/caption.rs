@@ -27,17 +27,17 @@ pub fn split_credit(raw: &str) -> Option<(String, Option<String>)> {
     if s.is_empty() {
         return None;
     }
-    if let Some(stripped) = s.strip_suffix(')') {
-        if let Some(open) = stripped.rfind('(') {
-            let credit = stripped[open + 1..].trim();
-            let text = stripped[..open].trim();
-            if !credit.is_empty()
-                && !credit.contains(['(', ')'])
-                && credit.chars().count() <= MAX_CREDIT_CHARS
-                && !text.is_empty()
-            {
-                return Some((text.to_string(), Some(credit.to_string())));
-            }
+    if let Some(stripped) = s.strip_suffix(')')
+        && let Some(open) = stripped.rfind('(')
+    {
+        let credit = stripped[open + 1..].trim();
+        let text = stripped[..open].trim();
+        if !credit.is_empty()
+            && !credit.contains(['(', ')'])
+            && credit.chars().count() <= MAX_CREDIT_CHARS
+            && !text.is_empty()
+        {
+            return Some((text.to_string(), Some(credit.to_string())));
         }
     }
     Some((s, None))

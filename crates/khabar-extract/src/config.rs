@@ -4,6 +4,9 @@
 //! itself is read by whoever embeds the extractor (the `khabar` command reads one file with
 //! `[profiles]` and `[crawl]`); [`ConfigText`] locates mistakes in it for both.
 
+// a ConfigError is made once, when the config is read: boxing it would only change the API
+#![allow(clippy::result_large_err)]
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

@@ -45,10 +45,10 @@ fn parse_machine_any_year(
             return Some(dt);
         }
     }
-    if let Some(stripped) = iso.strip_suffix('Z') {
-        if let Some(dt) = parse_naive(stripped) {
-            return Some(FixedOffset::east_opt(0)?.from_utc_datetime(&dt));
-        }
+    if let Some(stripped) = iso.strip_suffix('Z')
+        && let Some(dt) = parse_naive(stripped)
+    {
+        return Some(FixedOffset::east_opt(0)?.from_utc_datetime(&dt));
     }
     if let Some(naive) = parse_naive(&iso) {
         return default_offset.from_local_datetime(&naive).single();
@@ -211,10 +211,10 @@ pub fn parse_visible(input: &str, offset: FixedOffset) -> Option<DateTime<FixedO
 }
 
 fn find_date(folded: &str) -> Option<NaiveDate> {
-    if let Some(c) = ISO_DATE.captures(folded) {
-        if let Some(d) = ymd(&c[1], &c[2], &c[3]) {
-            return Some(d);
-        }
+    if let Some(c) = ISO_DATE.captures(folded)
+        && let Some(d) = ymd(&c[1], &c[2], &c[3])
+    {
+        return Some(d);
     }
     if let Some(c) = DMY_DATE.captures(folded) {
         let (a, b): (u32, u32) = (c[1].parse().ok()?, c[2].parse().ok()?);
@@ -237,20 +237,20 @@ fn find_date(folded: &str) -> Option<NaiveDate> {
     let words: Vec<&str> = cleaned.split_whitespace().collect();
     for i in 0..words.len() {
         // day month [month] year
-        if let Some(day) = day_number(words[i]) {
-            if let Some((month, used)) = month_at(&words, i + 1) {
-                let mut j = i + 1 + used;
-                // the same month in another naming: «مارس (آذار)», «شباط/فبراير»
-                if let Some((_, used2)) = month_at(&words, j) {
-                    j += used2;
-                }
-                if let Some(d) = words
-                    .get(j)
-                    .and_then(|y| year_number(y))
-                    .and_then(|y| NaiveDate::from_ymd_opt(y, month, day))
-                {
-                    return Some(d);
-                }
+        if let Some(day) = day_number(words[i])
+            && let Some((month, used)) = month_at(&words, i + 1)
+        {
+            let mut j = i + 1 + used;
+            // the same month in another naming: «مارس (آذار)», «شباط/فبراير»
+            if let Some((_, used2)) = month_at(&words, j) {
+                j += used2;
+            }
+            if let Some(d) = words
+                .get(j)
+                .and_then(|y| year_number(y))
+                .and_then(|y| NaiveDate::from_ymd_opt(y, month, day))
+            {
+                return Some(d);
             }
         }
         // month day year (English)
@@ -261,10 +261,9 @@ fn find_date(folded: &str) -> Option<NaiveDate> {
                     .get(j)
                     .and_then(|w| day_number(w.trim_end_matches(|c: char| c.is_alphabetic()))),
                 words.get(j + 1).and_then(|y| year_number(y)),
-            ) {
-                if let Some(d) = NaiveDate::from_ymd_opt(year, month, day) {
-                    return Some(d);
-                }
+            ) && let Some(d) = NaiveDate::from_ymd_opt(year, month, day)
+            {
+                return Some(d);
             }
         }
     }

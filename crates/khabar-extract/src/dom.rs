@@ -135,12 +135,12 @@ fn walk_text<'a>(
             Edge::Close(node) => {
                 if skipping == Some(node.id()) {
                     skipping = None;
-                } else if skipping.is_none() {
-                    if let Node::Element(e) = node.value() {
-                        if is_block(e.name()) && e.name() != "br" {
-                            emit(Piece::Block);
-                        }
-                    }
+                } else if skipping.is_none()
+                    && let Node::Element(e) = node.value()
+                    && is_block(e.name())
+                    && e.name() != "br"
+                {
+                    emit(Piece::Block);
                 }
             }
         }

@@ -199,6 +199,8 @@ impl<'a> Iterator for Below<'a> {
 }
 
 /// The elements a selector picks below a context element, in document order.
+// short-lived, on the stack: boxing scraper's iterator would cost an allocation per selection
+#[allow(clippy::large_enum_variant)]
 enum Picks<'a, 's> {
     Plain(&'s PlainSelector, Below<'a>),
     Css(scraper::element_ref::Select<'a, 's>),

@@ -23,17 +23,28 @@ const PAGE_EXTENSIONS: &[&str] = &["html", "htm", "xhtml", "shtml"];
 /// A problem with one input; the others are still processed.
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
+    /// The input (or a directory named) could not be read.
     #[error("{path}: cannot read: {source}")]
     Read {
+        /// The input's name: a path or `<stdin>`.
         path: String,
+        /// The error from reading it.
         source: std::io::Error,
     },
+    /// The input holds nothing but white space.
     #[error("{path}: the file is empty; there is nothing to extract")]
-    Empty { path: String },
+    Empty {
+        /// The input's name: a path or `<stdin>`.
+        path: String,
+    },
+    /// The input is binary data (NUL bytes near the start), not a page.
     #[error(
         "{path}: not an HTML page (binary data: NUL bytes near the start); give saved .html files"
     )]
-    Binary { path: String },
+    Binary {
+        /// The input's name: a path or `<stdin>`.
+        path: String,
+    },
     /// A damaged record in a web archive (the next ones are still read).
     #[error("{path}: record at offset {offset}: {message}; skipped, reading on")]
     Warc {
@@ -44,10 +55,14 @@ pub enum InputError {
         /// What is wrong.
         message: String,
     },
+    /// A manifest line that names no usable page.
     #[error("{path}:{line}: {message}")]
     Manifest {
+        /// The manifest's path.
         path: String,
+        /// The line's number, counted from 1.
         line: usize,
+        /// What is wrong with the line.
         message: String,
     },
 }
@@ -55,21 +70,28 @@ pub enum InputError {
 /// A mistake in how the inputs were named: nothing is processed.
 #[derive(Debug, thiserror::Error)]
 pub enum UsageError {
+    /// No input was named.
     #[error("no input given: name saved pages or directories, or `-` for standard input")]
     NoInput,
+    /// `--url` was given, but the inputs are not one page (how many they are).
     #[error(
         "--url applies to one page only, but {0} inputs were given; use --manifest to give each page its address"
     )]
     UrlWithManyInputs(usize),
+    /// `--url` is not an absolute http(s) address (the value given).
     #[error("--url `{0}` is not an absolute http(s) address")]
     BadUrl(String),
+    /// `--manifest` was given with `--url` or with more than one input.
     #[error(
         "with --manifest, give at most one directory (the folder its `file` entries are relative to)"
     )]
     ManifestWithInputs,
+    /// The manifest could not be read.
     #[error("cannot read manifest {path}: {source}")]
     ManifestUnreadable {
+        /// The manifest's path.
         path: String,
+        /// The error from reading it.
         source: std::io::Error,
     },
 }

@@ -5,6 +5,7 @@ use rusqlite::{OptionalExtension, params};
 use super::{ArticleState, StateError, StateStore, now_text};
 
 impl StateStore {
+    /// The article with this id, if one was written before: its content hash and revision.
     pub fn article(&self, id: &str) -> Result<Option<ArticleState>, StateError> {
         self.conn
             .query_row(

@@ -6,6 +6,7 @@ use rusqlite::{OptionalExtension, params};
 use super::{StateError, StateStore, UrlState, now_text};
 
 impl StateStore {
+    /// What the last fetch of `url` gave, if it was fetched before.
     pub fn url_state(&self, url: &str) -> Result<Option<UrlState>, StateError> {
         self.conn
             .query_row(

@@ -26,31 +26,54 @@ use rusqlite::{Connection, OpenFlags};
 /// The schema this build writes. Older stores are migrated on open.
 pub const SCHEMA_VERSION: i64 = 2;
 
+/// What went wrong with the crawl state.
 #[derive(Debug, thiserror::Error)]
 pub enum StateError {
+    /// The store's folder could not be created.
     #[error("cannot create the folder {dir} for the crawl state: {source}")]
     Folder {
+        /// The folder.
         dir: PathBuf,
+        /// The error from creating it.
         source: std::io::Error,
     },
+    /// The lock file beside the store could not be opened or locked.
     #[error("cannot lock {lock}: {source}")]
     LockFile {
+        /// The lock file.
         lock: PathBuf,
+        /// The error from opening or locking it.
         source: std::io::Error,
     },
+    /// Another crawl holds the store's lock.
     #[error(
         "the crawl state {path} is in use by another khabar crawl (lock {lock}); wait for it to end, or give --state PATH to use another store"
     )]
-    Locked { path: PathBuf, lock: PathBuf },
+    Locked {
+        /// The store.
+        path: PathBuf,
+        /// Its lock file.
+        lock: PathBuf,
+    },
+    /// SQLite failed on the store.
     #[error("crawl state {path}: {source}")]
     Sql {
+        /// The store.
         path: PathBuf,
+        /// SQLite's error.
         source: rusqlite::Error,
     },
+    /// The store's schema is newer than this build knows ([`SCHEMA_VERSION`]).
     #[error(
         "crawl state {path} was written by a newer khabar (schema {found}; this one knows up to {SCHEMA_VERSION}): upgrade khabar"
     )]
-    TooNew { path: PathBuf, found: i64 },
+    TooNew {
+        /// The store.
+        path: PathBuf,
+        /// Its schema version.
+        found: i64,
+    },
+    /// There is no store at this path to read.
     #[error("no crawl state at {0}: run a crawl first, or give --state PATH")]
     Missing(PathBuf),
 }
@@ -58,16 +81,22 @@ pub enum StateError {
 /// What the store knows of one fetched URL.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct UrlState {
+    /// When it was last fetched.
     pub fetched_at: Option<DateTime<Utc>>,
+    /// The last answer's HTTP status; `None` when the last fetch failed.
     pub status: Option<u16>,
+    /// The last answer's `ETag` (kept over a 304 answer that sends none).
     pub etag: Option<String>,
+    /// The last answer's `Last-Modified` (kept over a 304 answer that sends none).
     pub last_modified: Option<String>,
 }
 
 /// What the store knows of one article.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArticleState {
+    /// [`khabar_extract::record::content_hash`] of the record last written.
     pub content_hash: String,
+    /// The revision last written (1 for the first).
     pub revision: u32,
 }
 
@@ -117,30 +146,45 @@ pub struct HostRun {
 /// Counts for `khabar state`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StateCounts {
+    /// URLs in the fetch log.
     pub urls: u64,
+    /// URLs whose last fetch was answered 2xx or 3xx.
     pub fetched_ok: u64,
+    /// URLs whose last fetch failed or was answered 4xx or 5xx.
     pub errors: u64,
+    /// Articles written.
     pub articles: u64,
+    /// Articles written in more than one revision.
     pub revised: u64,
     /// Requests a crawl that stopped early left to do.
     pub queued: u64,
 }
 
+/// One crawl run as the store keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunRow {
+    /// The run's number.
     pub id: i64,
+    /// When it started (RFC 3339, UTC).
     pub started_at: String,
+    /// When it ended; `None` while it runs, or when it was killed.
     pub ended_at: Option<String>,
+    /// Its end-of-crawl summary ([`crate::CrawlStats::summary`]).
     pub summary: Option<String>,
 }
 
+/// One host as `khabar state` lists it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HostRow {
+    /// The host key (host, and port when not the default).
     pub host: String,
+    /// Its URLs in the fetch log.
     pub urls: u64,
+    /// When one of them was last fetched (RFC 3339, UTC).
     pub last_fetch: Option<String>,
     /// Requests the last run sent it, and the rate they achieved.
     pub last_run_requests: Option<u64>,
+    /// The rate the last run achieved on it, in requests per second.
     pub last_run_rate: Option<f64>,
     /// What its robots.txt said on the last run.
     pub robots: Option<String>,
@@ -254,6 +298,7 @@ impl StateStore {
             .map_err(|e| self.sql(e))
     }
 
+    /// Commits the transaction [`StateStore::begin`] started.
     pub fn commit(&mut self) -> Result<(), StateError> {
         self.conn.execute_batch("COMMIT").map_err(|e| self.sql(e))
     }

@@ -6,6 +6,7 @@ use rusqlite::params;
 use super::{HostRow, HostRun, RunRow, StateCounts, StateError, StateStore, now_text};
 
 impl StateStore {
+    /// Records the start of a run; returns its number.
     pub fn begin_run(&mut self) -> Result<i64, StateError> {
         self.conn
             .execute(
@@ -16,6 +17,7 @@ impl StateStore {
         Ok(self.conn.last_insert_rowid())
     }
 
+    /// Records the end of run `run`, with its summary.
     pub fn end_run(&mut self, run: i64, summary: &str) -> Result<(), StateError> {
         self.conn
             .execute(
@@ -26,6 +28,7 @@ impl StateStore {
         Ok(())
     }
 
+    /// The counts `khabar state` shows.
     pub fn counts(&self) -> Result<StateCounts, StateError> {
         let one = |sql: &str| -> Result<u64, StateError> {
             self.conn
@@ -43,6 +46,7 @@ impl StateStore {
         })
     }
 
+    /// The last `n` runs, newest first.
     pub fn last_runs(&self, n: u32) -> Result<Vec<RunRow>, StateError> {
         let mut stmt = self
             .conn
@@ -61,6 +65,8 @@ impl StateStore {
         rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.sql(e))
     }
 
+    /// Every host in the fetch log, the one with most URLs first, with what the last run
+    /// did on it.
     pub fn hosts(&self) -> Result<Vec<HostRow>, StateError> {
         let mut stmt = self
             .conn
