@@ -37,6 +37,9 @@ pub struct BlockNote {
     pub link_density: f32,
     /// What its markup says: `content`, `furniture`, `comments`, …
     pub hint: &'static str,
+    /// Why it won when a fallback chose it or siblings were joined to it (empty for the
+    /// plain choice).
+    pub why: Vec<String>,
 }
 
 /// The page as the generic extractor sees it: flattened and scored once, read by field.
@@ -66,9 +69,13 @@ impl<'a> GenericPage<'a> {
         let Some(choice) = &self.choice else {
             return GenericBody::default();
         };
+        let mut why = choice.why.clone();
+        let paragraphs = body::read(&self.flat, choice, headline, &mut why);
+        let mut chosen = self.note(choice.best);
+        chosen.why = why;
         GenericBody {
-            paragraphs: body::read(&self.flat, choice, headline),
-            chosen: Some(self.note(choice.best)),
+            paragraphs,
+            chosen: Some(chosen),
             runner_up: choice.runner_up.map(|c| self.note(c)),
         }
     }
@@ -98,6 +105,7 @@ impl<'a> GenericPage<'a> {
             } else {
                 it.hint.as_str()
             },
+            why: Vec::new(),
         }
     }
 }
