@@ -57,6 +57,15 @@ const OTHER_LETTERS_COST: f32 = 0.3;
 /// word (bench/generic, tune halves of both sets).
 const TOO_LITTLE_SHARE: f32 = 0.35;
 
+/// A block holding less than `WIDEN_BELOW` of the page's paragraph letters is widened to
+/// its nearest ancestor holding at least `WIDEN_TO` of them: an article cut in sections,
+/// or a block that is one paragraph of it.
+const WIDEN_BELOW: f32 = 0.3;
+const WIDEN_TO: f32 = 0.6;
+/// The ancestor may cost (its score below zero) up to this share of its paragraph letters:
+/// code listings and link-dense lines between the sections are what kept it from winning.
+const WIDEN_MAX_COST: f32 = 0.5;
+
 /// A sibling of the chosen block continues the article when its paragraphs hold at least
 /// this share of the block's (and [`JOIN_MIN_LETTERS`]) at a link density below
 /// [`JOIN_MAX_LINK_DENSITY`]: a lead box and the body, a recipe's ingredients and steps,
@@ -68,7 +77,8 @@ const JOIN_MAX_LINK_DENSITY: f32 = 0.25;
 /// Which of two scorings runs: the markup-led one (class and id words scale the score,
 /// furniture is left out), or the text-only fallback, which reads no class or id word and
 /// leaves out only comment sections and the furniture tags (`nav`, `aside`, `footer`,
-/// `form`) and hidden elements.
+/// `form`); hidden elements are read (pages stream the article into hidden elements that
+/// a script reveals).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Bias {
     Markup,
@@ -85,9 +95,7 @@ struct Scored {
 
 fn text_only_out(flat: &Flat<'_>, ix: Ix) -> bool {
     let it = &flat.items[ix];
-    it.in_comments
-        || (it.hint == Hint::Furniture
-            && (super::hints::furniture_tag(it.name()) || super::hints::hidden(it.el.value())))
+    it.in_comments || (it.hint == Hint::Furniture && super::hints::furniture_tag(it.name()))
 }
 
 fn score_all(flat: &Flat<'_>, bias: Bias) -> Scored {
@@ -209,6 +217,32 @@ pub fn choose(flat: &Flat<'_>) -> Option<BodyChoice> {
         }
         (Some(a), _) => (a, &markup, false),
     };
+    // a block holding too little of the page's paragraph text (the first of an article's
+    // sections, one paragraph of it) is widened to the nearest ancestor holding most of it
+    let mut best = best;
+    let total = scored.good.first().copied().unwrap_or(0.0);
+    if scored.good[best.ix] < WIDEN_BELOW * total {
+        let mut up = flat.items[best.ix].parent;
+        while up != NO_PARENT {
+            if scored.good[up] >= WIDEN_TO * total {
+                if !scored.out[up] && scored.score[up] > -WIDEN_MAX_COST * scored.good[up] {
+                    why.push(format!(
+                        "widened: {} held {:.0} % of the page's paragraph text; its ancestor \
+                         holds {:.0} %",
+                        super::describe(flat.items[best.ix].el),
+                        100.0 * scored.good[best.ix] / total,
+                        100.0 * scored.good[up] / total
+                    ));
+                    best = Candidate {
+                        ix: up,
+                        score: scored.score[up],
+                    };
+                }
+                break;
+            }
+            up = flat.items[up].parent;
+        }
+    }
     // siblings that continue the block: paragraphs of their own, few links, not left out
     let mut roots = vec![best.ix];
     let parent = flat.items[best.ix].parent;
@@ -295,8 +329,8 @@ fn dropped(flat: &Flat<'_>, ix: Ix, root: Ix, lenient: bool) -> bool {
     let block_letters = flat.items[root].letters;
     let it = &flat.items[ix];
     if lenient {
-        // the text-only reading: comment sections, the furniture tags and hidden elements
-        // go, class and id words are not read
+        // the text-only reading: comment sections and the furniture tags go, class and id
+        // words are not read
         if text_only_out(flat, ix)
             || matches!(
                 it.name(),
