@@ -7,12 +7,14 @@
 //! - [`body`] scores the elements, picks the body block and cleans it;
 //! - [`fields`] finds the headline, authors and captions by position and shape;
 //! - [`dates`] the published date near the headline, or in the address;
+//! - [`language`] the language of a page that declares none, from its text;
 //! - [`related`] related-article lists.
 
 pub mod body;
 pub mod dates;
 pub mod fields;
 pub mod hints;
+pub mod language;
 pub mod related;
 pub mod tree;
 
