@@ -106,8 +106,6 @@ const BODY_WORDS: &[&str] = &[
     "news-text",
     "body-text",
     "bodytext",
-    "main-content",
-    "maincontent",
     "rich-text",
     "richtext",
     "single-content",
