@@ -85,6 +85,10 @@ enum Bias {
     TextOnly,
 }
 
+/// At least the most the punctuation bonus multiplies a paragraph's letters by (20 marks ×
+/// 0.02 = 1.4, with room for rounding).
+const MAX_BONUS: f32 = 1.41;
+
 /// Paragraph letters under each element and each element's score, for one bias.
 struct Scored {
     good: Vec<f32>,
@@ -184,9 +188,24 @@ fn best_of(flat: &Flat<'_>, s: &Scored) -> Option<Candidate> {
 pub fn choose(flat: &Flat<'_>) -> Option<BodyChoice> {
     let n = flat.items.len();
     let markup = score_all(flat, Bias::Markup);
-    let text = score_all(flat, Bias::TextOnly);
     let a = best_of(flat, &markup);
-    let b = best_of(flat, &text);
+    // the text-only scoring can only win when the markup-led block holds under
+    // TOO_LITTLE_SHARE of its paragraph text, which is at most MAX_BONUS times the page's
+    // paragraph letters: when the block holds more, it is not computed at all
+    let page_paragraphs = flat.paragraphs.first().copied().unwrap_or(0) as f32;
+    let text_needed = a.is_none_or(|a| {
+        markup.good[a.ix] < TOO_LITTLE_SHARE * MAX_BONUS * page_paragraphs
+    });
+    let text = if text_needed {
+        score_all(flat, Bias::TextOnly)
+    } else {
+        Scored {
+            good: Vec::new(),
+            score: Vec::new(),
+            out: Vec::new(),
+        }
+    };
+    let b = if text_needed { best_of(flat, &text) } else { None };
     let mut why = Vec::new();
     let (best, scored, text_only) = match (a, b) {
         (None, None) => return None,
