@@ -114,7 +114,7 @@ def main(argv=None) -> int:
     n_docs = (body.get("khabar") or body.get("trafilatura") or {}).get("n_docs")
 
     L: List[str] = []
-    L.append("# Generic extraction: khabar vs trafilatura on WCXB dev articles")
+    L.append("# Generic extraction: khabar vs trafilatura on WCXB dev articles and Readability's pages")
     L.append("")
     L.append("Written by `bench/generic/run.sh` (see `bench/generic/README.md`); raw outputs in "
              "`bench/generic/out/` (not committed).")
@@ -188,6 +188,20 @@ def main(argv=None) -> int:
         if a is None or b is None or a == b:
             return str(a if a is not None else b)
         return f"{a} / {b} **(differ)**"
+
+    # ---- both sets, tune / held-out halves (halves.py, when run.sh ran the Readability set)
+    if (out / "halves.md").exists():
+        L.append("## Summary: both sets, tune and held-out halves")
+        L.append("")
+        L.append("`bench/generic/halves.py`: WCXB dev (793 pages) and Readability's saved real-site "
+                 "test pages (`bench/generic/readability_set.py`), each split by the first byte of "
+                 "sha1(doc id) (even: tune, odd: held-out). Body F1 is article_bench's aggregate "
+                 "recomputed per half from the per-page scores; empty = pages with no body word; "
+                 "headline / date right over the pages whose truth has one. Tuning looks at the "
+                 "tune halves only; the held-out halves are only measured. Bold: the better body F1.")
+        L.append("")
+        L.append((out / "halves.md").read_text("utf-8").strip())
+        L.append("")
 
     # ---- summary: quality
     L.append("## Summary: quality")

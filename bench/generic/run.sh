@@ -12,6 +12,7 @@
 #   KHABAR_BENCH=0 bench/generic/run.sh   # skip `cargo bench --bench generic` (khabar's
 #                                         # in-process times): speed.py only
 #   SPEED=0 bench/generic/run.sh          # skip the timing part altogether (accuracy only)
+#   READABILITY=0 bench/generic/run.sh    # WCXB only (no Readability set, no halves table)
 #
 # Environment:
 #   DATA         the set [../shared/bench/wcxb-dev-articles]
@@ -20,6 +21,7 @@
 #   RESULTS      the summary [bench/generic/results.md]
 #   PYTHON       interpreter with trafilatura installed [python3]
 #   JOBS         khabar's worker threads for the WCXB accuracy run [1]
+#   READABILITY_SRC  Mozilla Readability's test pages [../shared/bench/readability-pages]
 #   SKIP_BUILD=1 use target/release/khabar as it is
 #   LIMIT, SPEED, KHABAR_BENCH as above; SPEED_SECS: seconds per small workload and mode for
 #   speed.py [2.5]; KHABAR_BENCH_SECS: the same for `cargo bench --bench generic` [its
@@ -39,6 +41,8 @@ SPEED=${SPEED:-1}
 KHABAR_BENCH=${KHABAR_BENCH:-1}
 SPEED_SECS=${SPEED_SECS:-2.5}
 KHABAR=target/release/khabar
+READABILITY=${READABILITY:-1}
+READABILITY_SRC=${READABILITY_SRC:-../shared/bench/readability-pages}
 
 say() { printf '\n[run.sh] %s\n' "$*" >&2; }
 q() { printf '%q' "$1"; }
@@ -60,7 +64,7 @@ mkdir -p "$OUT"
 rm -f "$OUT"/body.json "$OUT"/body-per-doc.jsonl "$OUT"/meta.json "$OUT"/meta.md \
       "$OUT"/speed.json "$OUT"/speed.txt "$OUT"/generic-bench.txt "$OUT"/generic-bench.log \
       "$OUT"/dump-generated.log "$OUT"/khabar-bench.txt "$OUT"/khabar-bench.log \
-      "$OUT"/commands.txt "$OUT"/build-note.txt
+      "$OUT"/commands.txt "$OUT"/build-note.txt "$OUT"/halves.md "$OUT"/halves.json
 LIMIT_ARG=()
 [ -n "$LIMIT" ] && LIMIT_ARG=(--limit "$LIMIT")
 LOAD_START=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo '?')
@@ -128,6 +132,42 @@ META=("$PY" "$HERE/meta_accuracy.py" --data "$DATA" --khabar "$NDJSON"
     --json-out "$OUT/meta.json" ${LIMIT_ARG[@]+"${LIMIT_ARG[@]}"})
 cmd_log "${META[@]}"
 "${META[@]}" | tee "$OUT/meta.md"
+
+# --- (iv-b) the second set: Readability's saved real-site test pages ------------------------
+# readability_set.py converts ../shared/bench/readability-pages into the article_bench layout
+# (94 saved real sites; see README.md), then the same three steps as above, into $ROUT.
+if [ "$READABILITY" = 1 ]; then
+    ROUT=$OUT/readability
+    RSET=$ROUT/set
+    mkdir -p "$ROUT"
+    rm -f "$ROUT"/body.json "$ROUT"/body-per-doc.jsonl "$ROUT"/meta.json "$ROUT"/meta.md
+    say "readability-pages: converting the real-site cases (readability_set.py)"
+    RCONV=("$PY" "$HERE/readability_set.py" --src "$READABILITY_SRC" --dest "$RSET")
+    cmd_log "${RCONV[@]}"
+    "${RCONV[@]}"
+    RNDJSON=$ROUT/khabar.ndjson
+    rm -f "$RNDJSON"
+    RKHABAR_CMD="$(q "$KHABAR") -q extract -j $JOBS --manifest {manifest} {dir} > $(q "$RNDJSON"); rc=\$?; cat $(q "$RNDJSON"); exit \$rc"
+    RBODY_KHABAR=("$PY" "$ARTICLE_BENCH" --data "$RSET" --label khabar --ndjson-cmd "$RKHABAR_CMD"
+        --id-field source.file --body-field body
+        --per-doc "$ROUT/body-per-doc.jsonl" --json-out "$ROUT/body.json")
+    cmd_log "${RBODY_KHABAR[@]}"
+    "${RBODY_KHABAR[@]}" | tee "$ROUT/body-khabar.txt"
+    RBODY_TRAF=("$PY" "$ARTICLE_BENCH" --data "$RSET" --python-tool trafilatura
+        --per-doc "$ROUT/body-per-doc.jsonl" --json-out "$ROUT/body.json" --append)
+    cmd_log "${RBODY_TRAF[@]}"
+    "${RBODY_TRAF[@]}" | tee "$ROUT/body-trafilatura.txt"
+    RMETA=("$PY" "$HERE/meta_accuracy.py" --data "$RSET" --khabar "$RNDJSON"
+        --trafilatura-cache "$ROUT/trafilatura-meta.json" --per-doc "$ROUT/meta-per-doc.tsv"
+        --json-out "$ROUT/meta.json")
+    cmd_log "${RMETA[@]}"
+    "${RMETA[@]}" | tee "$ROUT/meta.md"
+    say "both sets, tune / held-out halves (halves.py)"
+    HALVES_CMD=("$PY" "$HERE/halves.py" --set "WCXB dev" "$OUT" --set "Readability real sites" "$ROUT"
+        --json-out "$OUT/halves.json")
+    cmd_log "${HALVES_CMD[@]}"
+    "${HALVES_CMD[@]}" | tee "$OUT/halves.md"
+fi
 
 # --- (v) speed: khabar in-process (cargo bench --bench generic), trafilatura (speed.py) ------
 # Both on the same pages: the WCXB pages, fixtures/aawsat/*.html and the 20 generated ~150 KB

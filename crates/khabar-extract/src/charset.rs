@@ -1,6 +1,8 @@
 //! Turning a page's bytes into text, deciding the encoding in the order browsers use:
 //! byte-order mark, then the HTTP `charset`, then a `<meta>` prescan of the page's start,
 //! then (bytes that are not UTF-8, with nothing declared) detection on the first 64 KiB.
+//! A `<meta>` charset the bytes are not valid in gives way to UTF-8 when they are valid
+//! UTF-8 (a page saved again as UTF-8 that kept its old declaration).
 
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -24,6 +26,9 @@ pub enum CharsetSource {
     Meta,
     /// The bytes are valid UTF-8 and nothing else was declared.
     Utf8,
+    /// The bytes are valid UTF-8 and not valid in the encoding the `<meta>` tag declares
+    /// (a page saved again as UTF-8 that kept its old declaration).
+    Utf8OverMeta,
     /// Guessed from the bytes by the detector (the page's first 64 KiB).
     Detected,
 }
@@ -36,6 +41,7 @@ impl CharsetSource {
             Self::Http => "HTTP header",
             Self::Meta => "<meta> tag",
             Self::Utf8 => "valid UTF-8",
+            Self::Utf8OverMeta => "valid UTF-8; not valid in the <meta> tag's charset",
             Self::Detected => "detection",
         }
     }
@@ -88,7 +94,18 @@ pub fn decode<'a>(bytes: &'a [u8], http_charset: Option<&str>, tld: Option<&[u8]
         return decode_with(bytes, enc, CharsetSource::Http, 0);
     }
     if let Some(enc) = prescan_meta(bytes) {
-        return decode_with(bytes, enc, CharsetSource::Meta, 0);
+        let decoded = decode_with(bytes, enc, CharsetSource::Meta, 0);
+        if decoded.first_malformed.is_some() && enc != UTF_8 {
+            if let Ok(text) = std::str::from_utf8(bytes) {
+                return Decoded {
+                    text: Cow::Borrowed(text),
+                    encoding: UTF_8,
+                    source: CharsetSource::Utf8OverMeta,
+                    first_malformed: None,
+                };
+            }
+        }
+        return decoded;
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Decoded {

@@ -300,6 +300,10 @@ fn parse_json_ld_value(text: &str) -> Option<Value> {
             .trim_start_matches("//<![CDATA[")
             .trim_end_matches("//]]>")
             .trim()
+            // the same wrapper without the comment slashes (MediaWiki writes it so)
+            .trim_start_matches("<![CDATA[")
+            .trim_end_matches("]]>")
+            .trim()
             .trim_end_matches(';')
             .replace(['\n', '\r', '\t'], " ");
         serde_json::from_str(&cleaned).ok()

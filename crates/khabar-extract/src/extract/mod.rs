@@ -357,16 +357,24 @@ impl Extractor {
                 url,
             };
             let fields = read_fields(&page, &scope, &mut trace);
-            let language = meta.language();
+            // a page that declares no language: detected from the article's text
+            let language = meta.language().or_else(|| {
+                crate::generic::language::detect(fields.headline.as_deref(), &fields.body)
+                    .map(|l| (l, "detected"))
+            });
             if let Some((_, source)) = &language {
                 trace.found(
                     "language",
-                    if *source == "html-lang" {
-                        "meta"
+                    match *source {
+                        "html-lang" => "meta",
+                        "detected" => "heuristic",
+                        s => s,
+                    },
+                    if *source == "detected" {
+                        "whatlang on the headline and body"
                     } else {
                         source
                     },
-                    *source,
                 );
             }
             if fields.headline.is_none() {

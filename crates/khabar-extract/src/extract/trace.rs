@@ -93,6 +93,9 @@ impl Trace {
                                 String::new()
                             }
                         );
+                        for w in &b.why {
+                            let _ = writeln!(out, "  {:<16} {:<16} {w}", "body block", "why");
+                        }
                     }
                     None => {
                         let _ = writeln!(out, "  {:<16} {:<16} none", "body block", label);

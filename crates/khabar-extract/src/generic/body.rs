@@ -34,6 +34,13 @@ pub struct BodyChoice {
     pub best: Candidate,
     /// The best candidate neither inside nor around the chosen one.
     pub runner_up: Option<Candidate>,
+    /// The blocks read, in document order: `best` and the siblings that continue it.
+    pub roots: Vec<Ix>,
+    /// Why the block won when a fallback chose it (or siblings were joined), for
+    /// `--explain`; empty for the plain choice.
+    pub why: Vec<String>,
+    /// The block was chosen by the text-only fallback: read without markup drops.
+    pub text_only: bool,
 }
 
 /// What a letter outside paragraphs costs a block, in paragraph letters: going up from a
@@ -44,25 +51,85 @@ pub struct BodyChoice {
 const LINK_LETTERS_COST: f32 = 1.2;
 const OTHER_LETTERS_COST: f32 = 0.3;
 
-/// Scores every element and picks the body block; `None` when nothing on the page reads
-/// like paragraphs.
-pub fn choose(flat: &Flat<'_>) -> Option<BodyChoice> {
+/// The markup-led choice is replaced by the text-only one when its block holds less than
+/// this share of the paragraph letters of the text-only block: a teaser, a header
+/// description or a headline box won over an article whose container carries a layout
+/// word (bench/generic, tune halves of both sets).
+const TOO_LITTLE_SHARE: f32 = 0.35;
+
+/// A block holding less than `WIDEN_BELOW` of the page's paragraph letters is widened to
+/// its nearest ancestor holding at least `WIDEN_TO` of them: an article cut in sections,
+/// or a block that is one paragraph of it.
+const WIDEN_BELOW: f32 = 0.3;
+const WIDEN_TO: f32 = 0.6;
+/// The ancestor may cost (its score below zero) up to this share of its paragraph letters:
+/// code listings and link-dense lines between the sections are what kept it from winning.
+const WIDEN_MAX_COST: f32 = 0.5;
+
+/// A sibling of the chosen block continues the article when its paragraphs hold at least
+/// this share of the block's (and [`JOIN_MIN_LETTERS`]) at a link density below
+/// [`JOIN_MAX_LINK_DENSITY`]: a lead box and the body, a recipe's ingredients and steps,
+/// a body continued after an inline widget.
+const JOIN_SHARE: f32 = 0.2;
+const JOIN_MIN_LETTERS: f32 = 150.0;
+const JOIN_MAX_LINK_DENSITY: f32 = 0.25;
+
+/// Which of two scorings runs: the markup-led one (class and id words scale the score,
+/// furniture is left out), or the text-only fallback, which reads no class or id word and
+/// leaves out only comment sections and the furniture tags (`nav`, `aside`, `footer`,
+/// `form`); hidden elements are read (pages stream the article into hidden elements that
+/// a script reveals).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Bias {
+    Markup,
+    TextOnly,
+}
+
+/// At least the most the punctuation bonus multiplies a paragraph's letters by (20 marks ×
+/// 0.02 = 1.4, with room for rounding).
+const MAX_BONUS: f32 = 1.41;
+
+/// Paragraph letters under each element and each element's score, for one bias.
+struct Scored {
+    good: Vec<f32>,
+    score: Vec<f32>,
+    /// Elements the scoring leaves out (and everything inside them).
+    out: Vec<bool>,
+}
+
+fn text_only_out(flat: &Flat<'_>, ix: Ix) -> bool {
+    let it = &flat.items[ix];
+    it.in_comments || (it.hint == Hint::Furniture && super::hints::furniture_tag(it.name()))
+}
+
+fn score_all(flat: &Flat<'_>, bias: Bias) -> Scored {
     let n = flat.items.len();
+    let mut out = vec![false; n];
+    for ix in 0..n {
+        let it = &flat.items[ix];
+        out[ix] = match bias {
+            Bias::Markup => it.in_furniture,
+            Bias::TextOnly => {
+                (it.parent != NO_PARENT && out[it.parent]) || text_only_out(flat, ix)
+            }
+        };
+    }
     // paragraph letters under each element, children before parents (reverse preorder)
     let mut good = vec![0f32; n];
     let mut below = vec![0f32; n];
-    // letters of furniture under each element: cleaning drops them, so they cost nothing
+    // letters of left-out subtrees under each element: cleaning drops them, so they cost
+    // nothing
     let mut furniture = vec![0f32; n];
     for ix in (0..n).rev() {
         let it = &flat.items[ix];
-        if it.in_furniture && (it.parent == NO_PARENT || !flat.items[it.parent].in_furniture) {
+        if out[ix] && (it.parent == NO_PARENT || !out[it.parent]) {
             furniture[ix] = it.letters as f32;
         }
-        if it.parent != NO_PARENT && !flat.items[it.parent].in_furniture {
+        if it.parent != NO_PARENT && !out[it.parent] {
             let f = furniture[ix];
             furniture[it.parent] += f;
         }
-        let own = if !it.in_furniture
+        let own = if !out[ix]
             && it.letters >= MIN_PARAGRAPH_LETTERS
             && flat.is_paragraph_like(ix)
             && it.link_density() < 0.5
@@ -71,39 +138,161 @@ pub fn choose(flat: &Flat<'_>) -> Option<BodyChoice> {
         } else {
             0.0
         };
-        good[ix] = if it.in_furniture {
-            0.0
-        } else {
-            own.max(below[ix])
-        };
+        good[ix] = if out[ix] { 0.0 } else { own.max(below[ix]) };
         if it.parent != NO_PARENT {
             below[it.parent] += good[ix];
         }
     }
-    let score = |ix: Ix| -> f32 {
-        let it = &flat.items[ix];
-        let other = (it.letters as f32 - furniture[ix] - good[ix]).max(0.0);
-        let links = (it.link_letters as f32).min(other);
-        let base = good[ix] - LINK_LETTERS_COST * links - OTHER_LETTERS_COST * (other - links);
-        match it.hint {
-            Hint::Body => base * 1.25 + 100.0,
-            Hint::Content => base * 1.05,
-            Hint::Weak => base * 0.9,
-            Hint::None => base,
-            Hint::Furniture | Hint::Comments => base * 0.5,
-        }
-    };
+    let score = (0..n)
+        .map(|ix| {
+            let it = &flat.items[ix];
+            let other = (it.letters as f32 - furniture[ix] - good[ix]).max(0.0);
+            let links = (it.link_letters as f32).min(other);
+            let base =
+                good[ix] - LINK_LETTERS_COST * links - OTHER_LETTERS_COST * (other - links);
+            if bias == Bias::TextOnly {
+                return base;
+            }
+            match it.hint {
+                Hint::Body => base * 1.25 + 100.0,
+                Hint::Content => base * 1.05,
+                Hint::Weak => base * 0.9,
+                Hint::None => base,
+                Hint::Furniture | Hint::Comments => base * 0.5,
+            }
+        })
+        .collect();
+    Scored { good, score, out }
+}
+
+fn best_of(flat: &Flat<'_>, s: &Scored) -> Option<Candidate> {
     let mut best: Option<Candidate> = None;
-    for ix in 0..n {
-        if good[ix] <= 0.0 || flat.items[ix].in_furniture {
+    for ix in 0..flat.items.len() {
+        if s.good[ix] <= 0.0 || s.out[ix] {
             continue;
         }
-        let s = score(ix);
-        if best.is_none_or(|b| s > b.score) {
-            best = Some(Candidate { ix, score: s });
+        if best.is_none_or(|b| s.score[ix] > b.score) {
+            best = Some(Candidate {
+                ix,
+                score: s.score[ix],
+            });
         }
     }
-    let best = best?;
+    best
+}
+
+/// Scores every element and picks the body block; `None` when nothing on the page reads
+/// like paragraphs. The markup-led scoring chooses first; the text-only one replaces its
+/// choice when there is none or when it holds too little of the page's paragraph text.
+/// Siblings that continue the chosen block are joined to it.
+pub fn choose(flat: &Flat<'_>) -> Option<BodyChoice> {
+    let n = flat.items.len();
+    let markup = score_all(flat, Bias::Markup);
+    let a = best_of(flat, &markup);
+    // the text-only scoring can only win when the markup-led block holds under
+    // TOO_LITTLE_SHARE of its paragraph text, which is at most MAX_BONUS times the page's
+    // paragraph letters: when the block holds more, it is not computed at all
+    let page_paragraphs = flat.paragraphs.first().copied().unwrap_or(0) as f32;
+    let text_needed = a.is_none_or(|a| {
+        markup.good[a.ix] < TOO_LITTLE_SHARE * MAX_BONUS * page_paragraphs
+    });
+    let text = if text_needed {
+        score_all(flat, Bias::TextOnly)
+    } else {
+        Scored {
+            good: Vec::new(),
+            score: Vec::new(),
+            out: Vec::new(),
+        }
+    };
+    let b = if text_needed { best_of(flat, &text) } else { None };
+    let mut why = Vec::new();
+    let (best, scored, text_only) = match (a, b) {
+        (None, None) => return None,
+        (None, Some(b)) => {
+            why.push(
+                "fallback: no block outside furniture reads like paragraphs; the text-only \
+                 scoring (no class or id words) chose this one"
+                    .to_string(),
+            );
+            (b, &text, true)
+        }
+        (Some(a), Some(b))
+            if markup.good[a.ix] < TOO_LITTLE_SHARE * text.good[b.ix]
+                && !flat.contains(a.ix, b.ix) =>
+        {
+            why.push(format!(
+                "fallback: the markup-chosen block ({}) holds {:.0} % of the paragraph text of \
+                 the text-only choice; {}",
+                super::describe(flat.items[a.ix].el),
+                100.0 * markup.good[a.ix] / text.good[b.ix],
+                if flat.contains(b.ix, a.ix) {
+                    "widened to its ancestor"
+                } else {
+                    "re-chosen elsewhere"
+                }
+            ));
+            (b, &text, true)
+        }
+        (Some(a), _) => (a, &markup, false),
+    };
+    // a block holding too little of the page's paragraph text (the first of an article's
+    // sections, one paragraph of it) is widened to the nearest ancestor holding most of it
+    let mut best = best;
+    let total = scored.good.first().copied().unwrap_or(0.0);
+    if scored.good[best.ix] < WIDEN_BELOW * total {
+        let mut up = flat.items[best.ix].parent;
+        while up != NO_PARENT {
+            if scored.good[up] >= WIDEN_TO * total {
+                if !scored.out[up] && scored.score[up] > -WIDEN_MAX_COST * scored.good[up] {
+                    why.push(format!(
+                        "widened: {} held {:.0} % of the page's paragraph text; its ancestor \
+                         holds {:.0} %",
+                        super::describe(flat.items[best.ix].el),
+                        100.0 * scored.good[best.ix] / total,
+                        100.0 * scored.good[up] / total
+                    ));
+                    best = Candidate {
+                        ix: up,
+                        score: scored.score[up],
+                    };
+                }
+                break;
+            }
+            up = flat.items[up].parent;
+        }
+    }
+    // siblings that continue the block: paragraphs of their own, few links, not left out
+    let mut roots = vec![best.ix];
+    let parent = flat.items[best.ix].parent;
+    if parent != NO_PARENT {
+        let floor = JOIN_MIN_LETTERS.max(JOIN_SHARE * scored.good[best.ix]);
+        let mut c = parent + 1;
+        let end = flat.items[parent].end;
+        while c < end {
+            let it = &flat.items[c];
+            if c != best.ix
+                && !scored.out[c]
+                && scored.good[c] >= floor
+                && scored.score[c] > 0.0
+                && it.link_density() < JOIN_MAX_LINK_DENSITY
+                && !matches!(it.hint, Hint::Furniture | Hint::Comments | Hint::Weak)
+            {
+                roots.push(c);
+            }
+            c = it.end;
+        }
+        if roots.len() > 1 {
+            roots.sort_unstable();
+            why.push(format!(
+                "joined {} sibling block(s) that continue it (each with ≥ {:.0} paragraph \
+                 letters, link density < {JOIN_MAX_LINK_DENSITY})",
+                roots.len() - 1,
+                floor
+            ));
+        }
+    }
+    let inside = |ix: Ix| roots.iter().any(|&r| flat.contains(r, ix) || flat.contains(ix, r));
     // the runner-up is the best block elsewhere on the page, furniture included (a
     // comment section that lost is worth seeing), scored on its paragraphs alone
     let runner_up = (0..n)
@@ -127,8 +316,7 @@ pub fn choose(flat: &Flat<'_>) -> Option<BodyChoice> {
                         | "header"
                         | "body"
                 )
-                && !flat.contains(ix, best.ix)
-                && !flat.contains(best.ix, ix)
+                && !inside(ix)
         })
         .map(|ix| {
             let it = &flat.items[ix];
@@ -140,7 +328,13 @@ pub fn choose(flat: &Flat<'_>) -> Option<BodyChoice> {
             }
         })
         .max_by(|a, b| a.score.total_cmp(&b.score));
-    Some(BodyChoice { best, runner_up })
+    Some(BodyChoice {
+        best,
+        runner_up,
+        roots,
+        why,
+        text_only,
+    })
 }
 
 /// Elements that start and end a paragraph of their own: the blocks, but for table
@@ -150,8 +344,25 @@ fn breaks_paragraph(name: &str) -> bool {
 }
 
 /// Whether a subtree inside the body block is left out, and why not read as text.
-fn dropped(flat: &Flat<'_>, ix: Ix, block_letters: u32) -> bool {
+fn dropped(flat: &Flat<'_>, ix: Ix, root: Ix, lenient: bool) -> bool {
+    let block_letters = flat.items[root].letters;
     let it = &flat.items[ix];
+    if lenient {
+        // the text-only reading: comment sections and the furniture tags go, class and id
+        // words are not read
+        if text_only_out(flat, ix)
+            || matches!(
+                it.name(),
+                "figure" | "figcaption" | "h1" | "picture" | "video" | "audio"
+            )
+        {
+            return true;
+        }
+        return it.links >= 2
+            && it.link_density() > 0.5
+            && !is_inline(it.name())
+            && !holds_the_block(flat, ix, root);
+    }
     let name = it.name();
     if matches!(
         name,
@@ -167,7 +378,24 @@ fn dropped(flat: &Flat<'_>, ix: Ix, block_letters: u32) -> bool {
         return true;
     }
     // lists of links: menus, tag clouds, "more stories"
-    let inline = matches!(
+    let inline = is_inline(name);
+    if !inline && it.links >= 2 && it.link_density() > 0.5 && !holds_the_block(flat, ix, root) {
+        return true;
+    }
+    if !inline && it.links == 1 && it.link_density() > 0.8 && it.letters < 120 {
+        return true;
+    }
+    false
+}
+
+/// An element holding at least half of the block's paragraph letters is the article
+/// itself, however many links the page put around its paragraphs: not a link list.
+fn holds_the_block(flat: &Flat<'_>, ix: Ix, root: Ix) -> bool {
+    flat.paragraphs[root] > 0 && flat.paragraphs[ix] * 2 >= flat.paragraphs[root]
+}
+
+fn is_inline(name: &str) -> bool {
+    matches!(
         name,
         "a" | "span"
             | "b"
@@ -180,34 +408,54 @@ fn dropped(flat: &Flat<'_>, ix: Ix, block_letters: u32) -> bool {
             | "sub"
             | "code"
             | "mark"
-    );
-    if !inline && it.links >= 2 && it.link_density() > 0.5 {
-        return true;
-    }
-    if !inline && it.links == 1 && it.link_density() > 0.8 && it.letters < 120 {
-        return true;
-    }
-    false
+    )
 }
 
-/// Reads the chosen block's paragraphs in document order, cleaned.
-pub fn read(flat: &Flat<'_>, choice: &BodyChoice, headline: Option<&str>) -> Vec<String> {
+/// Reads the chosen blocks' paragraphs in document order, cleaned. When cleaning leaves
+/// nothing of a block that holds paragraphs, it is read again the text-only way (the
+/// reason goes to `why`).
+pub fn read(
+    flat: &Flat<'_>,
+    choice: &BodyChoice,
+    headline: Option<&str>,
+    why: &mut Vec<String>,
+) -> Vec<String> {
     let mut paragraphs = Vec::new();
-    let root = choice.best.ix;
-    let block_letters = flat.items[root].letters;
+    for &root in &choice.roots {
+        read_block(flat, root, choice.text_only, &mut paragraphs);
+    }
+    if let Some(h) = headline {
+        paragraphs.retain(|p| p != h);
+    }
+    if paragraphs.is_empty() && !choice.text_only {
+        why.push(
+            "fallback: cleaning by markup left nothing of the block; read again without              class or id words"
+                .to_string(),
+        );
+        for &root in &choice.roots {
+            read_block(flat, root, true, &mut paragraphs);
+        }
+        if let Some(h) = headline {
+            paragraphs.retain(|p| p != h);
+        }
+    }
+    paragraphs
+}
+
+fn read_block(flat: &Flat<'_>, root: Ix, lenient: bool, paragraphs: &mut Vec<String>) {
     let mut current = String::new();
     flat.walk(root, |step| {
         match step {
             Step::Enter(ix) => {
                 let it = &flat.items[ix];
-                if ix != root && dropped(flat, ix, block_letters) {
+                if ix != root && dropped(flat, ix, root, lenient) {
                     if breaks_paragraph(it.name()) {
-                        flush(&mut current, &mut paragraphs);
+                        flush(&mut current, paragraphs);
                     }
                     return false;
                 }
                 if it.name() == "br" || breaks_paragraph(it.name()) {
-                    flush(&mut current, &mut paragraphs);
+                    flush(&mut current, paragraphs);
                 } else if matches!(it.name(), "td" | "th") {
                     push_normalized(&mut current, " ");
                 }
@@ -215,17 +463,13 @@ pub fn read(flat: &Flat<'_>, choice: &BodyChoice, headline: Option<&str>) -> Vec
             Step::Text(t) => push_normalized(&mut current, t),
             Step::Leave(ix) => {
                 if breaks_paragraph(flat.items[ix].name()) {
-                    flush(&mut current, &mut paragraphs);
+                    flush(&mut current, paragraphs);
                 }
             }
         }
         true
     });
-    flush(&mut current, &mut paragraphs);
-    if let Some(h) = headline {
-        paragraphs.retain(|p| p != h);
-    }
-    paragraphs
+    flush(&mut current, paragraphs);
 }
 
 fn flush(current: &mut String, out: &mut Vec<String>) {

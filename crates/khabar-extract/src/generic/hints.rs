@@ -47,7 +47,7 @@ impl Hint {
 }
 
 /// Tags that are furniture whatever their class.
-fn furniture_tag(name: &str) -> bool {
+pub(super) fn furniture_tag(name: &str) -> bool {
     matches!(
         name,
         "nav" | "aside" | "footer" | "form" | "button" | "select" | "textarea" | "input" | "dialog"
@@ -56,7 +56,7 @@ fn furniture_tag(name: &str) -> bool {
 
 /// Hidden by an attribute or an inline style. Not skipped outright: some pages send the
 /// article in a hidden element that a script reveals.
-fn hidden(el: &Element) -> bool {
+pub(super) fn hidden(el: &Element) -> bool {
     el.attr("hidden").is_some()
         || el
             .attr("aria-hidden")
@@ -106,8 +106,6 @@ const BODY_WORDS: &[&str] = &[
     "news-text",
     "body-text",
     "bodytext",
-    "main-content",
-    "maincontent",
     "rich-text",
     "richtext",
     "single-content",

@@ -7,12 +7,14 @@
 //! - [`body`] scores the elements, picks the body block and cleans it;
 //! - [`fields`] finds the headline, authors and captions by position and shape;
 //! - [`dates`] the published date near the headline, or in the address;
+//! - [`language`] the language of a page that declares none, from its text;
 //! - [`related`] related-article lists.
 
 pub mod body;
 pub mod dates;
 pub mod fields;
 pub mod hints;
+pub mod language;
 pub mod related;
 pub mod tree;
 
@@ -37,6 +39,9 @@ pub struct BlockNote {
     pub link_density: f32,
     /// What its markup says: `content`, `furniture`, `comments`, …
     pub hint: &'static str,
+    /// Why it won when a fallback chose it or siblings were joined to it (empty for the
+    /// plain choice).
+    pub why: Vec<String>,
 }
 
 /// The page as the generic extractor sees it: flattened and scored once, read by field.
@@ -66,9 +71,13 @@ impl<'a> GenericPage<'a> {
         let Some(choice) = &self.choice else {
             return GenericBody::default();
         };
+        let mut why = choice.why.clone();
+        let paragraphs = body::read(&self.flat, choice, headline, &mut why);
+        let mut chosen = self.note(choice.best);
+        chosen.why = why;
         GenericBody {
-            paragraphs: body::read(&self.flat, choice, headline),
-            chosen: Some(self.note(choice.best)),
+            paragraphs,
+            chosen: Some(chosen),
             runner_up: choice.runner_up.map(|c| self.note(c)),
         }
     }
@@ -98,6 +107,7 @@ impl<'a> GenericPage<'a> {
             } else {
                 it.hint.as_str()
             },
+            why: Vec::new(),
         }
     }
 }

@@ -206,10 +206,27 @@ impl<'a> Flat<'a> {
         };
         let para = flat.paragraph_letters();
         let total = para.first().copied().unwrap_or(0);
+        // the paragraph letters of the largest element below each one that names the body
+        // (`itemprop=articleBody`, `entry-content`): a comment or furniture word on an
+        // element around the article's own body is a state or layout word (`commented`)
+        let n = flat.items.len();
+        let mut body_below = vec![0u32; n];
+        for i in (0..n).rev() {
+            let it = &flat.items[i];
+            if it.hint == Hint::Body {
+                body_below[i] = body_below[i].max(para[i]);
+            }
+            if it.parent != NO_PARENT {
+                body_below[it.parent] = body_below[it.parent].max(body_below[i]);
+            }
+        }
         for i in 0..flat.items.len() {
             let it = &flat.items[i];
             let mut hint = it.hint;
             if hint == Hint::Furniture && total > 0 && para[i] * 2 > total {
+                hint = Hint::Weak;
+            }
+            if hint.is_furniture() && body_below[i] > 0 && body_below[i] * 2 > para[i] {
                 hint = Hint::Weak;
             }
             let (parent_in, parent_comments) = if it.parent == NO_PARENT {
