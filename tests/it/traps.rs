@@ -131,15 +131,14 @@ fn run_watched(mut child: Child, limit: Duration) -> (Option<i32>, String, u64) 
     let start = Instant::now();
     let mut peak_kib = 0u64;
     let status = loop {
-        if let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) {
-            if let Some(kib) = status
+        if let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status"))
+            && let Some(kib) = status
                 .lines()
                 .find(|l| l.starts_with("VmHWM:"))
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|v| v.parse::<u64>().ok())
-            {
-                peak_kib = peak_kib.max(kib);
-            }
+        {
+            peak_kib = peak_kib.max(kib);
         }
         if let Some(s) = child.try_wait().unwrap() {
             break s;

@@ -164,12 +164,12 @@ pub fn admit_page(
         return Err(SkipReason::MaxDepth);
     }
     let article = profile.is_some_and(|p| p.article_urls.iter().any(|r| r.is_match(url.as_str())));
-    if from_links && !article {
-        if let Some(p) = profile.filter(|p| !p.follow.is_empty()) {
-            if !p.follow.iter().any(|r| r.is_match(url.as_str())) {
-                return Err(SkipReason::NotFollowed);
-            }
-        }
+    if from_links
+        && !article
+        && let Some(p) = profile.filter(|p| !p.follow.is_empty())
+        && !p.follow.iter().any(|r| r.is_match(url.as_str()))
+    {
+        return Err(SkipReason::NotFollowed);
     }
     Ok(article)
 }

@@ -35,13 +35,12 @@ pub(super) struct TaskCtx {
 impl TaskCtx {
     /// Hands a response to the archive, if there is one.
     async fn archive(&self, f: &Fetched, extra: &[(&'static str, String)]) {
-        if let Some(a) = &self.archive {
-            if !a
+        if let Some(a) = &self.archive
+            && !a
                 .send(ArchivedResponse::of(f, &self.user_agent, extra))
                 .await
-            {
-                tracing::debug!("{}: not archived: the archive writer has stopped", f.url);
-            }
+        {
+            tracing::debug!("{}: not archived: the archive writer has stopped", f.url);
         }
     }
 }

@@ -95,15 +95,16 @@ pub fn decode<'a>(bytes: &'a [u8], http_charset: Option<&str>, tld: Option<&[u8]
     }
     if let Some(enc) = prescan_meta(bytes) {
         let decoded = decode_with(bytes, enc, CharsetSource::Meta, 0);
-        if decoded.first_malformed.is_some() && enc != UTF_8 {
-            if let Ok(text) = std::str::from_utf8(bytes) {
-                return Decoded {
-                    text: Cow::Borrowed(text),
-                    encoding: UTF_8,
-                    source: CharsetSource::Utf8OverMeta,
-                    first_malformed: None,
-                };
-            }
+        if decoded.first_malformed.is_some()
+            && enc != UTF_8
+            && let Ok(text) = std::str::from_utf8(bytes)
+        {
+            return Decoded {
+                text: Cow::Borrowed(text),
+                encoding: UTF_8,
+                source: CharsetSource::Utf8OverMeta,
+                first_malformed: None,
+            };
         }
         return decoded;
     }

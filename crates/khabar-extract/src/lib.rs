@@ -33,7 +33,7 @@ pub mod dates;
 pub mod dom;
 pub mod entities;
 pub mod extract;
-#[allow(missing_docs)] // documented after the generic extractor's rework lands
+
 pub mod generic;
 pub mod limits;
 pub mod metadata;

@@ -118,14 +118,14 @@ pub struct UnknownProfile {
 impl Extractor {
     /// `fallback_profile` is used for pages whose host no profile covers.
     pub fn new(profiles: Profiles, fallback_profile: Option<&str>) -> Result<Self, UnknownProfile> {
-        if let Some(name) = fallback_profile {
-            if profiles.profile(name).is_none() {
-                return Err(UnknownProfile {
-                    name: name.to_string(),
-                    origin: profiles.origin.display().to_string(),
-                    available: profiles.names().join(", "),
-                });
-            }
+        if let Some(name) = fallback_profile
+            && profiles.profile(name).is_none()
+        {
+            return Err(UnknownProfile {
+                name: name.to_string(),
+                origin: profiles.origin.display().to_string(),
+                available: profiles.names().join(", "),
+            });
         }
         Ok(Self {
             profiles,
@@ -155,10 +155,10 @@ impl Extractor {
             (page_host.as_deref(), "the page's address"),
             (declared.as_deref(), "the canonical link"),
         ] {
-            if let Some(h) = host {
-                if let Some(p) = self.profiles.profile_for_host(h) {
-                    return (Some(p), format!("{} (host {h} of {what})", p.name));
-                }
+            if let Some(h) = host
+                && let Some(p) = self.profiles.profile_for_host(h)
+            {
+                return (Some(p), format!("{} (host {h} of {what})", p.name));
             }
         }
         let host = page_host.or(declared).unwrap_or_else(|| "unknown".into());

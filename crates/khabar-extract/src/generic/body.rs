@@ -24,13 +24,16 @@ const MIN_PARAGRAPH_LETTERS: u32 = 25;
 /// An element put forward as the body, with its score.
 #[derive(Debug, Clone, Copy)]
 pub struct Candidate {
+    /// The element.
     pub ix: Ix,
+    /// Its score.
     pub score: f32,
 }
 
 /// The chosen block and how it was chosen.
 #[derive(Debug, Clone)]
 pub struct BodyChoice {
+    /// The block chosen.
     pub best: Candidate,
     /// The best candidate neither inside nor around the chosen one.
     pub runner_up: Option<Candidate>,
@@ -109,9 +112,7 @@ fn score_all(flat: &Flat<'_>, bias: Bias) -> Scored {
         let it = &flat.items[ix];
         out[ix] = match bias {
             Bias::Markup => it.in_furniture,
-            Bias::TextOnly => {
-                (it.parent != NO_PARENT && out[it.parent]) || text_only_out(flat, ix)
-            }
+            Bias::TextOnly => (it.parent != NO_PARENT && out[it.parent]) || text_only_out(flat, ix),
         };
     }
     // paragraph letters under each element, children before parents (reverse preorder)
@@ -148,8 +149,7 @@ fn score_all(flat: &Flat<'_>, bias: Bias) -> Scored {
             let it = &flat.items[ix];
             let other = (it.letters as f32 - furniture[ix] - good[ix]).max(0.0);
             let links = (it.link_letters as f32).min(other);
-            let base =
-                good[ix] - LINK_LETTERS_COST * links - OTHER_LETTERS_COST * (other - links);
+            let base = good[ix] - LINK_LETTERS_COST * links - OTHER_LETTERS_COST * (other - links);
             if bias == Bias::TextOnly {
                 return base;
             }
@@ -193,9 +193,8 @@ pub fn choose(flat: &Flat<'_>) -> Option<BodyChoice> {
     // TOO_LITTLE_SHARE of its paragraph text, which is at most MAX_BONUS times the page's
     // paragraph letters: when the block holds more, it is not computed at all
     let page_paragraphs = flat.paragraphs.first().copied().unwrap_or(0) as f32;
-    let text_needed = a.is_none_or(|a| {
-        markup.good[a.ix] < TOO_LITTLE_SHARE * MAX_BONUS * page_paragraphs
-    });
+    let text_needed =
+        a.is_none_or(|a| markup.good[a.ix] < TOO_LITTLE_SHARE * MAX_BONUS * page_paragraphs);
     let text = if text_needed {
         score_all(flat, Bias::TextOnly)
     } else {
@@ -205,7 +204,11 @@ pub fn choose(flat: &Flat<'_>) -> Option<BodyChoice> {
             out: Vec::new(),
         }
     };
-    let b = if text_needed { best_of(flat, &text) } else { None };
+    let b = if text_needed {
+        best_of(flat, &text)
+    } else {
+        None
+    };
     let mut why = Vec::new();
     let (best, scored, text_only) = match (a, b) {
         (None, None) => return None,
@@ -292,7 +295,11 @@ pub fn choose(flat: &Flat<'_>) -> Option<BodyChoice> {
             ));
         }
     }
-    let inside = |ix: Ix| roots.iter().any(|&r| flat.contains(r, ix) || flat.contains(ix, r));
+    let inside = |ix: Ix| {
+        roots
+            .iter()
+            .any(|&r| flat.contains(r, ix) || flat.contains(ix, r))
+    };
     // the runner-up is the best block elsewhere on the page, furniture included (a
     // comment section that lost is worth seeing), scored on its paragraphs alone
     let runner_up = (0..n)

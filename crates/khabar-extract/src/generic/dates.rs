@@ -18,8 +18,11 @@ const MAX_DATE_LETTERS: u32 = 120;
 
 /// A date found on the page, with where it came from for the trace.
 pub struct FoundDate {
+    /// The date, with the offset it was written with (or the profile's).
     pub date: DateTime<FixedOffset>,
+    /// The record's source name for it: `heuristic` or `url`.
     pub source: &'static str,
+    /// Where it was read, for `--explain`.
     pub rule: String,
 }
 
@@ -68,14 +71,15 @@ impl GenericPage<'_> {
         let body = self.choice.as_ref().map(|c| c.best.ix);
         let range = start..self.byline_search_end().max(start);
         for ix in range.clone() {
-            if items[ix].name() == "time" && allowed(ix) {
-                if let Some((date, rule)) = time_element_date(items[ix].el, offset) {
-                    return Some(FoundDate {
-                        date,
-                        source: "time",
-                        rule,
-                    });
-                }
+            if items[ix].name() == "time"
+                && allowed(ix)
+                && let Some((date, rule)) = time_element_date(items[ix].el, offset)
+            {
+                return Some(FoundDate {
+                    date,
+                    source: "time",
+                    rule,
+                });
             }
         }
         for ix in range {

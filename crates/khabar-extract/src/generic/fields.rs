@@ -38,9 +38,11 @@ fn covered(a: &[String], b: &[String]) -> f32 {
 
 /// The headline a page shows, and which heading it was.
 pub struct HeadlineChoice {
+    /// The headline's text.
     pub text: String,
     /// Why this heading: `h1 matching the page's titles`, `h1`, `h2 matching …`.
     pub rule: String,
+    /// The heading element.
     pub ix: Ix,
 }
 
@@ -195,8 +197,8 @@ impl<'a> GenericPage<'a> {
         // above the title, under it, or at the foot of the article)
         let start = after.map_or(0, |h| h.saturating_sub(BEFORE_HEADLINE));
         let scope = self.article_scope(after);
-        for ix in start..self.byline_search_end().max(start) {
-            let it = &items[ix];
+        let end = self.byline_search_end().max(start);
+        for (ix, it) in items.iter().enumerate().take(end).skip(start) {
             if !self.belongs_to_article(scope, ix) || it.letters == 0 || it.letters > 80 {
                 continue;
             }

@@ -12,6 +12,7 @@ use scraper::node::Element;
 /// The verdict on one element.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Hint {
+    /// The markup says nothing.
     #[default]
     None,
     /// Names the article body outright (`itemprop=articleBody`, `entry-content`, …).
@@ -29,6 +30,7 @@ pub enum Hint {
 }
 
 impl Hint {
+    /// The hint's name, as `--explain` prints it.
     pub fn as_str(self) -> &'static str {
         match self {
             Hint::None => "no hint",

@@ -34,8 +34,11 @@ const AFTER_BODY: usize = 60;
 pub struct BlockNote {
     /// `tag#id.class…` of the element and its parent.
     pub path: String,
+    /// Its score: paragraph letters less what it would drag in, scaled by its hint.
     pub score: f32,
+    /// Letters of its visible text.
     pub letters: u32,
+    /// The share of those letters inside links.
     pub link_density: f32,
     /// What its markup says: `content`, `furniture`, `comments`, …
     pub hint: &'static str,
@@ -53,8 +56,11 @@ pub struct GenericPage<'a> {
 /// What the generic body step found.
 #[derive(Debug, Default)]
 pub struct GenericBody {
+    /// The body's paragraphs, cleaned, in page order.
     pub paragraphs: Vec<String>,
+    /// The block they came from.
     pub chosen: Option<BlockNote>,
+    /// The best block neither inside nor around it (for `--explain`).
     pub runner_up: Option<BlockNote>,
 }
 
@@ -82,6 +88,7 @@ impl<'a> GenericPage<'a> {
         }
     }
 
+    /// The flattened page.
     pub fn flat(&self) -> &Flat<'a> {
         &self.flat
     }

@@ -126,12 +126,14 @@ fn is_related_block(flat: &Flat<'_>, ix: Ix) -> bool {
             break;
         }
         let c = &flat.items[child];
-        if c.letters > 0 && c.letters <= 40 && c.links == 0 {
-            if let Some(h) = text_of(c.el) {
-                let f = crate::text::fold_for_matching(&h);
-                if LABELS.iter().any(|w| f.contains(w)) {
-                    return true;
-                }
+        if c.letters > 0
+            && c.letters <= 40
+            && c.links == 0
+            && let Some(h) = text_of(c.el)
+        {
+            let f = crate::text::fold_for_matching(&h);
+            if LABELS.iter().any(|w| f.contains(w)) {
+                return true;
             }
         }
         child = c.end;

@@ -10,23 +10,30 @@ use super::hints::{Hint, hint_of};
 /// Index of an element in [`Flat::items`].
 pub type Ix = usize;
 
+/// The parent of the root.
 pub const NO_PARENT: Ix = usize::MAX;
 
 /// What [`Flat::walk`] meets.
 #[derive(Debug, Clone, Copy)]
 pub enum Step<'a> {
+    /// An element opens.
     Enter(Ix),
+    /// A text node.
     Text(&'a str),
+    /// An element closes.
     Leave(Ix),
 }
 
 /// One element and its subtree's counts.
 #[derive(Debug, Clone)]
 pub struct Item<'a> {
+    /// The element.
     pub el: ElementRef<'a>,
+    /// Its parent's index ([`NO_PARENT`] for the root).
     pub parent: Ix,
     /// One past the last descendant: the subtree is `self_ix..end`.
     pub end: Ix,
+    /// What its own markup says.
     pub hint: Hint,
     /// Inside an element hinted as furniture (or is one).
     pub in_furniture: bool,
@@ -45,10 +52,12 @@ pub struct Item<'a> {
 }
 
 impl Item<'_> {
+    /// The tag name.
     pub fn name(&self) -> &str {
         self.el.value().name()
     }
 
+    /// The share of its letters inside links.
     pub fn link_density(&self) -> f32 {
         if self.letters == 0 {
             0.0
@@ -58,10 +67,12 @@ impl Item<'_> {
     }
 }
 
+/// The page flattened: every visible element in document order with its subtree's counts.
 pub struct Flat<'a> {
+    /// The elements, in document order (a subtree is a range).
     pub items: Vec<Item<'a>>,
     /// Letters of each element's paragraphs, furniture or not (see
-    /// [`Flat::paragraph_letters`]).
+    /// `Flat::paragraph_letters`).
     pub paragraphs: Vec<u32>,
 }
 

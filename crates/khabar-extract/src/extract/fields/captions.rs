@@ -17,26 +17,26 @@ pub(super) fn read(cx: &mut Cascade<'_>, _: &ArticleFields, trace: &mut Trace) -
         ..
     } = *cx;
     let mut captions = Vec::new();
-    if let Some(p) = profile {
-        if let Some((items, sel)) = p.captions.item.elements(c) {
-            let mut list = CaptionList::default();
-            for item in items {
-                if within_any(item, &scope.excluded, c.id()) {
-                    continue;
-                }
-                if let Some((text, _)) = p.captions.text.first_value(item) {
-                    let image = p
-                        .captions
-                        .image
-                        .first_value(item)
-                        .and_then(|(src, _)| resolve_str(page.base, &src));
-                    list.push(&text, image);
-                }
+    if let Some(p) = profile
+        && let Some((items, sel)) = p.captions.item.elements(c)
+    {
+        let mut list = CaptionList::default();
+        for item in items {
+            if within_any(item, &scope.excluded, c.id()) {
+                continue;
             }
-            captions = list.into_vec();
-            if !captions.is_empty() {
-                trace.found("captions", "selector", sel.as_str());
+            if let Some((text, _)) = p.captions.text.first_value(item) {
+                let image = p
+                    .captions
+                    .image
+                    .first_value(item)
+                    .and_then(|(src, _)| resolve_str(page.base, &src));
+                list.push(&text, image);
             }
+        }
+        captions = list.into_vec();
+        if !captions.is_empty() {
+            trace.found("captions", "selector", sel.as_str());
         }
     }
 

@@ -65,15 +65,17 @@ pub(super) fn read(cx: &mut Cascade<'_>, _: &ArticleFields, trace: &mut Trace) -
 pub fn title_without_site(title: &str, site: Option<&str>) -> String {
     const SEPARATORS: [&str; 5] = [" | ", " - ", " – ", " — ", " :: "];
     for sep in SEPARATORS {
-        if let Some((head, tail)) = title.rsplit_once(sep) {
-            if site.is_none_or(|s| tail.trim() == s) && !head.trim().is_empty() {
-                return head.trim().to_string();
-            }
+        if let Some((head, tail)) = title.rsplit_once(sep)
+            && site.is_none_or(|s| tail.trim() == s)
+            && !head.trim().is_empty()
+        {
+            return head.trim().to_string();
         }
-        if let (Some(site), Some((head, tail))) = (site, title.split_once(sep)) {
-            if head.trim() == site && !tail.trim().is_empty() {
-                return tail.trim().to_string();
-            }
+        if let (Some(site), Some((head, tail))) = (site, title.split_once(sep))
+            && head.trim() == site
+            && !tail.trim().is_empty()
+        {
+            return tail.trim().to_string();
         }
     }
     title.to_string()

@@ -15,10 +15,10 @@ pub(super) fn read(cx: &mut Cascade<'_>, _: &ArticleFields, trace: &mut Trace) -
         ..
     } = *cx;
     let mut related = Vec::new();
-    if let Some(p) = profile {
-        if let Some(block) = related_block {
-            related = read_related(page, scope, p, block, trace);
-        }
+    if let Some(p) = profile
+        && let Some(block) = related_block
+    {
+        related = read_related(page, scope, p, block, trace);
     }
     if related.is_empty() {
         related = cx.generic().related(cx.headline_ix, page.base, &scope.url);
