@@ -27,9 +27,9 @@ for bin in "${BINS[@]}"; do
             --rate 0 --max-time "$SECS" --max-depth 100 -o /dev/null 2> "$WORK/err" || true
         rss=$(( $(tail -n 1 "$WORK/rss") / 1024 ))
         store=0
-        [ "$mode" = state ] && store=$(( $(cat "$WORK"/state.db* 2>/dev/null | wc -c) / 1048576 ))
-        pages=$(grep -o '[0-9]* pages' "$WORK/err" | head -1 | cut -d' ' -f1)
-        bounds=$(grep -o 'not fetched: .*' "$WORK/err" | head -1 | sed 's/not fetched: //')
+        if [ "$mode" = state ]; then store=$(( $(cat "$WORK"/state.db* 2>/dev/null | wc -c) / 1048576 )); fi
+        pages=$(grep -o '[0-9]* pages' "$WORK/err" | head -1 | cut -d' ' -f1 || true)
+        bounds=$(grep -o 'not fetched: .*' "$WORK/err" | head -1 | sed 's/not fetched: //' || true)
         printf '| %s | %s | %s | %s | %s | %s |\n' "$(basename "$bin")" "$mode" "${pages:-?}" "$rss" "$store" "${bounds:-}"
     done
 done
