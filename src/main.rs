@@ -10,11 +10,12 @@ use clap::{Parser, Subcommand};
 
 use khabar::config::Config;
 use khabar::progress::Progress;
-use khabar::report::state_report;
+use khabar::report::{shared_report, state_report};
 use khabar_crawl::job::{JobEnd, JobOptions, parse_every, run_job};
 use khabar_crawl::output::{Destination, Rotate};
 use khabar_crawl::run::{ExtractOptions, run_extract};
-use khabar_crawl::settings::Overrides;
+use khabar_crawl::settings::{Overrides, is_frontier_address};
+use khabar_crawl::shared::{RedisState, Server, hide_password, report};
 use khabar_crawl::sink::{NdjsonWriter, open_append};
 use khabar_crawl::source::{FileSource, list_inputs};
 use khabar_crawl::state::StateStore;
@@ -73,9 +74,12 @@ impl From<RotateArg> for Rotate {
 
 #[derive(clap::Args)]
 struct StateArgs {
-    /// The crawl state [default: .khabar/state.db beside the config]
+    /// The crawl state [default: the config's [crawl] frontier if set, else .khabar/state.db beside the config]
     #[arg(long, value_name = "PATH")]
     state: Option<PathBuf>,
+    /// A shared frontier: redis://HOST:PORT/DB (rediss:// for TLS)
+    #[arg(long, value_name = "URL", conflicts_with = "state")]
+    frontier: Option<String>,
     /// Forget this URL, so the next crawl fetches it anew
     #[arg(long, value_name = "URL")]
     forget: Vec<String>,
@@ -140,6 +144,9 @@ struct CrawlArgs {
     /// A one-shot crawl: no state read or written
     #[arg(long)]
     no_state: bool,
+    /// Share one frontier and crawl state with other workers on a Redis server: redis://HOST:PORT/DB (rediss:// for TLS) [default: the config's [crawl] frontier]
+    #[arg(long, value_name = "URL", conflicts_with_all = ["state", "no_state"])]
+    frontier: Option<String>,
     /// Also write every response received to web archives (.warc.gz) in DIR
     #[arg(long, value_name = "DIR")]
     warc: Option<PathBuf>,
@@ -294,6 +301,17 @@ fn crawl(config: Config, args: CrawlArgs, quiet: bool) -> anyhow::Result<u8> {
     if !settings.robots {
         tracing::warn!("robots.txt is NOT being read or obeyed on this crawl");
     }
+    // the command line wins over the config: --state or --no-state means no shared frontier
+    if let Some(f) = &args.frontier {
+        anyhow::ensure!(
+            is_frontier_address(f),
+            "--frontier `{}`: must be a Redis address, redis://HOST:PORT/DB (rediss:// for TLS)",
+            hide_password(f)
+        );
+        settings.frontier = Some(f.clone());
+    } else if args.state.is_some() || args.no_state {
+        settings.frontier = None;
+    }
     let every = args
         .every
         .as_deref()
@@ -359,6 +377,29 @@ fn crawl(config: Config, args: CrawlArgs, quiet: bool) -> anyhow::Result<u8> {
     })
 }
 
+/// `khabar state` on a shared frontier.
+fn shared_state(address: &str, args: &StateArgs) -> anyhow::Result<u8> {
+    let server = Server::connect(address)?;
+    if !args.forget.is_empty() || !args.forget_host.is_empty() {
+        let state = RedisState::new(server, "khabar-state");
+        for url in &args.forget {
+            let n = state.forget_url(url)?;
+            tracing::info!("forgot {url} ({n} entries)");
+        }
+        for host in &args.forget_host {
+            let n = state.forget_host(host)?;
+            tracing::info!("forgot host {host} ({n} URLs)");
+        }
+        return Ok(0);
+    }
+    let text = shared_report(&report(&server, 5)?);
+    let mut out = io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .context("cannot write to standard output")?;
+    Ok(0)
+}
+
 /// Where the crawl state lives when not given: `.khabar/state.db` in the config file's
 /// folder (the working directory for the built-in config).
 fn default_state_path(config: &Config) -> PathBuf {
@@ -375,6 +416,14 @@ fn default_state_path(config: &Config) -> PathBuf {
 }
 
 fn state(config: &Config, args: StateArgs) -> anyhow::Result<u8> {
+    let frontier = match (&args.frontier, &args.state) {
+        (Some(f), _) => Some(f.clone()),
+        (None, None) => config.crawl.frontier.clone(),
+        (None, Some(_)) => None,
+    };
+    if let Some(address) = frontier {
+        return shared_state(&address, &args);
+    }
     let path = args
         .state
         .clone()

@@ -16,5 +16,6 @@ mod fixtures;
 mod generic;
 mod pathological;
 mod robustness;
+mod shared;
 mod state;
 mod traps;

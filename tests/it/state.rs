@@ -1,160 +1,11 @@
 //! Incremental crawls with a crawl state: the second run writes only what is new or
 //! changed, asks conditionally for what it fetched before, and one crawl at a time holds a
-//! store. Everything runs against a small site served on 127.0.0.1 by this file.
+//! store. Everything runs against a small site served on 127.0.0.1 by `support/pages.rs`.
 
-use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::Output;
-use std::sync::{Arc, Mutex};
 
-/// One page: its body and, when it has one, its ETag.
-#[derive(Clone)]
-struct Page {
-    body: String,
-    etag: Option<String>,
-}
-
-#[derive(Clone, Debug)]
-struct Seen {
-    path: String,
-    if_none_match: Option<String>,
-    status: u16,
-}
-
-#[derive(Clone, Default)]
-struct Site {
-    pages: Arc<Mutex<HashMap<String, Page>>>,
-    log: Arc<Mutex<Vec<Seen>>>,
-}
-
-impl Site {
-    fn start() -> (Site, String) {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let site = Site::default();
-        let s = site.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let s = s.clone();
-                std::thread::spawn(move || s.serve(stream));
-            }
-        });
-        (site, base)
-    }
-
-    fn set(&self, path: &str, body: String, etag: Option<&str>) {
-        self.pages.lock().unwrap().insert(
-            path.into(),
-            Page {
-                body,
-                etag: etag.map(str::to_string),
-            },
-        );
-    }
-
-    fn take_log(&self) -> Vec<Seen> {
-        std::mem::take(&mut *self.log.lock().unwrap())
-    }
-
-    fn serve(&self, stream: TcpStream) {
-        let _ = stream.set_nodelay(true);
-        let mut reader = BufReader::new(stream.try_clone().unwrap());
-        loop {
-            let mut line = String::new();
-            if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                return;
-            }
-            let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
-            let mut if_none_match = None;
-            loop {
-                let mut h = String::new();
-                if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
-                    break;
-                }
-                if let Some((k, v)) = h.split_once(':')
-                    && k.eq_ignore_ascii_case("if-none-match")
-                {
-                    if_none_match = Some(v.trim().to_string());
-                }
-            }
-            let page = self.pages.lock().unwrap().get(&path).cloned();
-            let (status, head, body) = match page {
-                None => (404, String::new(), "not here".to_string()),
-                Some(p) if p.etag.is_some() && p.etag == if_none_match => {
-                    (304, format!("ETag: {}\r\n", p.etag.unwrap()), String::new())
-                }
-                Some(p) => {
-                    let etag = p.etag.map(|e| format!("ETag: {e}\r\n")).unwrap_or_default();
-                    let ct = if path.ends_with(".xml") {
-                        "application/xml"
-                    } else if path == "/robots.txt" {
-                        "text/plain"
-                    } else {
-                        "text/html; charset=utf-8"
-                    };
-                    (200, format!("{etag}Content-Type: {ct}\r\n"), p.body)
-                }
-            };
-            self.log.lock().unwrap().push(Seen {
-                path: path.clone(),
-                if_none_match,
-                status,
-            });
-            let mut out = &stream;
-            let reason = match status {
-                200 => "OK",
-                304 => "Not Modified",
-                _ => "Not Found",
-            };
-            // one write, no Nagle: an answer in pieces waits on delayed ACKs
-            let answer = format!(
-                "HTTP/1.1 {status} {reason}\r\n{head}Content-Length: {}\r\n\r\n{body}",
-                body.len()
-            );
-            let _ = out.write_all(answer.as_bytes());
-            let _ = out.flush();
-        }
-    }
-}
-
-fn article(base: &str, id: u32, text: &str) -> String {
-    format!(
-        r#"<!DOCTYPE html><html lang="ar"><head><meta charset="utf-8"><title>خبر {id}</title>
-<link rel="canonical" href="{base}/news/{id}-story"></head><body>
-<div class="node node--type-article" data-url="/news/{id}-story">
-<div class="entry-header"><div class="entry-title"><h1>خبر رقم {id}</h1></div></div>
-<div class="printable-area"><article><div class="entry-content"><p>{text}</p></div></article></div>
-</div></body></html>"#
-    )
-}
-
-fn home(ids: &[u32]) -> String {
-    let links: String = ids
-        .iter()
-        .map(|i| format!(r#"<a href="/news/{i}-story">{i}</a>"#))
-        .collect();
-    format!("<!DOCTYPE html><html><body>{links}</body></html>")
-}
-
-fn config(dir: &Path) -> PathBuf {
-    let path = dir.join("sites.toml");
-    std::fs::write(
-        &path,
-        r#"[profiles.local]
-hosts = ["127.0.0.1"]
-article = [".node--type-article"]
-url = ["@data-url"]
-headline = [".entry-title h1"]
-body = [".printable-area .entry-content p"]
-article_urls = ['/news/\d+-story$']
-recrawl_after_secs = 0
-"#,
-    )
-    .unwrap();
-    path
-}
+use crate::support::pages::{Site, article, config, home, news_site};
 
 fn crawl(cfg: &Path, base: &str, state: &Path, out: &Path) -> Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_khabar"))
@@ -382,15 +233,7 @@ fn every_runs_again_until_sigterm_and_output_dir_rotates_by_utc_hour() {
         .unwrap();
     // wait for the home page to be fetched by two runs
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while site
-        .log
-        .lock()
-        .unwrap()
-        .iter()
-        .filter(|s| s.path == "/")
-        .count()
-        < 2
-    {
+    while site.count_path("/") < 2 {
         assert!(std::time::Instant::now() < deadline, "no second run");
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
@@ -431,28 +274,7 @@ fn every_runs_again_until_sigterm_and_output_dir_rotates_by_utc_hour() {
 
 #[test]
 fn crawls_killed_again_and_again_lose_no_article_and_tear_no_line() {
-    let (site, base) = Site::start();
-    site.set("/robots.txt", String::new(), None);
-    let sections = 5;
-    let per_section = 8;
-    let mut all = Vec::new();
-    let mut home_links = String::new();
-    for s in 0..sections {
-        let ids: Vec<u32> = (0..per_section)
-            .map(|i| 100 + s * per_section + i)
-            .collect();
-        for id in &ids {
-            site.set(
-                &format!("/news/{id}-story"),
-                article(&base, *id, &format!("نص الخبر {id}")),
-                Some(&format!("\"{id}\"")),
-            );
-            all.push(format!("{base}/news/{id}-story"));
-        }
-        site.set(&format!("/section/{s}"), home(&ids), None);
-        home_links.push_str(&format!(r#"<a href="/section/{s}">{s}</a>"#));
-    }
-    site.set("/", format!("<html><body>{home_links}</body></html>"), None);
+    let (_site, base, mut all) = news_site(5, 8);
     let dir = tempfile::tempdir().unwrap();
     let cfg = config(dir.path());
     let state = dir.path().join("state.db");

@@ -6,6 +6,8 @@
 
 #![allow(dead_code)]
 
+pub mod pages;
+pub mod redis;
 pub mod site;
 
 use std::path::{Path, PathBuf};

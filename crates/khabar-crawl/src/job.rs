@@ -12,7 +12,8 @@ use tokio::sync::watch;
 
 use crate::archive::Archiver;
 use crate::output::{Committer, Destination, OutputError, spawn_output_writer};
-use crate::state::{CrawlState, HostRun, SqliteFrontier, SqliteState, StateError, StateStore};
+use crate::shared::{RedisFrontier, RedisState, Server};
+use crate::state::{HostRun, SqliteFrontier, SqliteState, StateError, StateStore};
 use crate::{CrawlError, CrawlProgress, CrawlSettings, Crawler, NoProgress};
 use khabar_extract::extract::Extractor;
 
@@ -24,7 +25,8 @@ pub type ProgressFactory = Arc<dyn Fn() -> Box<dyn CrawlProgress> + Send + Sync>
 pub struct JobOptions {
     /// The crawl's settings, the same for every run.
     pub settings: CrawlSettings,
-    /// The crawl state; `None` for a one-shot crawl.
+    /// The crawl state; `None` for a one-shot crawl (or a shared frontier, which
+    /// [`CrawlSettings::frontier`] names and which holds the state too).
     pub state: Option<PathBuf>,
     /// Where records go.
     pub destination: Destination,
@@ -101,19 +103,20 @@ pub fn run_job(extractor: Arc<Extractor>, opts: JobOptions) -> Result<JobEnd, Jo
         .enable_all()
         .build()
         .map_err(JobError::Runtime)?;
-    let store = opts
-        .state
-        .as_deref()
-        .map(StateStore::open)
-        .transpose()?
-        .map(SqliteState::new);
+    let store = match &opts.settings.frontier {
+        Some(address) => Backend::Shared(Server::connect(address)?),
+        None => match opts.state.as_deref() {
+            Some(path) => Backend::Embedded(SqliteState::new(StateStore::open(path)?)),
+            None => Backend::None,
+        },
+    };
     runtime.block_on(async move {
         let (stop_tx, stop_rx) = watch::channel(Stop::None);
         tokio::spawn(watch_signals(stop_tx, opts.on_second_interrupt.clone()));
         let mut run_no = 0u64;
         loop {
             run_no += 1;
-            let end = run_once(&extractor, &opts, store.as_ref(), stop_rx.clone()).await?;
+            let end = run_once(&extractor, &opts, &store, stop_rx.clone()).await?;
             let stop = *stop_rx.borrow();
             match (&end, stop) {
                 (_, Stop::Interrupt) => return Ok(JobEnd::Interrupted),
@@ -139,20 +142,56 @@ pub fn run_job(extractor: Arc<Extractor>, opts: JobOptions) -> Result<JobEnd, Jo
     })
 }
 
+/// Where a job keeps what lasts between runs.
+enum Backend {
+    /// Nothing: a one-shot crawl.
+    None,
+    /// The embedded store of one machine.
+    Embedded(SqliteState),
+    /// A frontier and state many workers share.
+    Shared(Arc<Server>),
+}
+
+impl Backend {
+    /// The state and frontier of one run.
+    fn for_run(&self, settings: &CrawlSettings) -> Result<Option<Committer>, JobError> {
+        Ok(match self {
+            Backend::None => None,
+            // one connection for the scheduler and the output thread: no lock waits
+            Backend::Embedded(s) => Some(Committer {
+                state: Arc::new(s.clone()),
+                frontier: Arc::new(SqliteFrontier::new(s.connection())),
+            }),
+            Backend::Shared(server) => {
+                let frontier = RedisFrontier::join(server.clone(), settings.lease_timeout)?;
+                tracing::info!(
+                    "worker {} {} crawl {} on the shared frontier {}",
+                    frontier.worker(),
+                    if frontier.joined() { "joins" } else { "starts" },
+                    frontier.generation(),
+                    server.shown()
+                );
+                Some(Committer {
+                    state: Arc::new(RedisState::new(server.clone(), frontier.worker())),
+                    frontier: Arc::new(frontier),
+                })
+            }
+        })
+    }
+}
+
 /// One crawl: state connections, output thread, crawler, the run recorded in the state.
 async fn run_once(
     extractor: &Arc<Extractor>,
     opts: &JobOptions,
-    store: Option<&SqliteState>,
+    store: &Backend,
     stop: watch::Receiver<Stop>,
 ) -> Result<JobEnd, JobError> {
     let started = Instant::now();
-    // one connection for the scheduler and the output thread: no lock waits between them
-    let commit = store.map(|s| Committer {
-        state: Arc::new(s.clone()),
-        frontier: Arc::new(SqliteFrontier::new(s.connection())),
-    });
-    let run = store.map(CrawlState::begin_run).transpose()?;
+    let commit = store.for_run(&opts.settings)?;
+    let state = commit.as_ref().map(|c| c.state.clone());
+    let frontier = commit.as_ref().map(|c| c.frontier.clone());
+    let run = state.as_ref().map(|s| s.begin_run()).transpose()?;
     let (records, writer) = spawn_output_writer(opts.destination.clone(), commit.clone());
     let mut crawler = Crawler::new(opts.settings.clone(), extractor.clone()).await?;
     let archiver = match &opts.warc {
@@ -200,9 +239,16 @@ async fn run_once(
         .await
         .ok()
         .and_then(Result::ok);
+    // only now that every record is written and every request marked done: what this
+    // worker took and did not finish goes back to a shared frontier
+    if let Some(shared) = frontier.as_deref().and_then(|f| f.shared())
+        && let Err(e) = shared.leave()
+    {
+        tracing::warn!("{e}");
+    }
     let summary = outcome.stats.summary(started.elapsed());
     tracing::info!("{summary}");
-    if let (Some(s), Some(run)) = (store, run) {
+    if let (Some(s), Some(run)) = (&state, run) {
         s.end_run(run, &summary)?;
         let hosts: Vec<_> = outcome
             .stats

@@ -9,7 +9,8 @@
 //! The crawl: a scheduler with one queue and one pace per host ([`frontier`], [`pacing`]),
 //! robots.txt ([`robots`]), scope ([`scope`]), a downloader ([`fetch`], [`network`]),
 //! discovery of sitemaps and feeds ([`discover`]), the engine ([`Crawler`]), a job that runs
-//! it once or on a schedule ([`job`]), and its state ([`state`]). Records leave through
+//! it once or on a schedule ([`job`]), and its state ([`state`]), or a frontier and state
+//! many workers share on a Redis server ([`shared`]). Records leave through
 //! [`sink`] and [`output`]. Saved pages come in through [`source`] and [`run`] for the
 //! `extract` command.
 
@@ -29,6 +30,7 @@ pub mod robots;
 pub mod run;
 pub mod scope;
 pub mod settings;
+pub mod shared;
 pub mod sink;
 pub mod source;
 pub mod state;

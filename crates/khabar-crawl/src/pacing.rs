@@ -54,12 +54,25 @@ pub const SLACK: u32 = 2;
 
 type Limiter = RateLimiter<NotKeyed, InMemoryState, TokioClock, NoOpMiddleware<Duration>>;
 
+/// A pace as a rule of the generic cell rate algorithm: one request per `interval` in the
+/// long run, each may come up to `tolerance` ahead of its turn (the burst, and the slack that
+/// makes up for timers waking late).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PaceRule {
+    /// The time between two requests in the long run.
+    pub interval: Duration,
+    /// How far ahead of its turn a request may come.
+    pub tolerance: Duration,
+}
+
 /// One host's pace.
 pub struct Pacer {
     limiter: Option<Limiter>,
     clock: TokioClock,
     /// Requests per second (0: unlimited).
     pub rate: f64,
+    /// Requests at once after a quiet spell.
+    burst: u32,
     /// Cells of slack (see the module's notes).
     slack: u32,
     /// Whether the last try had to wait: only then may the slack make up for lateness.
@@ -95,6 +108,7 @@ impl Pacer {
             limiter,
             clock,
             rate: rate.max(0.0),
+            burst: burst.max(1),
             slack,
             waited: false,
             last_take: None,
@@ -129,6 +143,19 @@ impl Pacer {
             }
             Err(_) => unreachable!("capacity is at least CELLS"),
         }
+    }
+
+    /// The same pace as a rule another keeper of time can apply (a shared frontier keeps
+    /// one clock for every worker): `None` when the pace is unlimited.
+    pub fn rule(&self) -> Option<PaceRule> {
+        (self.rate > 0.0).then(|| {
+            let interval = Duration::from_secs_f64(1.0 / self.rate);
+            let slack = interval.mul_f64(f64::from(self.slack) / f64::from(CELLS));
+            PaceRule {
+                interval,
+                tolerance: interval * (self.burst - 1) + slack,
+            }
+        })
     }
 
     /// Slows this host down to at most one request per `delay` (robots.txt Crawl-delay),

@@ -58,6 +58,8 @@ pub struct RawCrawl {
     max_query_params: Option<usize>,
     max_path_segments: Option<usize>,
     max_segment_repeats: Option<usize>,
+    frontier: Option<Spanned<String>>,
+    lease_timeout_secs: Option<Spanned<u64>>,
 }
 
 /// Crawl settings with their defaults filled in.
@@ -140,6 +142,19 @@ pub struct CrawlSettings {
     pub max_queued_per_host: u64,
     /// Bounds on the addresses queued (spider traps).
     pub url_limits: UrlLimits,
+    /// A frontier and crawl state many workers share (`redis://HOST:PORT/DB`); `None`: the
+    /// embedded state of one machine, the default.
+    pub frontier: Option<String>,
+    /// On a shared frontier, how long after a worker's last heartbeat what it took goes to
+    /// others (`lease_timeout_secs`, in seconds; it beats four times as often). Default 30 s.
+    pub lease_timeout: Duration,
+}
+
+/// Whether `address` names a shared frontier this build can use (a Redis server).
+pub fn is_frontier_address(address: &str) -> bool {
+    ["redis://", "rediss://", "redis+unix://", "unix://"]
+        .iter()
+        .any(|p| address.starts_with(p))
 }
 
 /// The cap on URLs queued for one host when neither `max_queued_per_host` nor `max_pages`
@@ -217,6 +232,8 @@ impl Default for CrawlSettings {
             max_links_per_page: 10_000,
             max_queued_per_host: 0,
             url_limits: UrlLimits::default(),
+            frontier: None,
+            lease_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -368,6 +385,17 @@ impl CrawlSettings {
             Some(b) => b.into_inner(),
             None => d.burst,
         };
+        let frontier = match raw.frontier {
+            Some(f) if !is_frontier_address(f.get_ref()) => {
+                return Err(err(
+                    &f.span(),
+                    "frontier",
+                    "must be a Redis address: redis://HOST:PORT/DB (rediss:// for TLS)".into(),
+                ));
+            }
+            Some(f) => Some(f.into_inner()),
+            None => None,
+        };
         let max_body_bytes = match raw.max_body_bytes {
             Some(b) if *b.get_ref() < 1024 => {
                 return Err(err(
@@ -454,6 +482,12 @@ impl CrawlSettings {
                     .max_segment_repeats
                     .unwrap_or(d.url_limits.max_segment_repeats),
             },
+            frontier,
+            lease_timeout: positive_secs(
+                raw.lease_timeout_secs,
+                "lease_timeout_secs",
+                d.lease_timeout,
+            )?,
         })
     }
 }

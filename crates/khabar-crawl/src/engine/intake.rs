@@ -6,7 +6,6 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use tokio::time::Instant;
 use url::Url;
 
 use crate::incremental::{Revisit, revision_of, revisit};
@@ -132,14 +131,12 @@ impl Run<'_> {
         };
         req.attempt += 1;
         self.stats.retries += 1;
-        let h = self
-            .frontier
+        self.frontier.hold(host, wait);
+        self.frontier
             .hosts
             .get_mut(host)
-            .expect("host of a finished request");
-        let until = Instant::now() + wait;
-        h.blocked_until = Some(h.blocked_until.map_or(until, |b| b.max(until)));
-        h.push_front(req);
+            .expect("host of a finished request")
+            .push_front(req);
         true
     }
 

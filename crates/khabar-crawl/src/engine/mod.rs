@@ -18,7 +18,7 @@ use crate::task::{Done, TaskCtx, run_request};
 use crate::archive::ArchiveSender;
 use crate::fetch::Fetcher;
 use crate::frontier::FrontierStore;
-use crate::frontier::{Frontier, Kind, Request, RobotsState};
+use crate::frontier::{Frontier, Kind, Request, RobotsState, SHARED_SYNC};
 use crate::network::Network;
 use crate::output::Output;
 use crate::policy::{SkipReason, budget_spent};
@@ -347,6 +347,21 @@ impl<'a> Run<'a> {
         budget_spent(self.pages_dispatched, self.settings.max_pages)
     }
 
+    /// The validators of an article page's last fetch, for a conditional request.
+    fn known_validators(&self, url: &Url) -> Option<crate::frontier::Validators> {
+        let state = self.crawler.state.as_deref()?;
+        let known = state.url_state(url.as_str()).ok()??;
+        if !matches!(known.status, Some(200..=399)) {
+            return None;
+        }
+        (known.etag.is_some() || known.last_modified.is_some()).then_some(
+            crate::frontier::Validators {
+                etag: known.etag,
+                last_modified: known.last_modified,
+            },
+        )
+    }
+
     /// Starts every request that may start now; returns when the next one may.
     fn dispatch(&mut self, tasks: &mut JoinSet<Done>, ctx: &Arc<TaskCtx>) -> Option<Instant> {
         let now = Instant::now();
@@ -356,6 +371,8 @@ impl<'a> Run<'a> {
         let n = self.frontier.order.len();
         let mut progressed = true;
         let mut blocked: Vec<Url> = Vec::new();
+        self.frontier.sync(false);
+        self.pages_dispatched = self.pages_dispatched.max(self.frontier.shared_pages());
         self.frontier.begin();
         while progressed && tasks.len() < self.settings.concurrency {
             progressed = false;
@@ -365,7 +382,7 @@ impl<'a> Run<'a> {
                 }
                 let key = self.frontier.order[(self.round_robin + i) % n].clone();
                 let budget_spent = self.page_budget_spent();
-                self.frontier.refill(&key);
+                self.frontier.refill(&key, self.settings.per_host);
                 let host = self
                     .frontier
                     .hosts
@@ -382,10 +399,16 @@ impl<'a> Run<'a> {
                     host.blocked_until = None;
                 }
                 if budget_spent {
+                    self.frontier.close();
                     let dropped = self.frontier.drop_host(&key);
                     if dropped > 0 {
                         self.stats.skip_n(&SkipReason::MaxPages, dropped as u64);
                     }
+                    continue;
+                }
+                if host.peek().is_none() {
+                    // what it has waits in a shared store, not taken yet (no free slot, or
+                    // its pace says wait)
                     continue;
                 }
                 let request = match &host.robots {
@@ -427,10 +450,20 @@ impl<'a> Run<'a> {
                         host.peek().expect("queued").clone()
                     }
                 };
-                if let Err(wait) = host.pacer.try_take() {
+                // a request that waited in a store lost its validators: asked for again
+                let mut request = request;
+                if request.validators.is_none() && request.kind == (Kind::Page { article: true }) {
+                    request.validators = self.known_validators(&request.url);
+                }
+                if let Err(wait) = self.frontier.take_slot(&key) {
                     soonest(now + wait, &mut wake);
                     continue;
                 }
+                let host = self
+                    .frontier
+                    .hosts
+                    .get_mut(&key)
+                    .expect("ordered hosts exist");
                 if request.kind == Kind::Robots {
                     host.robots = RobotsState::Fetching;
                 } else {
@@ -439,6 +472,9 @@ impl<'a> Run<'a> {
                 host.in_flight += 1;
                 if request.kind.is_page() && request.attempt == 0 {
                     self.pages_dispatched += 1;
+                    if let Some(all) = self.frontier.count_page() {
+                        self.pages_dispatched = self.pages_dispatched.max(all);
+                    }
                 }
                 self.stats.request_sent(&key, now);
                 tasks.spawn(run_request(ctx.clone(), request, key));
@@ -449,6 +485,15 @@ impl<'a> Run<'a> {
             self.frontier.forget(url);
         }
         self.frontier.commit();
+        if self.frontier.is_shared() {
+            // before this worker ends, a fresh look: others may have queued more since
+            if self.frontier.queued() == 0 && tasks.is_empty() {
+                self.frontier.sync(true);
+            }
+            if self.frontier.queued() > 0 || !tasks.is_empty() || self.frontier.others_busy() {
+                soonest(now + SHARED_SYNC, &mut wake);
+            }
+        }
         self.round_robin = self.round_robin.wrapping_add(1);
         wake
     }

@@ -6,10 +6,11 @@
 mod store;
 
 pub(crate) use store::fingerprint;
-pub use store::{FrontierStore, Lane, MemoryFrontier, QueuedUrl};
+pub use store::{FrontierStore, Lane, MemoryFrontier, QueuedUrl, SharedFrontier, SharedSnapshot};
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::time::Instant;
 use url::Url;
@@ -127,6 +128,8 @@ pub struct HostQueue {
     pub robots: RobotsState,
     /// No request before this (Retry-After, backoff).
     pub blocked_until: Option<Instant>,
+    /// A shared pace said to wait until then: not asked again before.
+    pace_wait_until: Option<Instant>,
 }
 
 impl HostQueue {
@@ -138,6 +141,7 @@ impl HostQueue {
             pacer: Pacer::new(rate, burst),
             robots,
             blocked_until: None,
+            pace_wait_until: None,
         }
     }
 
@@ -219,6 +223,14 @@ fn default_port(scheme: &str) -> Option<u16> {
 /// so memory stays flat however many URLs a crawl finds (with a store that is not memory).
 pub const WINDOW: usize = 256;
 
+/// Requests taken from a shared frontier at a time at most (and never more than the host's
+/// free slots): few, so that the workers share a host's queue evenly, and a worker that dies
+/// held little.
+pub const SHARED_TAKE: usize = 16;
+
+/// How often a worker on a shared frontier looks at what the others queued.
+pub const SHARED_SYNC: Duration = Duration::from_millis(200);
+
 /// The scheduler's queues, one per host, in front of a [`FrontierStore`].
 pub struct Frontier {
     /// The hosts, by [`host_key`].
@@ -230,6 +242,14 @@ pub struct Frontier {
     burst: u32,
     robots_enabled: bool,
     resumed: u64,
+    /// Many workers share the store.
+    shared: bool,
+    /// A shared store: when it was last looked at, what others hold, the pages all took.
+    last_sync: Option<Instant>,
+    held_by_others: u64,
+    shared_pages: u64,
+    /// Nothing more is taken from a shared store (the page budget is spent).
+    closed: bool,
 }
 
 impl Frontier {
@@ -250,7 +270,13 @@ impl Frontier {
             burst,
             robots_enabled,
             resumed: 0,
+            shared: false,
+            last_sync: None,
+            held_by_others: 0,
+            shared_pages: 0,
+            closed: false,
         };
+        frontier.shared = frontier.store.shared().is_some();
         for (key, lane, n) in frontier.store.resume()? {
             frontier.host_by_key(&key).stored[lane.index()] += n;
             frontier.resumed += n;
@@ -285,7 +311,8 @@ impl Frontier {
         };
         let key = host_key(&r.url);
         let lane = r.kind.lane();
-        let in_memory = self.hosts.get(&key).is_none_or(|h| h.has_room(lane));
+        // on a shared store every request waits there, for whichever worker is free first
+        let in_memory = !self.shared && self.hosts.get(&key).is_none_or(|h| h.has_room(lane));
         let q = QueuedUrl {
             url: r.url.to_string(),
             kind: kind_name.to_string(),
@@ -328,15 +355,26 @@ impl Frontier {
     }
 
     /// Brings the next requests of a host from the store into memory when its lanes in
-    /// memory have run dry.
-    pub fn refill(&mut self, key: &str) {
+    /// memory have run dry. From a shared store, only as many as the host's free slots
+    /// (`per_host` less those in flight), and none while its shared pace says wait.
+    pub fn refill(&mut self, key: &str, per_host: usize) {
         let Some(host) = self.hosts.get_mut(key) else {
             return;
         };
         let Some(lane) = host.lane_to_refill() else {
             return;
         };
-        let rows = match self.store.take(key, lane, WINDOW) {
+        let n = if self.shared {
+            let waiting = host.pace_wait_until.is_some_and(|t| t > Instant::now());
+            let free = per_host.saturating_sub(host.in_flight);
+            if waiting || free == 0 {
+                return;
+            }
+            free.min(SHARED_TAKE)
+        } else {
+            WINDOW
+        };
+        let rows = match self.store.take(key, lane, n) {
             Ok(rows) => rows,
             Err(e) => {
                 tracing::warn!("{e}");
@@ -375,6 +413,119 @@ impl Frontier {
         let n = host.drop_all();
         self.store.abandon(key);
         n
+    }
+
+    /// Whether many workers share the store.
+    pub fn is_shared(&self) -> bool {
+        self.shared
+    }
+
+    /// On a shared store: learns what waits there (what other workers queued) unless it
+    /// looked less than [`SHARED_SYNC`] ago (`force`: now). Does nothing on a store of
+    /// this crawl's own, or once [`Frontier::close`] was called.
+    pub fn sync(&mut self, force: bool) {
+        let Some(shared) = self.store.shared() else {
+            return;
+        };
+        if self.closed {
+            return;
+        }
+        let now = Instant::now();
+        if !force && self.last_sync.is_some_and(|t| now < t + SHARED_SYNC) {
+            return;
+        }
+        self.last_sync = Some(now);
+        let snap = match shared.snapshot() {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::warn!("{e}");
+                return;
+            }
+        };
+        for host in self.hosts.values_mut() {
+            host.stored = [0; 3];
+        }
+        for (key, lane, n) in snap.waiting {
+            self.host_by_key(&key).stored[lane.index()] = n;
+        }
+        self.held_by_others = snap.held_by_others;
+        self.shared_pages = snap.pages;
+    }
+
+    /// On a shared store: whether other workers hold requests (that may queue more).
+    pub fn others_busy(&self) -> bool {
+        self.shared && !self.closed && self.held_by_others > 0
+    }
+
+    /// Pages dispatched by every worker of a shared store, as last seen (0 otherwise).
+    pub fn shared_pages(&self) -> u64 {
+        self.shared_pages
+    }
+
+    /// Counts a page dispatched on a shared store; returns the count of all workers.
+    pub fn count_page(&mut self) -> Option<u64> {
+        let shared = self.store.shared()?;
+        match shared.count_page() {
+            Ok(n) => {
+                self.shared_pages = self.shared_pages.max(n);
+                Some(n)
+            }
+            Err(e) => {
+                tracing::warn!("{e}");
+                None
+            }
+        }
+    }
+
+    /// Takes nothing more from a shared store (the page budget is spent): what waits there
+    /// stays for the next crawl.
+    pub fn close(&mut self) {
+        self.closed = true;
+    }
+
+    /// Takes a slot of the host's pace: its own, or on a shared store the one every worker
+    /// shares. Otherwise says how long to wait.
+    pub fn take_slot(&mut self, key: &str) -> Result<(), Duration> {
+        let now = Instant::now();
+        let shared = self.store.shared();
+        let Some(host) = self.hosts.get_mut(key) else {
+            return Ok(());
+        };
+        let Some(shared) = shared else {
+            return host.pacer.try_take();
+        };
+        if let Some(until) = host.pace_wait_until {
+            if until > now {
+                return Err(until - now);
+            }
+            host.pace_wait_until = None;
+        }
+        match shared.pace(key, host.pacer.rule()) {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(wait)) => {
+                host.pace_wait_until = Some(now + wait);
+                Err(wait)
+            }
+            Err(e) => {
+                // the shared pace cannot be read: fall back on this worker's own
+                tracing::warn!("{e}");
+                host.pacer.try_take()
+            }
+        }
+    }
+
+    /// Holds a host for `wait` (Retry-After, a backoff): here, and on a shared store for
+    /// every worker.
+    pub fn hold(&mut self, key: &str, wait: Duration) {
+        let until = Instant::now() + wait;
+        if let Some(h) = self.hosts.get_mut(key) {
+            h.blocked_until = Some(h.blocked_until.map_or(until, |b| b.max(until)));
+        }
+        if let Some(shared) = self.store.shared()
+            && let Err(e) = shared.hold(key, wait)
+        {
+            tracing::warn!("{e}");
+        }
     }
 
     /// Many small writes to the store go faster in one batch.

@@ -7,6 +7,9 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Mutex;
 
+use std::time::Duration;
+
+use crate::pacing::PaceRule;
 use crate::state::StateError;
 
 /// A host's queues, in the order they are served: discovery documents (robots.txt,
@@ -91,6 +94,46 @@ pub trait FrontierStore: Send + Sync {
     /// The crawl will not fetch what waits for `host` (its page budget is spent). A store
     /// that outlives the crawl keeps it for the next one; one that does not may drop it.
     fn abandon(&self, _host: &str) {}
+
+    /// What the store adds when many workers share it; `None` for a store of one crawl's.
+    fn shared(&self) -> Option<&dyn SharedFrontier> {
+        None
+    }
+}
+
+/// A frontier many workers take work from at once (possibly on other machines). The
+/// scheduler then queues every request in the store (none only in its own memory), learns
+/// from it what others queued, and asks it for each host's pace, so that a host's rate,
+/// Crawl-delay and Retry-After hold for all the workers together.
+pub trait SharedFrontier: Send + Sync {
+    /// What waits in the store now, per host and lane; how many requests other workers
+    /// hold (taken, not yet done: they may still queue more); pages dispatched so far by
+    /// all workers. Requests held by a worker that died are given back first.
+    fn snapshot(&self) -> Result<SharedSnapshot, StateError>;
+
+    /// Takes a slot of `host`'s pace under `rule` for this worker, or says how long to wait
+    /// (the pace and any hold are the same for every worker).
+    fn pace(&self, host: &str, rule: Option<PaceRule>) -> Result<Result<(), Duration>, StateError>;
+
+    /// Holds `host` for every worker for `wait` (Retry-After, a backoff).
+    fn hold(&self, host: &str, wait: Duration) -> Result<(), StateError>;
+
+    /// Counts a page dispatched by this worker; returns the count of all workers.
+    fn count_page(&self) -> Result<u64, StateError>;
+
+    /// This worker leaves: what it took and did not finish goes back for the others.
+    fn leave(&self) -> Result<(), StateError>;
+}
+
+/// What a shared frontier holds at one moment.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SharedSnapshot {
+    /// Requests waiting, per host and lane.
+    pub waiting: Vec<(String, Lane, u64)>,
+    /// Requests other workers have taken and not finished.
+    pub held_by_others: u64,
+    /// Pages dispatched by every worker in this crawl.
+    pub pages: u64,
 }
 
 /// A frontier in memory: for a crawl without a state. Its seen set keeps a 64-bit

@@ -76,6 +76,34 @@ pub enum StateError {
     /// There is no store at this path to read.
     #[error("no crawl state at {0}: run a crawl first, or give --state PATH")]
     Missing(PathBuf),
+    /// A shared frontier's address that is not one.
+    #[error(
+        "`{address}` is not a shared frontier address: {reason} (write it as redis://HOST:PORT/DB, or rediss:// for TLS, with user:password@ before the host when the server asks for one)"
+    )]
+    BadAddress {
+        /// The address as given (its password hidden).
+        address: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The shared frontier's server failed, or could not be reached.
+    #[error("shared frontier {server}: {source}{hint}")]
+    Redis {
+        /// The server (its password hidden).
+        server: String,
+        /// The client's error.
+        source: redis::RedisError,
+        /// What to do about it, when something can be said.
+        hint: &'static str,
+    },
+    /// The shared frontier holds something this build cannot read.
+    #[error("shared frontier {server}: {what}")]
+    Corrupt {
+        /// The server (its password hidden).
+        server: String,
+        /// What could not be read.
+        what: String,
+    },
 }
 
 /// What the store knows of one fetched URL.

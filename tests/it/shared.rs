@@ -1,0 +1,390 @@
+//! Many workers on one shared frontier (`--frontier redis://`): real `khabar crawl`
+//! processes against a Redis server on 127.0.0.1 (see `support/redis.rs`) and a site served
+//! by the test (`support/pages.rs`), asserting from the records every worker wrote and from
+//! the site's own request log.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::pages::{Seen, article, config_with, news_site};
+use crate::support::redis::{connect, fresh_db};
+
+/// A worker: `khabar crawl BASE/ --frontier FRONTIER -o OUT` with extra arguments.
+fn worker(cfg: &Path, base: &str, frontier: &str, out: &Path, extra: &[&str]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_khabar"))
+        .env_remove("KHABAR_LOG")
+        .arg("--config")
+        .arg(cfg)
+        .args(["-q", "crawl", &format!("{base}/"), "--frontier", frontier])
+        .args(["--timeout", "5"])
+        .args(extra)
+        .arg("-o")
+        .arg(out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("khabar runs")
+}
+
+/// Waits for every worker (their stderr read meanwhile); fails the test if one fails or
+/// takes longer than `limit`. Returns what each wrote on stderr.
+fn wait_all(children: Vec<Child>, limit: Duration) -> Vec<String> {
+    let deadline = Instant::now() + limit;
+    let mut errs = Vec::new();
+    let mut running = Vec::new();
+    for mut c in children {
+        let mut err = c.stderr.take().expect("stderr piped");
+        errs.push(std::thread::spawn(move || {
+            use std::io::Read;
+            let mut text = String::new();
+            let _ = err.read_to_string(&mut text);
+            text
+        }));
+        running.push(c);
+    }
+    let mut statuses = Vec::new();
+    for mut c in running {
+        loop {
+            if let Some(status) = c.try_wait().unwrap() {
+                statuses.push(status);
+                break;
+            }
+            if Instant::now() > deadline {
+                let _ = c.kill();
+                panic!("a worker did not finish within {limit:?}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+    let errs: Vec<String> = errs.into_iter().map(|t| t.join().unwrap()).collect();
+    for (status, err) in statuses.iter().zip(&errs) {
+        assert!(status.success(), "a worker failed ({status}): {err}");
+    }
+    errs
+}
+
+/// Every record in the files, as (url, id, revision); fails on a line that is not whole.
+fn records(files: &[PathBuf]) -> Vec<(String, String, u64)> {
+    let mut all = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(f).unwrap_or_default();
+        for line in text.lines() {
+            let r: serde_json::Value = serde_json::from_str(line)
+                .unwrap_or_else(|e| panic!("{}: torn line ({e}): {line}", f.display()));
+            all.push((
+                r["url"].as_str().unwrap().to_string(),
+                r["id"].as_str().unwrap().to_string(),
+                r["revision"].as_u64().unwrap(),
+            ));
+        }
+    }
+    all
+}
+
+/// The most requests the server got in any 1 s window.
+fn most_in_a_second(log: &[Seen]) -> usize {
+    let mut times: Vec<Instant> = log.iter().map(|s| s.at).collect();
+    times.sort();
+    let mut most = 0;
+    let mut start = 0;
+    for end in 0..times.len() {
+        while times[end] - times[start] >= Duration::from_secs(1) {
+            start += 1;
+        }
+        most = most.max(end - start + 1);
+    }
+    most
+}
+
+fn outputs(dir: &Path, n: usize) -> Vec<PathBuf> {
+    (0..n)
+        .map(|i| dir.join(format!("worker{i}.ndjson")))
+        .collect()
+}
+
+#[test]
+fn four_workers_write_every_article_once_and_keep_the_host_to_its_rate_together() {
+    let (site, base, all) = news_site(6, 10);
+    let frontier = fresh_db();
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config_with(dir.path(), "");
+    let outs = outputs(dir.path(), 4);
+    let rate = 20;
+    let children: Vec<Child> = outs
+        .iter()
+        .map(|o| worker(&cfg, &base, &frontier, o, &["--rate", &rate.to_string()]))
+        .collect();
+    wait_all(children, Duration::from_secs(60));
+
+    let got = records(&outs);
+    let mut urls: Vec<&String> = got.iter().map(|(u, _, _)| u).collect();
+    urls.sort();
+    assert_eq!(
+        urls,
+        all.iter().collect::<Vec<_>>(),
+        "every article exactly once across the four outputs"
+    );
+    let writers = outs
+        .iter()
+        .filter(|o| std::fs::metadata(o).is_ok_and(|m| m.len() > 0))
+        .count();
+    assert!(
+        writers >= 2,
+        "the work was shared: {writers} workers wrote records"
+    );
+
+    let log = site.take_log();
+    let pages: Vec<&Seen> = log.iter().filter(|s| s.path != "/robots.txt").collect();
+    let distinct: BTreeSet<&str> = pages.iter().map(|s| s.path.as_str()).collect();
+    assert_eq!(pages.len(), distinct.len(), "no page fetched twice");
+    assert_eq!(distinct.len(), all.len() + 7, "articles, sections and home");
+    // rate + burst (1) in any 1 s window, every request counted, robots.txt included
+    let most = most_in_a_second(&log);
+    assert!(
+        most <= rate + 1,
+        "{most} requests in one second at --rate {rate}"
+    );
+    let span = log.last().unwrap().at - log.first().unwrap().at;
+    assert!(
+        span >= Duration::from_secs_f64((log.len() - 2) as f64 / f64::from(rate as u32)),
+        "{} requests in {span:?}: faster than {rate}/s",
+        log.len()
+    );
+}
+
+#[test]
+fn a_worker_killed_mid_crawl_loses_nothing() {
+    let (_site, base, all) = news_site(5, 12);
+    let frontier = fresh_db();
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config_with(dir.path(), "lease_timeout_secs = 2");
+    let outs = outputs(dir.path(), 3);
+    let mut children: Vec<Child> = outs
+        .iter()
+        .map(|o| worker(&cfg, &base, &frontier, o, &["--rate", "25"]))
+        .collect();
+    // wait until the first worker holds requests taken from the frontier, then kill -9 it
+    let victim = children.remove(0);
+    let mark = format!("-{}-", victim.id());
+    let mut redis = connect(&frontier);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let held: Vec<String> = redis::cmd("HVALS")
+            .arg("khabar:g1:leased")
+            .query(&mut redis)
+            .unwrap();
+        if held
+            .iter()
+            .any(|h| h.split('\n').next().unwrap().contains(&mark))
+        {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the first worker never took work"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let mut victim = victim;
+    victim.kill().unwrap(); // SIGKILL
+    victim.wait().unwrap();
+    wait_all(children, Duration::from_secs(60));
+
+    let got = records(&outs);
+    let urls: BTreeSet<&String> = got.iter().map(|(u, _, _)| u).collect();
+    assert_eq!(
+        urls,
+        all.iter().collect::<BTreeSet<_>>(),
+        "every article written, by the killed worker before it died or by the others"
+    );
+    // a page written twice (by the killed worker, then again) is the same id and revision
+    let mut by_url: BTreeMap<&String, BTreeSet<(&String, u64)>> = BTreeMap::new();
+    for (u, id, rev) in &got {
+        by_url.entry(u).or_default().insert((id, *rev));
+    }
+    assert!(by_url.values().all(|v| v.len() == 1), "{by_url:?}");
+    let waiting: Vec<(String, u64)> = redis::cmd("HGETALL")
+        .arg("khabar:g1:waiting")
+        .query(&mut redis)
+        .unwrap();
+    let held: u64 = redis::cmd("HLEN")
+        .arg("khabar:g1:leased")
+        .query(&mut redis)
+        .unwrap();
+    assert!(waiting.iter().all(|(_, n)| *n == 0), "{waiting:?}");
+    assert_eq!(held, 0, "nothing left held");
+}
+
+#[test]
+fn a_second_run_with_four_workers_writes_only_the_changed_articles() {
+    let (site, base, all) = news_site(4, 10);
+    let frontier = fresh_db();
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config_with(dir.path(), "");
+    let first = outputs(dir.path(), 4);
+    let run = |outs: &[PathBuf]| {
+        let children: Vec<Child> = outs
+            .iter()
+            .map(|o| worker(&cfg, &base, &frontier, o, &["--rate", "0"]))
+            .collect();
+        wait_all(children, Duration::from_secs(60));
+    };
+    run(&first);
+    assert_eq!(records(&first).len(), all.len());
+
+    // three articles change (new text, new ETag); the rest answer 304 to their ETag
+    let changed = [101u32, 117, 135];
+    for id in changed {
+        site.set(
+            &format!("/news/{id}-story"),
+            article(&base, id, &format!("نص معدل للخبر {id}")),
+            Some(&format!("\"{id}-2\"")),
+        );
+    }
+    site.take_log();
+    let second: Vec<PathBuf> = (0..4)
+        .map(|i| dir.path().join(format!("second{i}.ndjson")))
+        .collect();
+    run(&second);
+    let got = records(&second);
+    let mut urls: Vec<String> = got.iter().map(|(u, _, _)| u.clone()).collect();
+    urls.sort();
+    let want: Vec<String> = changed
+        .iter()
+        .map(|id| format!("{base}/news/{id}-story"))
+        .collect();
+    assert_eq!(urls, want, "only the changed articles");
+    assert!(got.iter().all(|(_, _, rev)| *rev == 2), "{got:?}");
+    let log = site.take_log();
+    let conditional = log
+        .iter()
+        .filter(|s| s.path.starts_with("/news/") && s.if_none_match.is_some())
+        .count();
+    assert_eq!(
+        conditional,
+        all.len(),
+        "every article asked for conditionally"
+    );
+    assert_eq!(
+        log.iter().filter(|s| s.status == 304).count(),
+        all.len() - changed.len()
+    );
+
+    // the shared state as `khabar state --frontier` reports it
+    let out = Command::new(env!("CARGO_BIN_EXE_khabar"))
+        .env_remove("KHABAR_LOG")
+        .arg("--config")
+        .arg(&cfg)
+        .args(["state", "--frontier", &frontier])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains(&format!("articles {}, revised at least once 3", all.len())),
+        "{text}"
+    );
+    assert!(text.contains("crawl 2: waiting 0"), "{text}");
+    assert_eq!(
+        text.matches("(worker ").count(),
+        5,
+        "the last 5 runs: {text}"
+    );
+}
+
+#[test]
+fn an_unreachable_frontier_fails_at_once_and_names_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config_with(dir.path(), "");
+    // a port nothing listens on
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let started = Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_khabar"))
+        .env_remove("KHABAR_LOG")
+        .arg("--config")
+        .arg(&cfg)
+        .args([
+            "crawl",
+            "http://127.0.0.1:9/",
+            "--frontier",
+            &format!("redis://:hunter2@127.0.0.1:{port}/0"),
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains(&format!("127.0.0.1:{port}")), "{err}");
+    assert!(err.contains("is the server running"), "{err}");
+    assert!(
+        !err.contains("hunter2"),
+        "the password is never printed: {err}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert!(out.stdout.is_empty());
+
+    let out = Command::new(env!("CARGO_BIN_EXE_khabar"))
+        .arg("--config")
+        .arg(&cfg)
+        .args([
+            "crawl",
+            "http://127.0.0.1:9/",
+            "--frontier",
+            "127.0.0.1:6379",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("redis://HOST:PORT/DB"), "{err}");
+}
+
+#[test]
+fn two_workers_share_one_pace_and_a_hold() {
+    use khabar_crawl::frontier::SharedFrontier;
+    use khabar_crawl::pacing::Pacer;
+    use khabar_crawl::shared::{RedisFrontier, Server};
+    let url = fresh_db();
+    let server = Server::connect(&url).unwrap();
+    let a = RedisFrontier::join(server.clone(), Duration::from_secs(5)).unwrap();
+    let b = RedisFrontier::join(server.clone(), Duration::from_secs(5)).unwrap();
+    assert_eq!(
+        a.generation(),
+        b.generation(),
+        "the second joins the first's crawl"
+    );
+    assert!(b.joined());
+    let rule = Pacer::new(10.0, 1).rule();
+    // both take as fast as the shared pace lets them, for 2 seconds
+    let start = Instant::now();
+    let mut times = Vec::new();
+    while start.elapsed() < Duration::from_secs(2) {
+        for w in [&a, &b] {
+            if w.pace("h:1", rule).unwrap().is_ok() {
+                times.push(start.elapsed());
+            }
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    assert!(
+        (19..=21).contains(&times.len()),
+        "{} slots in 2 s at 10/s shared: {times:?}",
+        times.len()
+    );
+    for w in times.windows(2) {
+        assert!(w[1] - w[0] >= Duration::from_millis(79), "{times:?}");
+    }
+    // a hold (Retry-After) one worker sets stops the other too
+    a.hold("h:1", Duration::from_millis(800)).unwrap();
+    let wait = b.pace("h:1", rule).unwrap().unwrap_err();
+    assert!(wait > Duration::from_millis(600), "{wait:?}");
+}
