@@ -378,8 +378,8 @@ fn crawl(config: Config, args: CrawlArgs, quiet: bool) -> anyhow::Result<u8> {
 }
 
 /// `khabar state` on a shared frontier.
-fn shared_state(address: &str, args: &StateArgs) -> anyhow::Result<u8> {
-    let server = Server::connect(address)?;
+fn shared_state(address: &str, ca_file: Option<&Path>, args: &StateArgs) -> anyhow::Result<u8> {
+    let server = Server::connect(address, ca_file)?;
     if !args.forget.is_empty() || !args.forget_host.is_empty() {
         let state = RedisState::new(server, "khabar-state");
         for url in &args.forget {
@@ -422,7 +422,7 @@ fn state(config: &Config, args: StateArgs) -> anyhow::Result<u8> {
         (None, Some(_)) => None,
     };
     if let Some(address) = frontier {
-        return shared_state(&address, &args);
+        return shared_state(&address, config.crawl.frontier_ca_file.as_deref(), &args);
     }
     let path = args
         .state

@@ -354,7 +354,7 @@ fn two_workers_share_one_pace_and_a_hold() {
     use khabar_crawl::pacing::Pacer;
     use khabar_crawl::shared::{RedisFrontier, Server};
     let url = fresh_db();
-    let server = Server::connect(&url).unwrap();
+    let server = Server::connect(&url, None).unwrap();
     let a = RedisFrontier::join(server.clone(), Duration::from_secs(5)).unwrap();
     let b = RedisFrontier::join(server.clone(), Duration::from_secs(5)).unwrap();
     assert_eq!(
@@ -387,4 +387,153 @@ fn two_workers_share_one_pace_and_a_hold() {
     a.hold("h:1", Duration::from_millis(800)).unwrap();
     let wait = b.pace("h:1", rule).unwrap().unwrap_err();
     assert!(wait > Duration::from_millis(600), "{wait:?}");
+}
+
+/// A CA of the test's own and a certificate for 127.0.0.1 it signed (openssl), in `dir`.
+fn certificates(dir: &Path) {
+    let openssl = |args: &[&str]| {
+        let out = Command::new("openssl")
+            .current_dir(dir)
+            .args(args)
+            .output()
+            .expect("openssl (Debian's openssl package) makes the test's certificates");
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=khabar test CA",
+    ]);
+    openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=127.0.0.1",
+    ]);
+    std::fs::write(dir.join("ext.cnf"), "subjectAltName=IP:127.0.0.1\n").unwrap();
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "ext.cnf",
+    ]);
+}
+
+#[test]
+fn a_frontier_over_tls_with_a_password_crawls_and_never_shows_the_password() {
+    use crate::support::redis::{OwnServer, free_port};
+    let dir = tempfile::tempdir().unwrap();
+    certificates(dir.path());
+    let port = free_port();
+    let port_text = port.to_string();
+    let d = |f: &str| dir.path().join(f).display().to_string();
+    let (cert, key, ca) = (d("server.pem"), d("server.key"), d("ca.pem"));
+    // TLS only (no plain port), a password
+    let _server = OwnServer::start(
+        &[
+            "--port",
+            "0",
+            "--tls-port",
+            &port_text,
+            "--tls-cert-file",
+            &cert,
+            "--tls-key-file",
+            &key,
+            "--tls-ca-cert-file",
+            &ca,
+            "--tls-auth-clients",
+            "no",
+            "--requirepass",
+            "s3cret-pw",
+        ],
+        || std::net::TcpStream::connect(("127.0.0.1", port)).is_ok(),
+    );
+    let (_site, base, all) = news_site(1, 3);
+    let cfg = config_with(dir.path(), "frontier_ca_file = \"ca.pem\"");
+    let address = format!("rediss://:s3cret-pw@127.0.0.1:{port}/0");
+    let out_file = dir.path().join("out.ndjson");
+    let child = worker(&cfg, &base, &address, &out_file, &["--rate", "0"]);
+    let errs = wait_all(vec![child], Duration::from_secs(60));
+    assert!(!errs[0].contains("s3cret-pw"), "{}", errs[0]);
+    let mut urls: Vec<String> = records(&[out_file])
+        .into_iter()
+        .map(|(u, _, _)| u)
+        .collect();
+    urls.sort();
+    assert_eq!(urls, all, "the crawl ran on the frontier over TLS");
+
+    let state = |address: &str, cfg: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_khabar"))
+            .env_remove("KHABAR_LOG")
+            .arg("--config")
+            .arg(cfg)
+            .args(["state", "--frontier", address])
+            .output()
+            .unwrap()
+    };
+    let out = state(&address, &cfg);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.starts_with(&format!(
+            "shared frontier rediss://:***@127.0.0.1:{port}/0\n"
+        )),
+        "{text}"
+    );
+    assert!(text.contains("articles 3,"), "{text}");
+
+    // a wrong password, and a certificate the system does not trust: errors naming the
+    // server, never the password
+    let out = state(&format!("rediss://:wrong-pw@127.0.0.1:{port}/0"), &cfg);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!("rediss://:***@127.0.0.1:{port}/0")),
+        "{err}"
+    );
+    assert!(!err.contains("wrong-pw"), "{err}");
+    std::fs::create_dir(dir.path().join("plain")).unwrap();
+    let plain = config_with(&dir.path().join("plain"), "");
+    let out = state(&address, &plain);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!("127.0.0.1:{port}")) && !err.contains("s3cret-pw"),
+        "{err}"
+    );
 }

@@ -34,10 +34,7 @@ fn server() -> &'static str {
 /// Starts `redis-server` on a free port, watched by a shell that stops it when this test
 /// process ends.
 fn start_own() -> String {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port");
+    let port = free_port();
     let script = format!(
         "redis-server --port {port} --bind 127.0.0.1 --save '' --appendonly no --databases 256 \
          --daemonize no >/dev/null 2>&1 & pid=$!; \
@@ -98,4 +95,50 @@ pub fn connect(url: &str) -> redis::Connection {
     redis::Client::open(url)
         .and_then(|c| c.get_connection_with_timeout(Duration::from_secs(5)))
         .unwrap_or_else(|e| panic!("{url}: {e}"))
+}
+
+/// A `redis-server` of a test's own, on 127.0.0.1, stopped when dropped.
+pub struct OwnServer {
+    child: std::process::Child,
+}
+
+impl OwnServer {
+    /// Starts `redis-server` with `args` (which name its ports) and waits until `url`
+    /// answers a connection (or up to 10 s).
+    pub fn start(args: &[&str], ready: impl Fn() -> bool) -> OwnServer {
+        let child = Command::new("redis-server")
+            .args(args)
+            .args(["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("this test starts a redis-server of its own and none runs here ({e}): install redis-server")
+            });
+        let server = OwnServer { child };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !ready() {
+            assert!(
+                Instant::now() < deadline,
+                "redis-server {args:?} did not start"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        server
+    }
+}
+
+impl Drop for OwnServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A free port on 127.0.0.1 (free when asked).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
 }

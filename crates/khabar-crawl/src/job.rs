@@ -104,7 +104,10 @@ pub fn run_job(extractor: Arc<Extractor>, opts: JobOptions) -> Result<JobEnd, Jo
         .build()
         .map_err(JobError::Runtime)?;
     let store = match &opts.settings.frontier {
-        Some(address) => Backend::Shared(Server::connect(address)?),
+        Some(address) => Backend::Shared(Server::connect(
+            address,
+            opts.settings.frontier_ca_file.as_deref(),
+        )?),
         None => match opts.state.as_deref() {
             Some(path) => Backend::Embedded(SqliteState::new(StateStore::open(path)?)),
             None => Backend::None,

@@ -59,6 +59,7 @@ pub struct RawCrawl {
     max_path_segments: Option<usize>,
     max_segment_repeats: Option<usize>,
     frontier: Option<Spanned<String>>,
+    frontier_ca_file: Option<String>,
     lease_timeout_secs: Option<Spanned<u64>>,
 }
 
@@ -145,6 +146,10 @@ pub struct CrawlSettings {
     /// A frontier and crawl state many workers share (`redis://HOST:PORT/DB`); `None`: the
     /// embedded state of one machine, the default.
     pub frontier: Option<String>,
+    /// For a shared frontier over TLS (`rediss://`): the PEM file of the authority that signed
+    /// the server's certificate, when it is not one the system trusts (`frontier_ca_file`,
+    /// relative to the config file's folder).
+    pub frontier_ca_file: Option<std::path::PathBuf>,
     /// On a shared frontier, how long after a worker's last heartbeat what it took goes to
     /// others (`lease_timeout_secs`, in seconds; it beats four times as often). Default 30 s.
     pub lease_timeout: Duration,
@@ -233,6 +238,7 @@ impl Default for CrawlSettings {
             max_queued_per_host: 0,
             url_limits: UrlLimits::default(),
             frontier: None,
+            frontier_ca_file: None,
             lease_timeout: Duration::from_secs(30),
         }
     }
@@ -483,6 +489,13 @@ impl CrawlSettings {
                     .unwrap_or(d.url_limits.max_segment_repeats),
             },
             frontier,
+            frontier_ca_file: raw.frontier_ca_file.map(|f| {
+                let path = std::path::Path::new(&f);
+                match ctx.origin.parent() {
+                    Some(dir) if ctx.origin.is_file() && path.is_relative() => dir.join(path),
+                    _ => path.to_path_buf(),
+                }
+            }),
             lease_timeout: positive_secs(
                 raw.lease_timeout_secs,
                 "lease_timeout_secs",

@@ -2,6 +2,7 @@
 //! in it never printed), a small pool of blocking connections with time limits on every
 //! call (a server that stops answering is an error, never a hang), and the names of the keys.
 
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use redis::ConnectionLike as _;
@@ -35,8 +36,10 @@ impl std::fmt::Debug for Server {
 impl Server {
     /// The server at `address` (`redis://[user:password@]host:port/db`, `rediss://` for
     /// TLS, `redis+unix:///path?db=N` for a local socket); one connection is opened at once,
-    /// so a wrong address, password or database fails here, named.
-    pub fn connect(address: &str) -> Result<Arc<Self>, StateError> {
+    /// so a wrong address, password or database fails here, named. `ca_file`: for TLS, the
+    /// PEM certificate(s) of the authority that signed the server's certificate, in place of
+    /// the system's roots (a private CA).
+    pub fn connect(address: &str, ca_file: Option<&Path>) -> Result<Arc<Self>, StateError> {
         let shown = hide_password(address);
         let bad = |reason: String| StateError::BadAddress {
             address: shown.clone(),
@@ -51,7 +54,29 @@ impl Server {
             // the client's TLS uses the process's crypto provider, as the crawler's does
             let _ = rustls::crypto::ring::default_provider().install_default();
         }
-        let client = redis::Client::open(address).map_err(|e| bad(e.to_string()))?;
+        let client = match ca_file {
+            None => redis::Client::open(address),
+            Some(path) => {
+                let pem = std::fs::read(path).map_err(|e| StateError::CaFile {
+                    path: path.to_path_buf(),
+                    reason: e.to_string(),
+                })?;
+                if scheme != "rediss" {
+                    return Err(bad(format!(
+                        "a CA file ({}) is for TLS: write the address with rediss://",
+                        path.display()
+                    )));
+                }
+                redis::Client::build_with_tls(
+                    address,
+                    redis::TlsCertificates {
+                        client_tls: None,
+                        root_cert: Some(pem),
+                    },
+                )
+            }
+        }
+        .map_err(|e| bad(e.to_string()))?;
         let server = Arc::new(Self {
             client,
             idle: Mutex::new(Vec::new()),
@@ -116,7 +141,7 @@ impl Server {
         };
         StateError::Redis {
             server: self.shown.clone(),
-            source,
+            cause: source,
             hint,
         }
     }
@@ -229,12 +254,12 @@ mod tests {
 
     #[test]
     fn an_address_that_is_not_redis_is_refused_by_name() {
-        let err = Server::connect("http://127.0.0.1:6379/0")
+        let err = Server::connect("http://127.0.0.1:6379/0", None)
             .unwrap_err()
             .to_string();
         assert!(err.contains("`http://127.0.0.1:6379/0`"), "{err}");
         assert!(err.contains("redis://"), "{err}");
-        let err = Server::connect("redis://:pw@127.0.0.1:notaport/0")
+        let err = Server::connect("redis://:pw@127.0.0.1:notaport/0", None)
             .unwrap_err()
             .to_string();
         assert!(!err.contains("pw@"), "password shown: {err}");

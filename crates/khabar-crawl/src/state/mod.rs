@@ -87,14 +87,22 @@ pub enum StateError {
         reason: String,
     },
     /// The shared frontier's server failed, or could not be reached.
-    #[error("shared frontier {server}: {source}{hint}")]
+    #[error("shared frontier {server}: {cause}{hint}")]
     Redis {
         /// The server (its password hidden).
         server: String,
-        /// The client's error.
-        source: redis::RedisError,
+        /// The client's error (in the message; not a separate source, so it is said once).
+        cause: redis::RedisError,
         /// What to do about it, when something can be said.
         hint: &'static str,
+    },
+    /// The CA file given for a shared frontier's TLS cannot be read.
+    #[error("frontier_ca_file {path}: {reason}")]
+    CaFile {
+        /// The file.
+        path: PathBuf,
+        /// Why it cannot be used.
+        reason: String,
     },
     /// The shared frontier holds something this build cannot read.
     #[error("shared frontier {server}: {what}")]
