@@ -62,8 +62,9 @@ impl RedisFrontier {
         )?;
         drop(conn);
         let heartbeat = Heartbeat::start(&server, &worker, generation, lease)?;
+        let keys = Keys::of(generation);
         let frontier = Self {
-            keys: Keys::of(generation),
+            keys,
             server,
             worker,
             generation,
@@ -334,7 +335,9 @@ impl Drop for RedisFrontier {
     }
 }
 
-/// A thread that keeps a worker's heartbeat key alive: beats at a quarter of the lease.
+/// A thread that keeps a worker's heartbeat key alive: beats at a quarter of the lease. Each
+/// beat also puts the worker back on the crawl's list of workers, should another have taken
+/// it for dead after a stall (what it takes from then on can be given back again).
 struct Heartbeat {
     stop: mpsc::Sender<()>,
     thread: JoinHandle<()>,
@@ -349,6 +352,8 @@ impl Heartbeat {
     ) -> Result<Self, StateError> {
         let mut conn = server.dedicated()?;
         let key = lasting(&format!("worker:{worker}"));
+        let workers = Keys::of(generation).key("workers");
+        let me = worker.to_string();
         let lease_ms = lease.as_millis().max(1000) as u64;
         let every = Duration::from_millis(lease_ms / 4);
         let (stop, stopped) = mpsc::channel::<()>();
@@ -357,11 +362,15 @@ impl Heartbeat {
             .name("khabar-heartbeat".into())
             .spawn(move || {
                 loop {
-                    let beat: redis::RedisResult<()> = redis::cmd("SET")
+                    let beat: redis::RedisResult<()> = redis::pipe()
+                        .cmd("SET")
                         .arg(&key)
                         .arg(generation)
                         .arg("PX")
                         .arg(lease_ms)
+                        .ignore()
+                        .sadd(&workers, &me)
+                        .ignore()
                         .query(&mut conn);
                     if let Err(e) = beat {
                         tracing::warn!("{}", server.error(e));
