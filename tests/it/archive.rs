@@ -252,8 +252,8 @@ fn a_crawl_written_to_warc_replays_through_extract_to_the_same_records() {
     .stderr(Stdio::piped())
     .spawn()
     .unwrap();
-    let out = wait(child, Duration::from_secs(60));
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let (status, _, err) = crate::support::process::wait_with_limit(child, Duration::from_secs(60));
+    assert_eq!(status.code(), Some(0), "{err}");
     let crawled: Vec<Value> = std::fs::read_to_string(&crawl_out)
         .unwrap()
         .lines()
@@ -264,9 +264,8 @@ fn a_crawl_written_to_warc_replays_through_extract_to_the_same_records() {
     let files: Vec<_> = std::fs::read_dir(&warc_dir).unwrap().flatten().collect();
     assert!(!files.is_empty());
     assert!(
-        stderr(&out).contains(&format!("archived {} responses", site.requests().len())),
-        "{}",
-        stderr(&out)
+        err.contains(&format!("archived {} responses", site.requests().len())),
+        "{err}"
     );
 
     let replay = khabar()
@@ -289,19 +288,5 @@ fn a_crawl_written_to_warc_replays_through_extract_to_the_same_records() {
             .unwrap_or_else(|| panic!("{url} not in the replay"));
         assert_eq!(again["source"]["kind"], "warc");
         assert_eq!(content(r), content(again), "{url}");
-    }
-}
-
-fn wait(mut child: std::process::Child, limit: Duration) -> std::process::Output {
-    let start = std::time::Instant::now();
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            return child.wait_with_output().unwrap();
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            panic!("still running after {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(50));
     }
 }

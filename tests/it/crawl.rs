@@ -16,12 +16,13 @@
 use crate::support;
 
 use std::collections::{BTreeSet, HashSet};
-use std::io::{BufRead, BufReader, Read};
-use std::process::{Child, ExitStatus, Stdio};
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use regex::Regex;
 
+use support::process::wait_with_limit;
 use support::site::{FEED_ONLY, SITEMAP_ONLY, Site, SiteOptions, headline_for};
 use support::{crawl, khabar_crawl, records_for, settings};
 
@@ -95,45 +96,6 @@ fn assert_http_record(r: &serde_json::Value, site: &Site) {
     assert_eq!(r["site"], "aawsat-local", "{r}");
     assert!(r["headline"].as_str().is_some_and(|h| !h.is_empty()), "{r}");
     assert!(r["body"].as_array().is_some_and(|b| !b.is_empty()), "{r}");
-}
-
-/// Waits for a child to end, reading its stdout (unless taken) and stderr meanwhile; kills it
-/// and fails the test after `limit`.
-fn wait_with_limit(mut child: Child, limit: Duration) -> (ExitStatus, Vec<u8>, String) {
-    let mut out = child.stdout.take();
-    let mut err = child.stderr.take().expect("stderr piped");
-    let out_reader = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        if let Some(o) = out.as_mut() {
-            let _ = o.read_to_end(&mut buf);
-        }
-        buf
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut buf = String::new();
-        let _ = err.read_to_string(&mut buf);
-        buf
-    });
-    let deadline = Instant::now() + limit;
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("try_wait") {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!(
-                "khabar did not exit within {limit:?}; stderr: {}",
-                err_reader.join().unwrap()
-            );
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    (
-        status,
-        out_reader.join().unwrap(),
-        err_reader.join().unwrap(),
-    )
 }
 
 /// Waits until `cond` holds, polling; fails after `limit`.

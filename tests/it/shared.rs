@@ -9,6 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::support::pages::{Seen, article, config_with, news_site};
+use crate::support::process::wait_with_limit;
 use crate::support::redis::{connect, fresh_db};
 
 /// A worker: `khabar crawl BASE/ --frontier FRONTIER -o OUT` with extra arguments.
@@ -28,41 +29,21 @@ fn worker(cfg: &Path, base: &str, frontier: &str, out: &Path, extra: &[&str]) ->
         .expect("khabar runs")
 }
 
-/// Waits for every worker (their stderr read meanwhile); fails the test if one fails or
-/// takes longer than `limit`. Returns what each wrote on stderr.
+/// Waits for every worker (each one's output read meanwhile, on a thread of its own); fails
+/// the test if one fails or takes longer than `limit`. Returns what each wrote on stderr.
 fn wait_all(children: Vec<Child>, limit: Duration) -> Vec<String> {
-    let deadline = Instant::now() + limit;
-    let mut errs = Vec::new();
-    let mut running = Vec::new();
-    for mut c in children {
-        let mut err = c.stderr.take().expect("stderr piped");
-        errs.push(std::thread::spawn(move || {
-            use std::io::Read;
-            let mut text = String::new();
-            let _ = err.read_to_string(&mut text);
-            text
-        }));
-        running.push(c);
-    }
-    let mut statuses = Vec::new();
-    for mut c in running {
-        loop {
-            if let Some(status) = c.try_wait().unwrap() {
-                statuses.push(status);
-                break;
-            }
-            if Instant::now() > deadline {
-                let _ = c.kill();
-                panic!("a worker did not finish within {limit:?}");
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-    let errs: Vec<String> = errs.into_iter().map(|t| t.join().unwrap()).collect();
-    for (status, err) in statuses.iter().zip(&errs) {
-        assert!(status.success(), "a worker failed ({status}): {err}");
-    }
-    errs
+    let waiting: Vec<_> = children
+        .into_iter()
+        .map(|c| std::thread::spawn(move || wait_with_limit(c, limit)))
+        .collect();
+    waiting
+        .into_iter()
+        .map(|w| {
+            let (status, _, err) = w.join().expect("a worker's waiter");
+            assert!(status.success(), "a worker failed ({status}): {err}");
+            err
+        })
+        .collect()
 }
 
 /// Every record in the files, as (url, id, revision); fails on a line that is not whole.

@@ -7,6 +7,7 @@
 #![allow(dead_code)]
 
 pub mod pages;
+pub mod process;
 pub mod redis;
 pub mod site;
 

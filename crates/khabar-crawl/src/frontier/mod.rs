@@ -6,6 +6,8 @@
 mod store;
 
 pub(crate) use store::fingerprint;
+#[cfg(test)]
+pub(crate) use store::q;
 pub use store::{FrontierStore, Lane, MemoryFrontier, QueuedUrl, SharedFrontier, SharedSnapshot};
 
 use std::collections::{HashMap, VecDeque};

@@ -226,18 +226,20 @@ pub(crate) fn fingerprint(url: &str) -> u64 {
     h.finish()
 }
 
+/// A page one hop from a seed, as queued: for the stores' tests.
+#[cfg(test)]
+pub(crate) fn q(url: &str) -> QueuedUrl {
+    QueuedUrl {
+        url: url.into(),
+        kind: "page".into(),
+        depth: 1,
+        redirects: 0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn q(url: &str) -> QueuedUrl {
-        QueuedUrl {
-            url: url.into(),
-            kind: "page".into(),
-            depth: 1,
-            redirects: 0,
-        }
-    }
 
     #[test]
     fn memory_frontier_dedupes_and_serves_waiting_requests_oldest_first() {

@@ -265,15 +265,7 @@ impl SeenCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn q(url: &str) -> QueuedUrl {
-        QueuedUrl {
-            url: url.into(),
-            kind: "page".into(),
-            depth: 1,
-            redirects: 0,
-        }
-    }
+    use crate::frontier::q;
 
     #[test]
     fn the_sqlite_frontier_dedupes_through_its_cache_and_the_store() {
