@@ -270,19 +270,36 @@ impl<'a> Flat<'a> {
         // element around the article's own body is a state or layout word (`commented`)
         let n = flat.items.len();
         let mut body_below = vec![0u32; n];
+        // the same for the `<main>` and `<article>` elements strictly below each one
+        let mut landmark_below = vec![0u32; n];
         for i in (0..n).rev() {
             let it = &flat.items[i];
             if it.hint == Hint::Body {
                 body_below[i] = body_below[i].max(para[i]);
             }
             if it.parent != NO_PARENT {
-                body_below[it.parent] = body_below[it.parent].max(body_below[i]);
+                let p = it.parent;
+                body_below[p] = body_below[p].max(body_below[i]);
+                let here = if matches!(it.name(), "main" | "article") {
+                    para[i]
+                } else {
+                    0
+                };
+                landmark_below[p] = landmark_below[p].max(landmark_below[i]).max(here);
             }
         }
         for i in 0..flat.items.len() {
             let it = &flat.items[i];
             let mut hint = it.hint;
-            if hint == Hint::Furniture && total > 0 && para[i] * 2 > total {
+            // an `<aside>`, `<nav>` or `<footer>` holding most of the page is furniture all
+            // the same (a live feed beside a short article) unless most of it is a `<main>`
+            // or `<article>` inside: a banner left unclosed around the whole page
+            let sectioning = matches!(it.name(), "aside" | "nav" | "footer");
+            if hint == Hint::Furniture
+                && total > 0
+                && para[i] * 2 > total
+                && (!sectioning || landmark_below[i] * 2 > para[i])
+            {
                 hint = Hint::Weak;
             }
             if hint.is_furniture() && body_below[i] > 0 && body_below[i] * 2 > para[i] {
