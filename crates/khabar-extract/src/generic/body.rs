@@ -220,10 +220,7 @@ pub fn choose(flat: &Flat<'_>) -> Option<BodyChoice> {
             );
             (b, &text, true)
         }
-        (Some(a), Some(b))
-            if markup.good[a.ix] < TOO_LITTLE_SHARE * text.good[b.ix]
-                && !flat.contains(a.ix, b.ix) =>
-        {
+        (Some(a), Some(b)) if markup.good[a.ix] < TOO_LITTLE_SHARE * text.good[b.ix] => {
             why.push(format!(
                 "fallback: the markup-chosen block ({}) holds {:.0} % of the paragraph text of \
                  the text-only choice; {}",
@@ -231,6 +228,8 @@ pub fn choose(flat: &Flat<'_>) -> Option<BodyChoice> {
                 100.0 * markup.good[a.ix] / text.good[b.ix],
                 if flat.contains(b.ix, a.ix) {
                     "widened to its ancestor"
+                } else if flat.contains(a.ix, b.ix) {
+                    "narrowed to a block inside it (the markup drops the rest as furniture)"
                 } else {
                     "re-chosen elsewhere"
                 }

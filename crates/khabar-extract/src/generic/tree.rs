@@ -45,6 +45,9 @@ pub struct Item<'a> {
     pub link_letters: u32,
     /// Letters in text nodes that are direct children.
     pub own_letters: u32,
+    /// Letters of its running text: text nodes that are direct children or inside
+    /// phrasing elements (`<i>`, `<span>`, …), not inside a child block nor a link.
+    pub inline_letters: u32,
     /// Sentence punctuation in the subtree: , . ، ؛ ; ! ? and the CJK ones.
     pub punct: u32,
     /// Links (`a[href]`) in the subtree.
@@ -96,6 +99,43 @@ pub fn invisible(el: &scraper::node::Element) -> bool {
             | "textarea"
             | "button"
             | "title"
+    )
+}
+
+/// Phrasing elements: their text runs on in the text of the element around them (a `<div>`
+/// whose sentences are wrapped in one `<i>` still holds its own text). Links are left out:
+/// a `<div>` whose text is mostly links is a list of them, not a paragraph.
+fn is_phrasing(name: &str) -> bool {
+    matches!(
+        name,
+        "abbr"
+            | "b"
+            | "bdi"
+            | "bdo"
+            | "big"
+            | "cite"
+            | "code"
+            | "del"
+            | "dfn"
+            | "em"
+            | "font"
+            | "i"
+            | "ins"
+            | "kbd"
+            | "mark"
+            | "q"
+            | "s"
+            | "samp"
+            | "small"
+            | "span"
+            | "strike"
+            | "strong"
+            | "sub"
+            | "sup"
+            | "time"
+            | "tt"
+            | "u"
+            | "var"
     )
 }
 
@@ -156,7 +196,13 @@ impl<'a> Flat<'a> {
                         items[ix].punct,
                         items[ix].links,
                     );
+                    let inline = if is_phrasing(items[ix].name()) {
+                        items[ix].inline_letters
+                    } else {
+                        0
+                    };
                     let pi = &mut items[p];
+                    pi.inline_letters += inline;
                     pi.letters += l;
                     pi.link_letters += ll;
                     pi.punct += pu;
@@ -178,6 +224,7 @@ impl<'a> Flat<'a> {
                         letters: 0,
                         link_letters: 0,
                         own_letters: 0,
+                        inline_letters: 0,
                         punct: 0,
                         links: u32::from(is_link),
                     });
@@ -196,6 +243,7 @@ impl<'a> Flat<'a> {
                         }
                         let it = &mut items[top];
                         it.own_letters += letters;
+                        it.inline_letters += letters;
                         it.letters += letters;
                         it.punct += punct;
                         if link_depth > 0 {
@@ -222,19 +270,36 @@ impl<'a> Flat<'a> {
         // element around the article's own body is a state or layout word (`commented`)
         let n = flat.items.len();
         let mut body_below = vec![0u32; n];
+        // the same for the `<main>` and `<article>` elements strictly below each one
+        let mut landmark_below = vec![0u32; n];
         for i in (0..n).rev() {
             let it = &flat.items[i];
             if it.hint == Hint::Body {
                 body_below[i] = body_below[i].max(para[i]);
             }
             if it.parent != NO_PARENT {
-                body_below[it.parent] = body_below[it.parent].max(body_below[i]);
+                let p = it.parent;
+                body_below[p] = body_below[p].max(body_below[i]);
+                let here = if matches!(it.name(), "main" | "article") {
+                    para[i]
+                } else {
+                    0
+                };
+                landmark_below[p] = landmark_below[p].max(landmark_below[i]).max(here);
             }
         }
         for i in 0..flat.items.len() {
             let it = &flat.items[i];
             let mut hint = it.hint;
-            if hint == Hint::Furniture && total > 0 && para[i] * 2 > total {
+            // an `<aside>`, `<nav>` or `<footer>` holding most of the page is furniture all
+            // the same (a live feed beside a short article) unless most of it is a `<main>`
+            // or `<article>` inside: a banner left unclosed around the whole page
+            let sectioning = matches!(it.name(), "aside" | "nav" | "footer");
+            if hint == Hint::Furniture
+                && total > 0
+                && para[i] * 2 > total
+                && (!sectioning || landmark_below[i] * 2 > para[i])
+            {
                 hint = Hint::Weak;
             }
             if hint.is_furniture() && body_below[i] > 0 && body_below[i] * 2 > para[i] {
@@ -255,13 +320,14 @@ impl<'a> Flat<'a> {
     }
 
     /// Whether an element reads as one paragraph: a `<p>`, `<pre>`, quote, list item or
-    /// cell, or a `<div>`-like element whose text is mostly its own.
+    /// cell, or a `<div>`-like element whose text is mostly its own running text (in text
+    /// nodes of its own or inside phrasing elements, not in child blocks).
     pub fn is_paragraph_like(&self, ix: Ix) -> bool {
         let it = &self.items[ix];
         match it.name() {
             "p" | "pre" | "blockquote" | "td" | "dd" | "li" => true,
             "div" | "section" | "article" | "span" | "font" | "center" | "main" => {
-                it.own_letters * 2 >= it.letters
+                it.inline_letters * 2 >= it.letters
             }
             _ => false,
         }
@@ -355,6 +421,26 @@ mod tests {
         assert_eq!(it.end - a - 1, 4);
         assert!(flat.items[it.end - 1].in_furniture);
         assert!(flat.items.iter().all(|i| i.end > 0));
+    }
+
+    #[test]
+    fn text_in_phrasing_elements_is_the_blocks_own() {
+        let doc = Html::parse_document(
+            "<body><div id=a>Lead words here. <i>The rest of the story, all of it in one \
+             italic run, as a news aggregator writes it.</i></div>\
+             <div id=b><p>A paragraph of its own, long enough to count.</p></div>\
+             <div id=c>Go: <a href=x>a link that is most of the text here</a></div></body>",
+        );
+        let flat = Flat::build(doc.root_element());
+        let at = |id: &str| {
+            flat.items
+                .iter()
+                .position(|i| i.el.value().id() == Some(id))
+                .unwrap()
+        };
+        assert!(flat.is_paragraph_like(at("a")));
+        assert!(!flat.is_paragraph_like(at("b")));
+        assert!(!flat.is_paragraph_like(at("c")));
     }
 
     #[test]

@@ -42,7 +42,14 @@ pub(super) fn read(cx: &mut Cascade<'_>, _: &ArticleFields, trace: &mut Trace) -
         .filter_map(|(t, s, r)| t.filter(|t| !t.is_empty()).map(|t| (t, s, r)))
         .collect();
         let texts: Vec<&str> = titles.iter().map(|(t, _, _)| t.as_str()).collect();
-        if let Some(h) = cx.generic().headline(&texts, site.as_deref()) {
+        // a page that names no site in its metadata still names it in its `<title>`, after
+        // the last separator («Story | Section | Site»): an `<h1>` repeating it is the
+        // site's banner, not the headline
+        let site_for_headings = site.clone().or_else(|| {
+            meta.and_then(|m| m.title.as_deref())
+                .and_then(|t| title_site_part(&clean_title(t)))
+        });
+        if let Some(h) = cx.generic().headline(&texts, site_for_headings.as_deref()) {
             trace.found("headline", "heuristic", h.rule);
             cx.headline_ix = Some(h.ix);
             Some(h.text)
@@ -61,9 +68,11 @@ pub(super) fn read(cx: &mut Cascade<'_>, _: &ArticleFields, trace: &mut Trace) -
     }
 }
 
+/// What sites put between a title and their name.
+const SEPARATORS: [&str; 5] = [" | ", " - ", " – ", " — ", " :: "];
+
 /// `<title>` without the site's name: «خبر | الشرق الأوسط» → «خبر».
 pub fn title_without_site(title: &str, site: Option<&str>) -> String {
-    const SEPARATORS: [&str; 5] = [" | ", " - ", " – ", " — ", " :: "];
     for sep in SEPARATORS {
         if let Some((head, tail)) = title.rsplit_once(sep)
             && site.is_none_or(|s| tail.trim() == s)
@@ -81,6 +90,17 @@ pub fn title_without_site(title: &str, site: Option<&str>) -> String {
     title.to_string()
 }
 
+/// The part of a `<title>` after its last separator, where sites put their name:
+/// «Story | Section | Site» → «Site»; `None` when the title has no separator.
+fn title_site_part(title: &str) -> Option<String> {
+    SEPARATORS
+        .iter()
+        .filter_map(|sep| title.rfind(sep).map(|at| (at, sep.len())))
+        .max_by_key(|&(at, _)| at)
+        .map(|(at, len)| title[at + len..].trim().to_string())
+        .filter(|t| !t.is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,5 +114,10 @@ mod tests {
         assert_eq!(title_without_site("Site - Story", Some("Site")), "Story");
         assert_eq!(title_without_site("A - B | Site", None), "A - B");
         assert_eq!(title_without_site("Plain", None), "Plain");
+        assert_eq!(
+            title_site_part("Story - Part 2 | Section | Site [Archive]").as_deref(),
+            Some("Site [Archive]")
+        );
+        assert_eq!(title_site_part("Plain"), None);
     }
 }
