@@ -518,3 +518,51 @@ fn a_frontier_over_tls_with_a_password_crawls_and_never_shows_the_password() {
         "{err}"
     );
 }
+
+#[test]
+fn a_late_done_from_a_worker_taken_for_dead_leaves_the_new_holder_s_lease() {
+    use khabar_crawl::frontier::{FrontierStore, Lane, QueuedUrl, SharedFrontier};
+    use khabar_crawl::shared::{RedisFrontier, Server};
+    let url = fresh_db();
+    let server = Server::connect(&url, None).unwrap();
+    let a = RedisFrontier::join(server.clone(), Duration::from_secs(5)).unwrap();
+    let b = RedisFrontier::join(server.clone(), Duration::from_secs(5)).unwrap();
+    let q = QueuedUrl {
+        url: "http://h:1/news/1-story".into(),
+        kind: "article".into(),
+        depth: 1,
+        redirects: 0,
+    };
+    assert!(a.add(&q, "h:1", Lane::Articles, false).unwrap());
+    assert!(
+        !b.add(&q, "h:1", Lane::Articles, false).unwrap(),
+        "seen by both"
+    );
+    assert_eq!(a.take("h:1", Lane::Articles, 5).unwrap(), vec![q.clone()]);
+    assert!(
+        b.take("h:1", Lane::Articles, 5).unwrap().is_empty(),
+        "taken once"
+    );
+    // A's request goes back (as it does when A is taken for dead), B takes it, then A's
+    // late `done` comes: B still holds it, and it still counts as held
+    a.leave().unwrap();
+    assert_eq!(b.take("h:1", Lane::Articles, 5).unwrap(), vec![q.clone()]);
+    a.done(&q.url).unwrap();
+    let mut redis = connect(&url);
+    let crawl = a.generation();
+    let held: Vec<String> = redis::cmd("HVALS")
+        .arg(format!("khabar:g{crawl}:leased"))
+        .query(&mut redis)
+        .unwrap();
+    assert_eq!(held.len(), 1, "{held:?}");
+    assert!(
+        held[0].starts_with(&format!("{}\n", b.worker())),
+        "{held:?}"
+    );
+    b.done(&q.url).unwrap();
+    let left: u64 = redis::cmd("HLEN")
+        .arg(format!("khabar:g{crawl}:leased"))
+        .query(&mut redis)
+        .unwrap();
+    assert_eq!(left, 0);
+}

@@ -18,6 +18,9 @@ use crate::frontier::{
 use crate::pacing::PaceRule;
 use crate::state::StateError;
 
+/// How often a worker looks for the requests of workers that died.
+const REAP_EVERY: Duration = Duration::from_secs(1);
+
 /// URL fingerprints this worker remembers as seen without asking the server (8 bytes each).
 const LOCAL_SEEN_MAX: usize = 1 << 20;
 
@@ -32,6 +35,7 @@ pub struct RedisFrontier {
     /// Fingerprints known seen (by this worker's own adds and lookups).
     seen_here: Mutex<HashSet<u64>>,
     left: AtomicBool,
+    last_reap: Mutex<Option<std::time::Instant>>,
     heartbeat: Mutex<Option<Heartbeat>>,
 }
 
@@ -71,6 +75,7 @@ impl RedisFrontier {
             joined: joined == 1,
             seen_here: Mutex::new(HashSet::new()),
             left: AtomicBool::new(false),
+            last_reap: Mutex::new(None),
             heartbeat: Mutex::new(Some(heartbeat)),
         };
         // what workers that died held goes back first
@@ -211,13 +216,12 @@ impl FrontierStore for RedisFrontier {
     fn done(&self, url: &str) -> Result<(), StateError> {
         let mut conn = self.server.get()?;
         self.server.call(
-            redis::pipe()
-                .atomic()
-                .hdel(self.keys.key("leased"), url)
-                .ignore()
-                .srem(self.keys.key(&format!("leases:{}", self.worker)), url)
-                .ignore()
-                .query::<()>(&mut *conn),
+            scripts()
+                .done
+                .arg(&self.keys.crawl)
+                .arg(url)
+                .arg(&self.worker)
+                .invoke::<()>(&mut *conn),
         )
     }
 
@@ -232,7 +236,18 @@ impl FrontierStore for RedisFrontier {
 
 impl SharedFrontier for RedisFrontier {
     fn snapshot(&self) -> Result<SharedSnapshot, StateError> {
-        self.give_back("")?;
+        // dead workers' requests are looked for at most once a second, by every worker
+        let due = {
+            let mut last = self.last_reap.lock().unwrap_or_else(|e| e.into_inner());
+            let due = last.is_none_or(|t| t.elapsed() >= REAP_EVERY);
+            if due {
+                *last = Some(std::time::Instant::now());
+            }
+            due
+        };
+        if due {
+            self.give_back("")?;
+        }
         let mut conn = self.server.get()?;
         let (waiting, held, mine, pages): (Vec<(String, u64)>, u64, u64, Option<u64>) =
             self.server.call(

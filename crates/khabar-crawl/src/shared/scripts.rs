@@ -76,9 +76,22 @@ end
 return got
 "#;
 
+/// A request is done: its lease is dropped, but only if this worker still holds it (one
+/// taken for dead after a stall may finish a request another worker has taken since; that
+/// worker's lease must stay). ARGV: crawl prefix, url, worker id.
+const DONE: &str = r#"
+local g, url, me = ARGV[1], ARGV[2], ARGV[3]
+local held = redis.call('HGET', g .. 'leased', url)
+if held and string.sub(held, 1, #me + 1) == me .. '\n' then
+  redis.call('HDEL', g .. 'leased', url)
+end
+redis.call('SREM', g .. 'leases:' .. me, url)
+return 0
+"#;
+
 /// Gives back what workers hold: every worker's whose heartbeat expired (ARGV[3] = ''), or
 /// one worker's that leaves (ARGV[3] = its id; it is also struck off). Requests go back to
-/// the head of their lists. ARGV: prefix, crawl prefix, worker or ''. Returns how many.
+/// the head of their lists (ahead of what waits, in no particular order among themselves). ARGV: prefix, crawl prefix, worker or ''. Returns how many.
 const GIVE_BACK: &str = r#"
 local p, g, leaving = ARGV[1], ARGV[2], ARGV[3]
 local back = 0
@@ -145,6 +158,8 @@ pub struct Scripts {
     pub add: redis::Script,
     /// See [`TAKE`].
     pub take: redis::Script,
+    /// See [`DONE`].
+    pub done: redis::Script,
     /// See [`GIVE_BACK`].
     pub give_back: redis::Script,
     /// See [`PACE`].
@@ -160,6 +175,7 @@ pub fn scripts() -> &'static Scripts {
         join: redis::Script::new(JOIN),
         add: redis::Script::new(ADD),
         take: redis::Script::new(TAKE),
+        done: redis::Script::new(DONE),
         give_back: redis::Script::new(GIVE_BACK),
         pace: redis::Script::new(PACE),
         hold: redis::Script::new(HOLD),
