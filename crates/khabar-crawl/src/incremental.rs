@@ -61,6 +61,20 @@ pub(super) fn revisit(
     })
 }
 
+/// The validators of the last fetch of `url` when it was answered 2xx or 3xx and sent
+/// any: for a request that waited in a frontier store, which does not keep them (the same
+/// rule [`revisit`] applies when the URL is queued).
+pub(super) fn known_validators(state: Option<&dyn CrawlState>, url: &Url) -> Option<Validators> {
+    let known = state?.url_state(url.as_str()).ok()??;
+    if !matches!(known.status, Some(200..=399)) {
+        return None;
+    }
+    (known.etag.is_some() || known.last_modified.is_some()).then_some(Validators {
+        etag: known.etag,
+        last_modified: known.last_modified,
+    })
+}
+
 /// With a crawl state: the record's revision, and what to remember once it is
 /// written; `Some(None)` when its content is the same as last time (nothing to write).
 /// `None` without a state.

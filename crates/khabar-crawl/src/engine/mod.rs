@@ -19,6 +19,7 @@ use crate::archive::ArchiveSender;
 use crate::fetch::Fetcher;
 use crate::frontier::FrontierStore;
 use crate::frontier::{Frontier, Kind, Request, RobotsState, SHARED_SYNC};
+use crate::incremental::known_validators;
 use crate::network::Network;
 use crate::output::Output;
 use crate::policy::{SkipReason, budget_spent};
@@ -347,21 +348,6 @@ impl<'a> Run<'a> {
         budget_spent(self.pages_dispatched, self.settings.max_pages)
     }
 
-    /// The validators of an article page's last fetch, for a conditional request.
-    fn known_validators(&self, url: &Url) -> Option<crate::frontier::Validators> {
-        let state = self.crawler.state.as_deref()?;
-        let known = state.url_state(url.as_str()).ok()??;
-        if !matches!(known.status, Some(200..=399)) {
-            return None;
-        }
-        (known.etag.is_some() || known.last_modified.is_some()).then_some(
-            crate::frontier::Validators {
-                etag: known.etag,
-                last_modified: known.last_modified,
-            },
-        )
-    }
-
     /// Starts every request that may start now; returns when the next one may.
     fn dispatch(&mut self, tasks: &mut JoinSet<Done>, ctx: &Arc<TaskCtx>) -> Option<Instant> {
         let now = Instant::now();
@@ -450,14 +436,16 @@ impl<'a> Run<'a> {
                         host.peek().expect("queued").clone()
                     }
                 };
-                // a request that waited in a store lost its validators: asked for again
-                let mut request = request;
-                if request.validators.is_none() && request.kind == (Kind::Page { article: true }) {
-                    request.validators = self.known_validators(&request.url);
-                }
                 if let Err(wait) = self.frontier.take_slot(&key) {
                     soonest(now + wait, &mut wake);
                     continue;
+                }
+                // a request that waited in a store lost its validators: looked up again, once
+                // it is sure to go
+                let mut request = request;
+                if request.validators.is_none() && request.kind == (Kind::Page { article: true }) {
+                    request.validators =
+                        known_validators(self.crawler.state.as_deref(), &request.url);
                 }
                 let host = self
                     .frontier
