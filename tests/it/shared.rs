@@ -79,6 +79,32 @@ fn most_in_a_second(log: &[Seen]) -> usize {
     most
 }
 
+/// `khabar state --frontier ADDRESS` with the config `cfg`.
+fn khabar_state(cfg: &Path, address: &str) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_khabar"))
+        .env_remove("KHABAR_LOG")
+        .arg("--config")
+        .arg(cfg)
+        .args(["state", "--frontier", address])
+        .output()
+        .unwrap()
+}
+
+/// Two workers through the library on a fresh database, the second joining the first's
+/// crawl: the database's address and the two.
+fn two_workers() -> (
+    String,
+    khabar_crawl::shared::RedisFrontier,
+    khabar_crawl::shared::RedisFrontier,
+) {
+    use khabar_crawl::shared::{RedisFrontier, Server};
+    let url = fresh_db();
+    let server = Server::connect(&url, None).unwrap();
+    let a = RedisFrontier::join(server.clone(), Duration::from_secs(5)).unwrap();
+    let b = RedisFrontier::join(server, Duration::from_secs(5)).unwrap();
+    (url, a, b)
+}
+
 fn outputs(dir: &Path, n: usize) -> Vec<PathBuf> {
     (0..n)
         .map(|i| dir.join(format!("worker{i}.ndjson")))
@@ -254,13 +280,7 @@ fn a_second_run_with_four_workers_writes_only_the_changed_articles() {
     );
 
     // the shared state as `khabar state --frontier` reports it
-    let out = Command::new(env!("CARGO_BIN_EXE_khabar"))
-        .env_remove("KHABAR_LOG")
-        .arg("--config")
-        .arg(&cfg)
-        .args(["state", "--frontier", &frontier])
-        .output()
-        .unwrap();
+    let out = khabar_state(&cfg, &frontier);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
@@ -333,11 +353,7 @@ fn an_unreachable_frontier_fails_at_once_and_names_the_server() {
 fn two_workers_share_one_pace_and_a_hold() {
     use khabar_crawl::frontier::SharedFrontier;
     use khabar_crawl::pacing::Pacer;
-    use khabar_crawl::shared::{RedisFrontier, Server};
-    let url = fresh_db();
-    let server = Server::connect(&url, None).unwrap();
-    let a = RedisFrontier::join(server.clone(), Duration::from_secs(5)).unwrap();
-    let b = RedisFrontier::join(server.clone(), Duration::from_secs(5)).unwrap();
+    let (_, a, b) = two_workers();
     assert_eq!(
         a.generation(),
         b.generation(),
@@ -474,16 +490,7 @@ fn a_frontier_over_tls_with_a_password_crawls_and_never_shows_the_password() {
     urls.sort();
     assert_eq!(urls, all, "the crawl ran on the frontier over TLS");
 
-    let state = |address: &str, cfg: &Path| {
-        Command::new(env!("CARGO_BIN_EXE_khabar"))
-            .env_remove("KHABAR_LOG")
-            .arg("--config")
-            .arg(cfg)
-            .args(["state", "--frontier", address])
-            .output()
-            .unwrap()
-    };
-    let out = state(&address, &cfg);
+    let out = khabar_state(&cfg, &address);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
@@ -500,7 +507,7 @@ fn a_frontier_over_tls_with_a_password_crawls_and_never_shows_the_password() {
 
     // a wrong password, and a certificate the system does not trust: errors naming the
     // server, never the password
-    let out = state(&format!("rediss://:wrong-pw@127.0.0.1:{port}/0"), &cfg);
+    let out = khabar_state(&cfg, &format!("rediss://:wrong-pw@127.0.0.1:{port}/0"));
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(
@@ -510,7 +517,7 @@ fn a_frontier_over_tls_with_a_password_crawls_and_never_shows_the_password() {
     assert!(!err.contains("wrong-pw"), "{err}");
     std::fs::create_dir(dir.path().join("plain")).unwrap();
     let plain = config_with(&dir.path().join("plain"), "");
-    let out = state(&address, &plain);
+    let out = khabar_state(&plain, &address);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(
@@ -522,11 +529,7 @@ fn a_frontier_over_tls_with_a_password_crawls_and_never_shows_the_password() {
 #[test]
 fn a_late_done_from_a_worker_taken_for_dead_leaves_the_new_holder_s_lease() {
     use khabar_crawl::frontier::{FrontierStore, Lane, QueuedUrl, SharedFrontier};
-    use khabar_crawl::shared::{RedisFrontier, Server};
-    let url = fresh_db();
-    let server = Server::connect(&url, None).unwrap();
-    let a = RedisFrontier::join(server.clone(), Duration::from_secs(5)).unwrap();
-    let b = RedisFrontier::join(server.clone(), Duration::from_secs(5)).unwrap();
+    let (url, a, b) = two_workers();
     let q = QueuedUrl {
         url: "http://h:1/news/1-story".into(),
         kind: "article".into(),
