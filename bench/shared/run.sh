@@ -66,7 +66,7 @@ NGINX_PID=$WORK/nginx.pid
 REDIS_PID=
 cleanup() {
     local rc=$?
-    [ -s "$NGINX_PID" ] && kill -QUIT "$(cat "$NGINX_PID")" 2>/dev/null || true
+    site_stop
     [ -n "$REDIS_PID" ] && kill "$REDIS_PID" 2>/dev/null || true
     if [ "${BENCH_KEEP:-0}" = 1 ]; then say "kept $WORK"; else rm -rf "$WORK"; fi
     exit $rc
@@ -75,43 +75,9 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-PORT=$(free_port)
-BASE=http://127.0.0.1:$PORT
-say "generating the site ($ARTICLES articles) for $BASE"
-python3 "$ROOT/bench/crawl/gen_site.py" --out "$WORK/site" --base "$BASE" --articles "$ARTICLES" >&2
-chmod -R a+rX "$WORK/site"
-mkdir -p "$WORK/nginx-tmp"
-cat > "$WORK/nginx.conf" <<EOF
-worker_processes 1;
-pid $NGINX_PID;
-error_log $WORK/nginx-error.log warn;
-events { worker_connections 4096; }
-http {
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    charset utf-8;
-    log_format bench '\$msec \$status \$body_bytes_sent "\$request_uri"';
-    access_log $WORK/access.log bench;
-    client_body_temp_path $WORK/nginx-tmp/client;
-    proxy_temp_path $WORK/nginx-tmp/proxy;
-    fastcgi_temp_path $WORK/nginx-tmp/fastcgi;
-    uwsgi_temp_path $WORK/nginx-tmp/uwsgi;
-    scgi_temp_path $WORK/nginx-tmp/scgi;
-    sendfile on;
-    keepalive_timeout 65;
-    keepalive_requests 1000000;
-    server {
-        listen 127.0.0.1:$PORT;
-        root $WORK/site;
-        location = / { try_files /index.html =404; }
-        location = /feed { types { } default_type application/rss+xml; try_files /feed.xml =404; }
-        location = /manifest.json { return 404; }
-        location / { try_files \$uri/page-\$arg_page.html \$uri.html \$uri/index.html \$uri =404; }
-    }
-}
-EOF
-"$NGINX" -p "$WORK" -c "$WORK/nginx.conf" -e "$WORK/nginx-error.log"
-for _ in $(seq 50); do [ -s "$NGINX_PID" ] && break; sleep 0.1; done
+# shellcheck source=../lib/site.sh
+. "$ROOT/bench/lib/site.sh"
+site_serve
 
 REDIS_PORT=$(free_port)
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK" \
@@ -205,7 +171,7 @@ def stats(name):
         rss = max(rss, float(m) / 1024)
     log = [l.split() for l in open(f"{work}/{name}.access.log")]
     times = sorted(float(l[0]) for l in log)
-    pages = sum(1 for l in log if l[3] != '"/robots.txt"' and l[1] == "200")
+    pages = sum(1 for l in log if l[4] != '"/robots.txt"' and l[1] == "200")
     ids = records(name)
     most, j = 0, 0
     for i, t in enumerate(times):
