@@ -77,6 +77,9 @@ const JOIN_SHARE: f32 = 0.2;
 const JOIN_MIN_LETTERS: f32 = 150.0;
 const JOIN_MAX_LINK_DENSITY: f32 = 0.25;
 
+/// Link density above which an item of a list that was kept is dropped as links.
+const LIST_ITEM_MAX_LINK_DENSITY: f32 = 0.8;
+
 /// Which of two scorings runs: the markup-led one (class and id words scale the score,
 /// furniture is left out), or the text-only fallback, which reads no class or id word and
 /// leaves out only comment sections and the furniture tags (`nav`, `aside`, `footer`,
@@ -102,7 +105,9 @@ struct Scored {
 
 fn text_only_out(flat: &Flat<'_>, ix: Ix) -> bool {
     let it = &flat.items[ix];
-    it.in_comments || (it.hint == Hint::Furniture && super::hints::furniture_tag(it.name()))
+    it.in_comments
+        || it.behind_dialog
+        || (it.hint == Hint::Furniture && super::hints::furniture_tag(it.name()))
 }
 
 fn score_all(flat: &Flat<'_>, bias: Bias) -> Scored {
@@ -264,6 +269,35 @@ pub fn choose(flat: &Flat<'_>) -> Option<BodyChoice> {
             up = flat.items[up].parent;
         }
     }
+    // a table or a list is a part of an article, not one: chosen, it is read with the
+    // container around it when that container holds paragraphs of its own besides it
+    if is_structure(flat.items[best.ix].name()) {
+        let mut up = flat.items[best.ix].parent;
+        while up != NO_PARENT && is_structure(flat.items[up].name()) {
+            up = flat.items[up].parent;
+        }
+        if up != NO_PARENT
+            && !scored.out[up]
+            && scored.score[up] > 0.0
+            && scored.good[up] >= scored.good[best.ix] + JOIN_MIN_LETTERS
+        {
+            why.push(format!(
+                "widened: {} is a {}; read with the container around it, which holds {:.0} \
+                 more paragraph letters",
+                super::describe(flat.items[best.ix].el),
+                if matches!(flat.items[best.ix].name(), "ul" | "ol" | "dl") {
+                    "list"
+                } else {
+                    "table"
+                },
+                scored.good[up] - scored.good[best.ix]
+            ));
+            best = Candidate {
+                ix: up,
+                score: scored.score[up],
+            };
+        }
+    }
     // siblings that continue the block: paragraphs of their own, few links, not left out
     let mut roots = vec![best.ix];
     let parent = flat.items[best.ix].parent;
@@ -366,7 +400,7 @@ fn dropped(flat: &Flat<'_>, ix: Ix, root: Ix, lenient: bool) -> bool {
         }
         return it.links >= 2
             && it.link_density() > 0.5
-            && !is_inline(it.name())
+            && !kept_whatever_its_links(it.name())
             && !holds_the_block(flat, ix, root);
     }
     let name = it.name();
@@ -384,11 +418,29 @@ fn dropped(flat: &Flat<'_>, ix: Ix, root: Ix, lenient: bool) -> bool {
         return true;
     }
     // lists of links: menus, tag clouds, "more stories"
-    let inline = is_inline(name);
-    if !inline && it.links >= 2 && it.link_density() > 0.5 && !holds_the_block(flat, ix, root) {
+    let inline = kept_whatever_its_links(name);
+    // an item of a list that is kept (a list of references, of sources) is a link list
+    // only when it is nearly all links
+    let max_density = if matches!(name, "li" | "p" | "dd") {
+        LIST_ITEM_MAX_LINK_DENSITY
+    } else {
+        0.5
+    };
+    if !inline
+        && it.links >= 2
+        && it.link_density() > max_density
+        && !holds_the_block(flat, ix, root)
+    {
         return true;
     }
-    if !inline && it.links == 1 && it.link_density() > 0.8 && it.letters < 120 {
+    // a lone link is a "read more" or a menu entry, except in a table's cell (a table
+    // that was kept is data: a title in its column links to its page)
+    if !inline
+        && !matches!(name, "td" | "th")
+        && it.links == 1
+        && it.link_density() > 0.8
+        && it.letters < 120
+    {
         return true;
     }
     false
@@ -398,6 +450,22 @@ fn dropped(flat: &Flat<'_>, ix: Ix, root: Ix, lenient: bool) -> bool {
 /// itself, however many links the page put around its paragraphs: not a link list.
 fn holds_the_block(flat: &Flat<'_>, ix: Ix, root: Ix) -> bool {
     flat.paragraphs[root] > 0 && flat.paragraphs[ix] * 2 >= flat.paragraphs[root]
+}
+
+/// Elements that the link-list rules never drop by themselves: the inline ones (judged
+/// with their block), and the section headings: a heading that links (to itself, back to
+/// the contents) is the section's title, and a list of linked headings goes as a whole
+/// with its container.
+fn kept_whatever_its_links(name: &str) -> bool {
+    is_inline(name) || matches!(name, "h2" | "h3" | "h4" | "h5" | "h6")
+}
+
+/// Tables and lists, and their parts.
+fn is_structure(name: &str) -> bool {
+    matches!(
+        name,
+        "table" | "tbody" | "thead" | "tfoot" | "tr" | "ul" | "ol" | "dl"
+    )
 }
 
 fn is_inline(name: &str) -> bool {
@@ -485,3 +553,7 @@ fn flush(current: &mut String, out: &mut Vec<String>) {
         out.push(std::mem::take(current));
     }
 }
+
+#[cfg(test)]
+#[path = "body_tests.rs"]
+mod tests;

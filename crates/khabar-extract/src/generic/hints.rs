@@ -233,9 +233,9 @@ fn is_state_token(token: &str) -> bool {
         "status-",
         "type-",
     ];
-    // utility classes (Tailwind's `md:[grid-area:sidebar]`, `hover:shadow`) say how a
-    // thing looks, not what it is
-    token.contains([':', '[', '/'])
+    // utility classes (Tailwind's `md:[grid-area:sidebar]`, `hover:shadow`, Atomic CSS's
+    // `Bxsh(modalShadow)`) say how a thing looks, not what it is
+    token.contains([':', '[', '/', '('])
         || PREFIXES.iter().any(|p| token.starts_with(p))
         || token.starts_with("single")
         || token.contains("-no-")
@@ -315,6 +315,11 @@ pub fn hint_of(el: &Element) -> Hint {
         ) {
             return Hint::Furniture;
         }
+    }
+    if name == "a" {
+        // a link is judged by the share of link text around it, not by its class: a
+        // `popup` or `share` word on a link inside a paragraph names what clicking does
+        return Hint::None;
     }
     let mut best = Hint::None;
     let mut any = false;
@@ -402,5 +407,12 @@ mod tests {
             hint("<div class='mb-6 md:[grid-area:sidebar]'></div>"),
             Hint::None
         );
+        assert_eq!(
+            hint("<div class='Bxsh(modalShadow) Pos(r)'></div>"),
+            Hint::None
+        );
+        // a link is judged by its link text, not its class
+        assert_eq!(hint("<a class=popup href=#n1>a note</a>"), Hint::None);
+        assert_eq!(hint("<a hidden href=#n1>a note</a>"), Hint::Furniture);
     }
 }

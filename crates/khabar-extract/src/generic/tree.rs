@@ -10,6 +10,10 @@ use super::hints::{Hint, hint_of};
 /// Index of an element in [`Flat::items`].
 pub type Ix = usize;
 
+/// Least paragraph letters of an open dialog read instead of the page behind it (a
+/// cookie or newsletter box is shorter).
+const DIALOG_MIN_LETTERS: u32 = 1000;
+
 /// The parent of the root.
 pub const NO_PARENT: Ix = usize::MAX;
 
@@ -39,6 +43,9 @@ pub struct Item<'a> {
     pub in_furniture: bool,
     /// Inside a comment section (or is one).
     pub in_comments: bool,
+    /// Behind the dialog a page was saved with open (see [`Flat::open_dialog`]): neither
+    /// scoring reads it.
+    pub behind_dialog: bool,
     /// Letters (non-space characters) of the subtree's visible text.
     pub letters: u32,
     /// Of those, letters inside links.
@@ -221,6 +228,7 @@ impl<'a> Flat<'a> {
                         hint: hint_of(e),
                         in_furniture: false,
                         in_comments: false,
+                        behind_dialog: false,
                         letters: 0,
                         link_letters: 0,
                         own_letters: 0,
@@ -288,9 +296,22 @@ impl<'a> Flat<'a> {
                 landmark_below[p] = landmark_below[p].max(landmark_below[i]).max(here);
             }
         }
+        let dialog = flat.open_dialog(&para);
         for i in 0..flat.items.len() {
             let it = &flat.items[i];
             let mut hint = it.hint;
+            if let Some(d) = dialog {
+                if flat.contains(i, d) {
+                    // the dialog and what holds it: the page's content, whatever the
+                    // class says (`render-target-modal`)
+                    if hint == Hint::Furniture {
+                        hint = Hint::None;
+                    }
+                } else if !flat.contains(d, i) {
+                    flat.items[i].behind_dialog = true;
+                }
+            }
+            let it = &flat.items[i];
             // an `<aside>`, `<nav>` or `<footer>` holding most of the page is furniture all
             // the same (a live feed beside a short article) unless most of it is a `<main>`
             // or `<article>` inside: a banner left unclosed around the whole page
@@ -312,11 +333,56 @@ impl<'a> Flat<'a> {
                 (p.in_furniture, p.in_comments)
             };
             flat.items[i].hint = hint;
-            flat.items[i].in_furniture = parent_in || hint.is_furniture();
+            flat.items[i].in_furniture =
+                parent_in || hint.is_furniture() || flat.items[i].behind_dialog;
             flat.items[i].in_comments = parent_comments || hint == Hint::Comments;
         }
         flat.paragraphs = para;
         flat
+    }
+
+    /// The dialog a page was saved with open: when the `<html>` or `<body>` element says a
+    /// modal is open (`modal-open`, the state class that Bootstrap and many sites set), the
+    /// element named a modal or dialog (a class or id part `modal`, `role=dialog`,
+    /// `aria-modal=true`) holding the most paragraph text, if it holds
+    /// [`DIALOG_MIN_LETTERS`]: what the reader sees in front of the page behind it.
+    fn open_dialog(&self, para: &[u32]) -> Option<Ix> {
+        let root = self.items.first();
+        let body = self.items.iter().find(|it| it.name() == "body");
+        let says_open = root.into_iter().chain(body).any(|it| {
+            matches!(it.name(), "html" | "body")
+                && it.el.value().attr("class").is_some_and(|c| {
+                    c.split_ascii_whitespace()
+                        .any(|t| t.eq_ignore_ascii_case("modal-open"))
+                })
+        });
+        if !says_open {
+            return None;
+        }
+        let is_dialog = |it: &Item<'_>| {
+            let e = it.el.value();
+            e.attr("role")
+                .is_some_and(|r| r.trim().eq_ignore_ascii_case("dialog"))
+                || e.attr("aria-modal")
+                    .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+                || e.attr("class")
+                    .into_iter()
+                    .flat_map(str::split_ascii_whitespace)
+                    .chain(e.attr("id"))
+                    .any(|t| t.split(['-', '_']).any(|p| p.eq_ignore_ascii_case("modal")))
+        };
+        let mut best: Option<Ix> = None;
+        for (ix, it) in self.items.iter().enumerate() {
+            if para[ix] >= DIALOG_MIN_LETTERS
+                && !matches!(it.name(), "html" | "body")
+                && !super::hints::hidden(it.el.value())
+                && is_dialog(it)
+                && best.is_none_or(|b| para[ix] > para[b])
+            {
+                best = Some(ix);
+            }
+        }
+        best
     }
 
     /// Whether an element reads as one paragraph: a `<p>`, `<pre>`, quote, list item or

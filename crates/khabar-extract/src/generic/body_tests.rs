@@ -1,0 +1,157 @@
+//! The body rules on small pages written for each rule.
+
+use scraper::Html;
+
+use super::{choose, read};
+use crate::generic::tree::Flat;
+
+/// The body's paragraphs and the `--explain` reasons for a whole page.
+fn body_of(html: &str) -> (Vec<String>, Vec<String>) {
+    let doc = Html::parse_document(html);
+    let flat = Flat::build(doc.root_element());
+    let choice = choose(&flat).expect("a body block");
+    let mut why = choice.why.clone();
+    let paragraphs = read(&flat, &choice, None, &mut why);
+    (paragraphs, why)
+}
+
+/// `n` sentences of running text, each different.
+fn prose(tag: &str, n: usize) -> String {
+    (0..n)
+        .map(|i| {
+            format!(
+                "Sentence number {i} of the {tag} goes on about the matter at some length, \
+                 as articles do."
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn a_list_of_references_is_read_with_the_article() {
+    // references of two shapes: a long citation, mostly plain text, and a short one,
+    // mostly its two links; the list as a whole is under half links
+    let refs: String = (0..8)
+        .map(|i| {
+            if i % 2 == 0 {
+                format!(
+                    "<li><a href='#r{i}'>^</a> Author, An (2001). <a href='http://example.org/{i}'>\
+                     Report {i}</a>. The Publisher of Reports, page {i}. Retrieved 2 May \
+                     2020.</li>"
+                )
+            } else {
+                format!(
+                    "<li><a href='#r{i}'>^</a> <a href='http://example.org/{i}'>A cited report \
+                     number {i}</a>. Publisher.</li>"
+                )
+            }
+        })
+        .collect();
+    let html = format!(
+        "<body><div id=main><p>{}</p><p>{}</p><h2>References</h2><ol>{refs}</ol></div>\
+         <ul><li><a href=/a>Home</a></li><li><a href=/b>About us</a></li></ul></body>",
+        prose("lead", 4),
+        prose("body", 4)
+    );
+    let (body, _) = body_of(&html);
+    assert!(
+        body.iter().any(|p| p.contains("A cited report number 3")),
+        "{body:?}"
+    );
+    assert!(!body.iter().any(|p| p == "About us"), "{body:?}");
+}
+
+#[test]
+fn a_table_chosen_is_read_with_the_paragraphs_around_it() {
+    let rows: String = (0..30)
+        .map(|i| {
+            format!(
+                "<tr><td>{}</td><td><a href=/f{i}>Film {i}</a></td><td>A note on the film, \
+                 number {i}, and its loop.</td></tr>",
+                1990 + i
+            )
+        })
+        .collect();
+    // a box of links at the foot of the container, which keeps it from winning on its own
+    let links: String = (0..40)
+        .map(|i| format!("<li><a href=/topic/{i}>Another topic, number {i}</a></li>"))
+        .collect();
+    let html = format!(
+        "<body><div id=content><p>{}</p><table><tbody>{rows}</tbody></table><ul>{links}</ul>\
+         </div></body>",
+        prose("introduction", 3)
+    );
+    let (body, why) = body_of(&html);
+    assert!(
+        body[0].starts_with("Sentence number 0 of the introduction"),
+        "{body:?}"
+    );
+    assert!(body.iter().any(|p| p.contains("Film 7")), "{body:?}");
+    assert!(why.iter().any(|w| w.contains("is a table")), "{why:?}");
+}
+
+#[test]
+fn a_heading_that_links_is_the_sections_title() {
+    let html = format!(
+        "<body><article><p>{}</p><h3><a href='#toc'>Example 1: the first case</a>\
+         <a href='#ex1'>¶</a></h3><p>{}</p></article></body>",
+        prose("opening", 3),
+        prose("example", 3)
+    );
+    let (body, _) = body_of(&html);
+    assert!(
+        body.iter()
+            .any(|p| p.starts_with("Example 1: the first case")),
+        "{body:?}"
+    );
+}
+
+#[test]
+fn a_link_is_not_furniture_by_its_class() {
+    let html = format!(
+        "<body><div><p>{}</p><p>And so he spoke, <a href='javascript:void(0)' \
+         class=popup>with a note in the margin</a>, and left the office for the last time \
+         that day.</p></div></body>",
+        prose("story", 4)
+    );
+    let (body, _) = body_of(&html);
+    assert_eq!(
+        body.last().map(String::as_str),
+        Some(
+            "And so he spoke, with a note in the margin, and left the office for the last \
+             time that day."
+        )
+    );
+}
+
+fn page_with_a_dialog(state: &str) -> String {
+    let stream: String = (0..12)
+        .map(|i| {
+            format!(
+                "<li><h3><a href=/s{i}>Story {i}</a></h3><p>{}</p></li>",
+                prose(&format!("teaser {i}"), 2)
+            )
+        })
+        .collect();
+    format!(
+        "<html class='{state}'><body><div id=stream><ul>{stream}</ul></div>\
+         <div class='render-target-modal'><article><h1>The story in front</h1><p>{}</p>\
+         <p>{}</p></article></div></body></html>",
+        prose("dialog's article", 6),
+        prose("dialog's second paragraph", 6)
+    )
+}
+
+#[test]
+fn a_page_saved_with_a_dialog_open_is_read_in_the_dialog() {
+    let (body, _) = body_of(&page_with_a_dialog("js modal-open"));
+    assert!(body[0].contains("of the dialog's article"), "{body:?}");
+    assert!(!body.iter().any(|p| p.contains("teaser")), "{body:?}");
+    // without the page's word that the dialog is open, it is furniture like any modal
+    let (body, _) = body_of(&page_with_a_dialog("js"));
+    assert!(
+        !body.iter().any(|p| p.contains("dialog's article")),
+        "{body:?}"
+    );
+}
