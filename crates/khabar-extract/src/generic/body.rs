@@ -77,6 +77,11 @@ const JOIN_SHARE: f32 = 0.2;
 const JOIN_MIN_LETTERS: f32 = 150.0;
 const JOIN_MAX_LINK_DENSITY: f32 = 0.25;
 
+/// A block mostly of links is a link list only when it holds less running text than this
+/// in paragraphs of few links: a section of an article with its own sentences and a list of
+/// links under them is read, and the list inside judged by itself.
+const LINK_LIST_MAX_PROSE: u32 = 50;
+
 /// Link density above which an item of a list that was kept is dropped as links.
 const LIST_ITEM_MAX_LINK_DENSITY: f32 = 0.8;
 
@@ -390,12 +395,7 @@ fn dropped(flat: &Flat<'_>, ix: Ix, root: Ix, lenient: bool) -> bool {
     if lenient {
         // the text-only reading: comment sections and the furniture tags go, class and id
         // words are not read
-        if text_only_out(flat, ix)
-            || matches!(
-                it.name(),
-                "figure" | "figcaption" | "h1" | "picture" | "video" | "audio"
-            )
-        {
+        if text_only_out(flat, ix) || media(flat, ix) {
             return true;
         }
         return it.links >= 2
@@ -404,10 +404,7 @@ fn dropped(flat: &Flat<'_>, ix: Ix, root: Ix, lenient: bool) -> bool {
             && !holds_the_block(flat, ix, root);
     }
     let name = it.name();
-    if matches!(
-        name,
-        "figure" | "figcaption" | "h1" | "picture" | "video" | "audio"
-    ) {
+    if media(flat, ix) {
         return true;
     }
     // furniture unless it holds most of the block (then the hint is wrong)
@@ -430,6 +427,7 @@ fn dropped(flat: &Flat<'_>, ix: Ix, root: Ix, lenient: bool) -> bool {
         && it.links >= 2
         && it.link_density() > max_density
         && !holds_the_block(flat, ix, root)
+        && flat.paragraphs[ix] < LINK_LIST_MAX_PROSE
     {
         return true;
     }
@@ -444,6 +442,20 @@ fn dropped(flat: &Flat<'_>, ix: Ix, root: Ix, lenient: bool) -> bool {
         return true;
     }
     false
+}
+
+/// Pictures, players and their captions (read by `fields.rs`), and the headline: not the
+/// body's text. A `<figure>` that holds a table or a code listing is the article's own
+/// (editors wrap tables in figures: `figure.wp-block-table`); its caption still goes.
+fn media(flat: &Flat<'_>, ix: Ix) -> bool {
+    let it = &flat.items[ix];
+    match it.name() {
+        "figure" => !flat.items[ix + 1..it.end]
+            .iter()
+            .any(|d| matches!(d.name(), "table" | "pre")),
+        "figcaption" | "h1" | "picture" | "video" | "audio" => true,
+        _ => false,
+    }
 }
 
 /// An element holding at least half of the block's paragraph letters is the article

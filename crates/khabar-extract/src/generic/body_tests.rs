@@ -155,3 +155,76 @@ fn a_page_saved_with_a_dialog_open_is_read_in_the_dialog() {
         "{body:?}"
     );
 }
+
+#[test]
+fn a_table_in_a_figure_is_the_articles_own() {
+    let rows: String = (0..12)
+        .map(|i| format!("<tr><td>{}/1/2013</td><td>+1{i}.1%</td></tr>", i + 1))
+        .collect();
+    let html = format!(
+        "<body><article><p>{}</p><figure class=wp-block-table><table><tbody>{rows}</tbody>\
+         </table><figcaption>Source: an analysis of the data</figcaption></figure>\
+         <figure><img src=a.png><figcaption>A chart of the prices</figcaption></figure>\
+         <p>{}</p></article></body>",
+        prose("analysis", 3),
+        prose("conclusion", 3)
+    );
+    let (body, _) = body_of(&html);
+    assert!(body.iter().any(|p| p == "5/1/2013 +14.1%"), "{body:?}");
+    assert!(
+        !body
+            .iter()
+            .any(|p| p.contains("Source:") || p.contains("chart")),
+        "{body:?}"
+    );
+}
+
+#[test]
+fn classes_inside_code_are_the_highlighters() {
+    let html = format!(
+        "<body><article><p>{}</p><pre><code><span class=hljs-comment># view the state of \
+         the repo</span>\ngit status</code></pre><p>{}</p></article></body>",
+        prose("guide", 3),
+        prose("guide's end", 3)
+    );
+    let (body, _) = body_of(&html);
+    assert!(
+        body.iter()
+            .any(|p| p.contains("# view the state of the repo")),
+        "{body:?}"
+    );
+}
+
+#[test]
+fn a_section_with_sentences_of_its_own_is_not_a_link_list() {
+    let items: String = (0..6)
+        .map(|i| {
+            format!(
+                "<li><p><a href=https://example.org/pull/{i}>libgccjit: a patch under review, \
+                 number {i}</a></p></li>"
+            )
+        })
+        .collect();
+    // an article in sections, one of them two short sentences and a list of links
+    let sections: String = (0..5)
+        .map(|i| {
+            format!(
+                "<div class=sect><h2>Part {i}</h2><p>{}</p></div>",
+                prose(&format!("part {i}"), 2)
+            )
+        })
+        .collect();
+    let html = format!(
+        "<body><article>{sections}<div class=sect><h2>Patches</h2><p>There has been some nice \
+         progress on this side over the past months.</p><p>Many patches were sent:</p><ul>{items}</ul></div>\
+         </article></body>"
+    );
+    let (body, _) = body_of(&html);
+    assert!(
+        body.iter()
+            .any(|p| p == "There has been some nice progress on this side over the past months."),
+        "{body:?}"
+    );
+    // the list of links itself is still a link list
+    assert!(!body.iter().any(|p| p.contains("libgccjit")), "{body:?}");
+}

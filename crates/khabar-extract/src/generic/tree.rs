@@ -188,6 +188,9 @@ impl<'a> Flat<'a> {
         let mut items: Vec<Item<'a>> = Vec::new();
         let mut stack: Vec<Ix> = Vec::new();
         let mut link_depth = 0u32;
+        // inside a code listing, classes are the highlighter's (`hljs-comment`, `token
+        // comment`): they say how code looks, not what a block is
+        let mut code_depth = 0u32;
         traverse(*root, |node, entering| {
             if !entering {
                 // only entered elements are left: the top of the stack
@@ -195,6 +198,9 @@ impl<'a> Flat<'a> {
                 items[ix].end = items.len();
                 if items[ix].links > 0 && items[ix].name() == "a" {
                     link_depth = link_depth.saturating_sub(1);
+                }
+                if matches!(items[ix].name(), "pre" | "code") {
+                    code_depth = code_depth.saturating_sub(1);
                 }
                 if let Some(&p) = stack.last() {
                     let (l, ll, pu, li) = (
@@ -225,7 +231,11 @@ impl<'a> Flat<'a> {
                         el: ElementRef::wrap(node).expect("element node"),
                         parent,
                         end: 0,
-                        hint: hint_of(e),
+                        hint: if code_depth > 0 {
+                            Hint::None
+                        } else {
+                            hint_of(e)
+                        },
                         in_furniture: false,
                         in_comments: false,
                         behind_dialog: false,
@@ -238,6 +248,7 @@ impl<'a> Flat<'a> {
                     });
                     stack.push(items.len() - 1);
                     link_depth += u32::from(is_link);
+                    code_depth += u32::from(matches!(e.name(), "pre" | "code"));
                     true
                 }
                 Node::Text(t) => {
