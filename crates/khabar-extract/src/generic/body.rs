@@ -82,6 +82,10 @@ const JOIN_MAX_LINK_DENSITY: f32 = 0.25;
 /// links under them is read, and the list inside judged by itself.
 const LINK_LIST_MAX_PROSE: u32 = 50;
 
+/// A short element with a weak furniture word is dropped unless it holds this many letters
+/// of running text in paragraphs.
+const WEAK_MAX_PROSE: u32 = 100;
+
 /// Link density above which an item of a list that was kept is dropped as links.
 const LIST_ITEM_MAX_LINK_DENSITY: f32 = 0.8;
 
@@ -411,7 +415,15 @@ fn dropped(flat: &Flat<'_>, ix: Ix, root: Ix, lenient: bool) -> bool {
     if it.hint == Hint::Comments || (it.hint == Hint::Furniture && it.letters * 2 < block_letters) {
         return true;
     }
-    if it.hint == Hint::Weak && it.letters < 200 && it.letters * 2 < block_letters {
+    // a weak word on a short element: a byline, a date line, a teaser card; but not on a
+    // section heading (`header-anchor`) nor on a paragraph of running text (a page
+    // builder calls every block a `widget`)
+    if it.hint == Hint::Weak
+        && it.letters < 200
+        && it.letters * 2 < block_letters
+        && !matches!(name, "h2" | "h3" | "h4" | "h5" | "h6")
+        && flat.paragraphs[ix] < WEAK_MAX_PROSE
+    {
         return true;
     }
     // lists of links: menus, tag clouds, "more stories"

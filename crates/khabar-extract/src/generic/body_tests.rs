@@ -228,3 +228,26 @@ fn a_section_with_sentences_of_its_own_is_not_a_link_list() {
     // the list of links itself is still a link list
     assert!(!body.iter().any(|p| p.contains("libgccjit")), "{body:?}");
 }
+
+#[test]
+fn a_weak_word_drops_a_short_line_not_a_heading_or_a_paragraph() {
+    let html = format!(
+        "<body><article><div class=byline-meta>By A. Writer, 3 May</div><p>{}</p>\
+         <h3 class=header-anchor-post>What the report covers</h3>\
+         <div class=elementor-widget><p>This insight matters when it comes to learning a \
+         language, and to choosing the app that suits the way that each of us learns best.</p></div>\
+         <p>{}</p></article></body>",
+        prose("report", 4),
+        prose("report's end", 4)
+    );
+    let (body, _) = body_of(&html);
+    assert!(
+        body.iter().any(|p| p == "What the report covers"),
+        "{body:?}"
+    );
+    assert!(
+        body.iter().any(|p| p.starts_with("This insight matters")),
+        "{body:?}"
+    );
+    assert!(!body.iter().any(|p| p.contains("A. Writer")), "{body:?}");
+}
