@@ -13,7 +13,9 @@ independent of the order or number of pages. Per set and half ({tune, held-out, 
             over pages with a non-empty prediction, the mean recall over pages whose truth has
             text, F1 of the two means;
   empty     pages whose prediction has no word;
-  headline  right / pages with a truth title; date  right / pages with a truth date.
+  headline  right / pages with a truth title (exact after normalisation); the second
+            verdict sets a site / section / author part aside (meta_accuracy.py,
+            `headline_site`); date  right / pages with a truth date.
 
 `split_of(id)` is the one place the split is defined; `--list tune` prints the ids of one half
 of a set (for article_bench's --ids) and exits.
@@ -57,10 +59,10 @@ def load_set(d: Path):
             label = "trafilatura" if r["label"].startswith("trafilatura") else r["label"]
             if label in body:
                 body[label][r["id"]] = r
-    meta = {t: {"headline": {}, "date": {}} for t in TOOLS}
+    meta = {t: {"headline": {}, "date": {}, "headline_site": {}} for t in TOOLS}
     with (d / "meta-per-doc.tsv").open(encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
-            if row["field"] not in ("headline", "date"):
+            if row["field"] not in ("headline", "date", "headline_site"):
                 continue
             for t in TOOLS:
                 meta[t][row["field"]][row["id"]] = row[t + "_result"]
@@ -75,7 +77,7 @@ def summarise(body, meta):
         for t in TOOLS:
             rows = [r for i, r in body[t].items() if keep(i)]
             s = body_scores(rows)
-            for field in ("headline", "date"):
+            for field in ("headline", "date", "headline_site"):
                 v = [x for i, x in meta[t][field].items() if keep(i) and x in ("right", "wrong", "missing")]
                 s[field] = {"right": v.count("right"), "of": len(v)}
             out[half][t] = s
@@ -89,8 +91,9 @@ def pct(x):
 def markdown(results) -> str:
     lines = [
         "| set | half | pages | body F1 khabar | body F1 trafilatura | empty khabar | empty trafilatura "
-        "| headline khabar | headline trafilatura | date khabar | date trafilatura |",
-        "| --- | --- |" + " ---: |" * 9,
+        "| headline khabar | headline trafilatura | headline, site part aside: khabar | trafilatura "
+        "| date khabar | date trafilatura |",
+        "| --- | --- |" + " ---: |" * 11,
     ]
     for name, res in results.items():
         for half in HALVES:
@@ -102,6 +105,7 @@ def markdown(results) -> str:
             lines.append(
                 f"| {name} | {half} | {k['pages']} | {b(k['f1'], t['f1'])} | {b(t['f1'], k['f1'])} "
                 f"| {k['empty']} | {t['empty']} | {pct(k['headline'])} | {pct(t['headline'])} "
+                f"| {pct(k['headline_site'])} | {pct(t['headline_site'])} "
                 f"| {pct(k['date'])} | {pct(t['date'])} |")
     return "\n".join(lines)
 

@@ -22,6 +22,14 @@ Scoring (the same for both tools):
             entities are NOT decoded: an "&amp;" left in a headline is an extraction error.
             An informative second line counts a headline that contains the truth or is
             contained in it (typically a site-name suffix such as " | Site" left on).
+  headline_site  (a second verdict on the headline) right when the two are equal as above,
+            or when the longer is the shorter plus a part set off by a separator — " | ",
+            " - ", " · ", " / ", " » ", " [", " (" or "_" — after or before it: a site,
+            section or author name («Story | Site», «Story - Author - Medium»,
+            «Site - Story»). The sets disagree on that part: WCXB's titles leave it out,
+            Readability's (its metadata title, as the page writes it) keep it; this verdict
+            scores both tools without taking either side. A colon is not a separator here
+            («Title: subtitle»).
   date      right when the tool's date starts with the truth's `publish_date` (YYYY-MM-DD, a
             few are only YYYY-MM): the first 10 characters of an RFC 3339 value, i.e. the
             date as written in the page's own time zone. The accuracy is over pages whose
@@ -58,7 +66,7 @@ import unicodedata
 from pathlib import Path
 from typing import Dict, List, Optional
 
-FIELDS = ("headline", "date", "author")
+FIELDS = ("headline", "date", "author", "headline_site")
 
 # ------------------------------------------------------------ normalising ----
 
@@ -107,6 +115,48 @@ def judge_headline(truth: Optional[str], pred: Optional[str]) -> str:
     if not p:
         return "missing"
     return "right" if t == p else "wrong"
+
+
+_SITE_SEPARATORS = "|-·/»[(_"
+
+
+def _strip_end_punct(s: str) -> str:
+    """Drops the punctuation that ends the shorter headline («…?», «…」») from the front of
+    the rest, separators excepted."""
+    i = 0
+    while i < len(s) and unicodedata.category(s[i]).startswith("P") and s[i] not in _SITE_SEPARATORS:
+        i += 1
+    return s[i:]
+
+
+def _set_off(rest: str, at_start: bool) -> bool:
+    """`rest` (what the longer headline has beyond the shorter) begins (`at_start`) or ends
+    with a separator that sets a name apart."""
+    if at_start:
+        r = _strip_end_punct(rest)
+        spaced = r[:1].isspace()
+        r = r.lstrip()
+        if not r:
+            return False
+        return r[0] == "_" or (spaced and r[0] in _SITE_SEPARATORS and r[1:2].isspace()) \
+            or (spaced and r[0] in "[(")
+    r = rest.rstrip()
+    if not r:
+        return False
+    return r[-1] == "_" or (r[-1] in _SITE_SEPARATORS and rest[-1:].isspace())
+
+
+def judge_headline_site(truth: Optional[str], pred: Optional[str]) -> str:
+    verdict = judge_headline(truth, pred)
+    if verdict != "wrong":
+        return verdict
+    t, p = normalise(truth), normalise(pred)
+    long, short = (t, p) if len(t) > len(p) else (p, t)
+    if long.startswith(short) and _set_off(long[len(short):], True):
+        return "right"
+    if long.endswith(short) and _set_off(long[: len(long) - len(short)], False):
+        return "right"
+    return "wrong"
 
 
 def headline_overlaps(truth: Optional[str], pred: Optional[str]) -> bool:
@@ -292,6 +342,7 @@ def score(truth: Dict[str, dict], ids: List[str], got: Dict[str, dict]) -> dict:
             "headline": judge_headline(t.get("title"), g["headline"]),
             "date": judge_date(t.get("publish_date"), g["date"]),
             "author": judge_author(t.get("author"), g["authors"]),
+            "headline_site": judge_headline_site(t.get("title"), g["headline"]),
         }
         if v["headline"] in ("right", "wrong") and headline_overlaps(t.get("title"), g["headline"]):
             headline_overlap += 1
@@ -351,6 +402,8 @@ def markdown(tools: Dict[str, dict], n_pages: int) -> str:
     row("headline missing", lambda x: _cell(x["headline"]["missing"], x["headline"]["with_truth"]))
     row("headline contains / inside truth (info)",
         lambda x: _cell(x["headline"]["overlap"], x["headline"]["with_truth"]))
+    row("headline right, a site / section / author part set aside (second verdict)",
+        lambda x: _cell(x["headline_site"]["right"], x["headline_site"]["with_truth"]))
     row("**date right**", lambda x: "**" + _cell(x["date"]["right"], x["date"]["with_truth"]) + "**")
     row("date wrong", lambda x: _cell(x["date"]["wrong"], x["date"]["with_truth"]))
     row("date missing", lambda x: _cell(x["date"]["missing"], x["date"]["with_truth"]))
@@ -382,13 +435,14 @@ def write_per_doc(path: Path, truth: Dict[str, dict], ids: List[str],
                           + ["url"]) + "\n")
         for doc_id in ids:
             t = truth[doc_id]
-            tv = {"headline": t.get("title"), "date": t.get("publish_date"), "author": t.get("author")}
+            tv = {"headline": t.get("title"), "date": t.get("publish_date"), "author": t.get("author"),
+                  "headline_site": t.get("title")}
             for field in FIELDS:
                 cols = [doc_id, field, _tsv(tv[field])]
                 for n in names:
                     g = got[n].get(doc_id) or {}
                     val = {"headline": g.get("headline"), "date": g.get("date"),
-                           "author": g.get("authors")}[field]
+                           "author": g.get("authors"), "headline_site": g.get("headline")}[field]
                     cols += [_tsv(val), tools[n]["verdicts"][doc_id][field]]
                 cols.append(t.get("url") or "")
                 f.write("\t".join(cols) + "\n")

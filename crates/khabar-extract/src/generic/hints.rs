@@ -338,18 +338,20 @@ pub fn hint_of(el: &Element) -> Hint {
             continue;
         }
         let kinds = kinds_in(t);
-        if kinds & BODY != 0 {
+        let furniture = kinds & FURNITURE != 0
+            || has_part(t, "ad")
+            || has_part(t, "ads")
+            || has_part(t, "nav")
+            || has_part(t, "cta");
+        // a body word inside a furniture name is the furniture's (`rich-text-cta`,
+        // `entry-content-share`)
+        if kinds & BODY != 0 && !furniture {
             return Hint::Body;
         }
         if kinds & COMMENTS != 0 {
             return Hint::Comments;
         }
-        if kinds & FURNITURE != 0
-            || has_part(t, "ad")
-            || has_part(t, "ads")
-            || has_part(t, "nav")
-            || has_part(t, "cta")
-        {
+        if furniture {
             best = Hint::Furniture;
         } else if best != Hint::Furniture {
             if kinds & WEAK != 0 {
