@@ -422,6 +422,7 @@ fn dropped(flat: &Flat<'_>, ix: Ix, root: Ix, lenient: bool) -> bool {
         && it.letters < 200
         && it.letters * 2 < block_letters
         && !matches!(name, "h2" | "h3" | "h4" | "h5" | "h6")
+        && !(is_inline(name) && in_list_item(flat, ix, root))
         && flat.paragraphs[ix] < WEAK_MAX_PROSE
     {
         return true;
@@ -452,6 +453,19 @@ fn dropped(flat: &Flat<'_>, ix: Ix, root: Ix, lenient: bool) -> bool {
         && it.letters < 120
     {
         return true;
+    }
+    false
+}
+
+/// The nearest block around an inline element, below the body block, is a list item.
+fn in_list_item(flat: &Flat<'_>, ix: Ix, root: Ix) -> bool {
+    let mut up = flat.items[ix].parent;
+    while up != NO_PARENT && up != root {
+        let name = flat.items[up].name();
+        if !is_inline(name) && name != "cite" {
+            return name == "li";
+        }
+        up = flat.items[up].parent;
     }
     false
 }

@@ -251,3 +251,34 @@ fn a_weak_word_drops_a_short_line_not_a_heading_or_a_paragraph() {
     );
     assert!(!body.iter().any(|p| p.contains("A. Writer")), "{body:?}");
 }
+
+#[test]
+fn a_list_item_is_read_whole_and_a_credit_in_a_paragraph_goes() {
+    let refs: String = (0..4)
+        .map(|i| {
+            format!(
+                "<li><a href='#c{i}'>^</a> <cite>Writer, Jamie (1996). <a href=/x{i}>\"A \
+                 note\"</a><span class=reference-accessdate>. Retrieved 2007-10-1{i}</span>.\
+                 </cite></li>"
+            )
+        })
+        .collect();
+    let html = format!(
+        "<body><article><p>{}</p><p>Guests pick pastries from the cabinets. <span \
+         class=photo-credit>Photo by A. Lens</span></p><p>{}</p><ol>{refs}</ol></article>\
+         </body>",
+        prose("report", 4),
+        prose("report's end", 4)
+    );
+    let (body, _) = body_of(&html);
+    assert!(
+        body.iter()
+            .any(|p| p == "^ Writer, Jamie (1996). \"A note\". Retrieved 2007-10-12."),
+        "{body:?}"
+    );
+    assert!(
+        body.iter()
+            .any(|p| p == "Guests pick pastries from the cabinets."),
+        "{body:?}"
+    );
+}

@@ -210,6 +210,9 @@ const FURNITURE_WORDS: &[&str] = &[
     "wp-block-buttons",
     // transliterated Arabic: "also read"
     "iqra",
+    // charts exported from Illustrator by ai2html (news graphics): labels placed over a
+    // picture, not sentences
+    "ai2html",
 ];
 
 /// Words that suggest furniture without proving it.
