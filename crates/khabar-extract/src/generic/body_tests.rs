@@ -2,7 +2,8 @@
 
 use scraper::Html;
 
-use super::{choose, read};
+use super::choose;
+use crate::generic::clean::read;
 use crate::generic::tree::Flat;
 
 /// The body's paragraphs and the `--explain` reasons for a whole page.
@@ -125,8 +126,10 @@ fn a_link_is_not_furniture_by_its_class() {
     );
 }
 
-fn page_with_a_dialog(state: &str) -> String {
-    let stream: String = (0..12)
+/// A stream of teasers and, over it, a dialog of `dialog_tag` holding an article: the
+/// dialog's markup is `wrap_open` … `wrap_close` around the article's paragraphs.
+fn page_with_a_dialog(state: &str, wrap_open: &str, wrap_close: &str) -> String {
+    let stream: String = (0..40)
         .map(|i| {
             format!(
                 "<li><h3><a href=/s{i}>Story {i}</a></h3><p>{}</p></li>",
@@ -135,9 +138,8 @@ fn page_with_a_dialog(state: &str) -> String {
         })
         .collect();
     format!(
-        "<html class='{state}'><body><div id=stream><ul>{stream}</ul></div>\
-         <div class='render-target-modal'><article><h1>The story in front</h1><p>{}</p>\
-         <p>{}</p></article></div></body></html>",
+        "<html class='{state}'><body><div id=stream><ul>{stream}</ul></div>{wrap_open}\
+         <h1>The story in front</h1><p>{}</p><p>{}</p>{wrap_close}</body></html>",
         prose("dialog's article", 6),
         prose("dialog's second paragraph", 6)
     )
@@ -145,13 +147,118 @@ fn page_with_a_dialog(state: &str) -> String {
 
 #[test]
 fn a_page_saved_with_a_dialog_open_is_read_in_the_dialog() {
-    let (body, _) = body_of(&page_with_a_dialog("js modal-open"));
-    assert!(body[0].contains("of the dialog's article"), "{body:?}");
-    assert!(!body.iter().any(|p| p.contains("teaser")), "{body:?}");
+    let shapes = [
+        (
+            "an article in it",
+            "<div class='render-target-modal'><article>",
+            "</article></div>",
+        ),
+        (
+            "plain blocks",
+            "<div class='render-target-modal'><div>",
+            "</div></div>",
+        ),
+        (
+            "Bootstrap's wrappers",
+            "<div class='modal show' role=dialog><div class=modal-dialog>\
+             <div class=modal-content><div class=modal-body>",
+            "<div class=share-box><p>Share this story with everyone you know today.</p></div>\
+             </div></div></div></div>",
+        ),
+    ];
+    for (shape, open, close) in shapes {
+        let (body, _) = body_of(&page_with_a_dialog("js modal-open", open, close));
+        assert!(
+            body[0].contains("of the dialog's article"),
+            "{shape}: {body:?}"
+        );
+        assert!(
+            body.iter().any(|p| p.contains("dialog's second paragraph")),
+            "{shape}: {body:?}"
+        );
+        assert!(
+            !body.iter().any(|p| p.contains("teaser")),
+            "{shape}: {body:?}"
+        );
+        assert!(
+            !body.iter().any(|p| p.contains("Share this")),
+            "{shape}: {body:?}"
+        );
+    }
     // without the page's word that the dialog is open, it is furniture like any modal
-    let (body, _) = body_of(&page_with_a_dialog("js"));
+    let (open, close) = (shapes[0].1, shapes[0].2);
+    let (body, _) = body_of(&page_with_a_dialog("js", open, close));
     assert!(
         !body.iter().any(|p| p.contains("dialog's article")),
+        "{body:?}"
+    );
+}
+
+#[test]
+fn a_hidden_modal_is_not_the_open_dialog() {
+    // the page says a modal is open, but the long one is closed (hidden on its outer
+    // element); the short open one is a newsletter box: the article is read
+    let html = format!(
+        "<html><body class=modal-open><article><p>{}</p><p>{}</p></article>\
+         <div class='modal show'><p>Sign up for our letter.</p></div>\
+         <div class='modal fade' aria-hidden=true><div class=modal-dialog><p>{}</p></div></div>\
+         </body></html>",
+        prose("article", 12),
+        prose("article's end", 12),
+        prose("terms of service", 14)
+    );
+    let (body, _) = body_of(&html);
+    assert!(body[0].contains("of the article goes"), "{body:?}");
+    assert!(
+        !body.iter().any(|p| p.contains("terms of service")),
+        "{body:?}"
+    );
+}
+
+#[test]
+fn an_unclosed_code_element_does_not_silence_the_markup() {
+    // `<code>` is a formatting element: the parser reopens it around everything after
+    let html = format!(
+        "<body><article class=post><p>{}</p><p>Run the command <code>ls -la</p>\
+         <div class=share-buttons><p>Share this article with your friends and family.</p>\
+         </div><p>{}</p><nav><p>Navigation text for the whole site and its sections.</p>\
+         </nav><p>The guide goes on to the next step of the setup<span class=visually-hidden> \
+         (opens in a new window)</span>.</p><div id=comments class=comments><p>{}</p></div>\
+         </article></body>",
+        prose("intro", 3),
+        prose("body", 3),
+        prose("reader's comment", 3)
+    );
+    let (body, _) = body_of(&html);
+    assert!(
+        body.iter().any(|p| p.contains("of the body goes")),
+        "{body:?}"
+    );
+    for furniture in [
+        "Share this",
+        "Navigation text",
+        "reader's comment",
+        "new window",
+    ] {
+        assert!(
+            !body.iter().any(|p| p.contains(furniture)),
+            "{furniture}: {body:?}"
+        );
+    }
+}
+
+#[test]
+fn a_link_around_a_card_keeps_its_class() {
+    let html = format!(
+        "<body><article><p>{}</p><a class=related-article-card href=/other><div>\
+         <h3>Another story entirely</h3><p>A teaser for another story that the site would \
+         like read next.</p></div></a><p>{}</p></article></body>",
+        prose("story", 3),
+        prose("story's end", 3)
+    );
+    let (body, _) = body_of(&html);
+    assert!(
+        !body.iter().any(|p| p.contains("Another story")),
         "{body:?}"
     );
 }

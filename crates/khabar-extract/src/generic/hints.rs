@@ -286,8 +286,10 @@ fn has_part(token: &str, word: &str) -> bool {
     token.split(['-', '_']).any(|part| part == word)
 }
 
-/// The hint for one element.
-pub fn hint_of(el: &Element) -> Hint {
+/// The hint for one element. With `read_words` false only its tag, role, `itemprop` and
+/// hidden state count, not its class and id words (a link inside a sentence, a highlighted
+/// token inside a code listing: see `Flat::build`).
+pub fn hint_of(el: &Element, read_words: bool) -> Hint {
     let name = el.name();
     if matches!(name, "html" | "body") {
         // themes put layout words of every kind on these
@@ -319,9 +321,7 @@ pub fn hint_of(el: &Element) -> Hint {
             return Hint::Furniture;
         }
     }
-    if name == "a" {
-        // a link is judged by the share of link text around it, not by its class: a
-        // `popup` or `share` word on a link inside a paragraph names what clicking does
+    if !read_words {
         return Hint::None;
     }
     let mut best = Hint::None;
@@ -386,7 +386,7 @@ mod tests {
             .filter_map(scraper::ElementRef::wrap)
             .find(|e| e.value().name() != "html")
             .unwrap();
-        hint_of(el.value())
+        hint_of(el.value(), true)
     }
 
     #[test]
@@ -416,8 +416,27 @@ mod tests {
             hint("<div class='Bxsh(modalShadow) Pos(r)'></div>"),
             Hint::None
         );
-        // a link is judged by its link text, not its class
-        assert_eq!(hint("<a class=popup href=#n1>a note</a>"), Hint::None);
-        assert_eq!(hint("<a hidden href=#n1>a note</a>"), Hint::Furniture);
+        // a body word inside a furniture name is the furniture's
+        assert_eq!(
+            hint("<section class='rich-text-cta'></section>"),
+            Hint::Furniture
+        );
+        assert_eq!(
+            hint("<div class='entry-content-share'></div>"),
+            Hint::Furniture
+        );
+        assert_eq!(hint("<div class='rich-text'></div>"), Hint::Body);
+        assert_eq!(
+            hint("<div class='ai2html ai2html-box'></div>"),
+            Hint::Furniture
+        );
+        // without its words, only what the tag, role and hidden state say
+        let doc = Html::parse_fragment("<a class=popup href=#n1>a</a><a hidden href=#n2>b</a>");
+        let links: Vec<_> = doc
+            .select(&scraper::Selector::parse("a").unwrap())
+            .collect();
+        assert_eq!(hint_of(links[0].value(), false), Hint::None);
+        assert_eq!(hint_of(links[0].value(), true), Hint::Furniture);
+        assert_eq!(hint_of(links[1].value(), false), Hint::Furniture);
     }
 }

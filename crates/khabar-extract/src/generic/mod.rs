@@ -4,14 +4,17 @@
 //!
 //! - [`tree`] flattens the page into elements with letter, link and punctuation counts;
 //! - [`hints`] reads what class, id, role and tag say about an element;
-//! - [`body`] scores the elements, picks the body block and cleans it;
+//! - [`body`] scores the elements and picks the body block, [`clean`] reads it cleaned;
 //! - [`fields`] finds the headline, authors and captions by position and shape;
 //! - [`dates`] the published date near the headline, or in the address;
+//! - [`dialog`] the dialog a page was saved with open, read instead of the page behind;
 //! - [`language`] the language of a page that declares none, from its text;
 //! - [`related`] related-article lists.
 
 pub mod body;
+pub mod clean;
 pub mod dates;
+pub mod dialog;
 pub mod fields;
 pub mod hints;
 pub mod language;
@@ -78,7 +81,7 @@ impl<'a> GenericPage<'a> {
             return GenericBody::default();
         };
         let mut why = choice.why.clone();
-        let paragraphs = body::read(&self.flat, choice, headline, &mut why);
+        let paragraphs = clean::read(&self.flat, choice, headline, &mut why);
         let mut chosen = self.note(choice.best);
         chosen.why = why;
         GenericBody {

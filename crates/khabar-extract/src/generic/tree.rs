@@ -10,10 +10,6 @@ use super::hints::{Hint, hint_of};
 /// Index of an element in [`Flat::items`].
 pub type Ix = usize;
 
-/// Least paragraph letters of an open dialog read instead of the page behind it (a
-/// cookie or newsletter box is shorter).
-const DIALOG_MIN_LETTERS: u32 = 1000;
-
 /// The parent of the root.
 pub const NO_PARENT: Ix = usize::MAX;
 
@@ -43,8 +39,8 @@ pub struct Item<'a> {
     pub in_furniture: bool,
     /// Inside a comment section (or is one).
     pub in_comments: bool,
-    /// Behind the dialog a page was saved with open (see [`Flat::open_dialog`]): neither
-    /// scoring reads it.
+    /// Behind the dialog a page was saved with open (see [`super::dialog`]): neither
+    /// scoring nor the reading takes it.
     pub behind_dialog: bool,
     /// Letters (non-space characters) of the subtree's visible text.
     pub letters: u32,
@@ -59,6 +55,8 @@ pub struct Item<'a> {
     pub punct: u32,
     /// Links (`a[href]`) in the subtree.
     pub links: u32,
+    /// A `<table>` or `<pre>` is inside (a `<figure>` holding one is the article's own).
+    pub holds_listing: bool,
 }
 
 impl Item<'_> {
@@ -84,6 +82,8 @@ pub struct Flat<'a> {
     /// Letters of each element's paragraphs, furniture or not (see
     /// `Flat::paragraph_letters`).
     pub paragraphs: Vec<u32>,
+    /// The dialog the page was saved with open, if any (see [`super::dialog`]).
+    pub dialog: Option<Ix>,
 }
 
 /// Subtrees whose text a reader never sees.
@@ -112,6 +112,23 @@ pub fn invisible(el: &scraper::node::Element) -> bool {
 /// Phrasing elements: their text runs on in the text of the element around them (a `<div>`
 /// whose sentences are wrapped in one `<i>` still holds its own text). Links are left out:
 /// a `<div>` whose text is mostly links is a list of them, not a paragraph.
+/// Whether an element's class and id words are read for its hint: not on a phrasing
+/// element inside a `<pre>` listing (the highlighter's classes), nor on a link that holds
+/// no block (a link inside a sentence is judged by its link text: `a.popup` on a note);
+/// a link around a card of blocks keeps its words (`a.related-article-card`).
+fn reads_words(node: NodeRef<'_, Node>, e: &scraper::node::Element, in_listing: bool) -> bool {
+    let name = e.name();
+    if in_listing && is_phrasing(name) {
+        return false;
+    }
+    name != "a"
+        || node.children().any(|c| {
+            c.value()
+                .as_element()
+                .is_some_and(|c| crate::dom::is_block(c.name()))
+        })
+}
+
 fn is_phrasing(name: &str) -> bool {
     matches!(
         name,
@@ -188,8 +205,8 @@ impl<'a> Flat<'a> {
         let mut items: Vec<Item<'a>> = Vec::new();
         let mut stack: Vec<Ix> = Vec::new();
         let mut link_depth = 0u32;
-        // inside a code listing, classes are the highlighter's (`hljs-comment`, `token
-        // comment`): they say how code looks, not what a block is
+        // inside a `<pre>` listing, the classes of phrasing elements are the highlighter's
+        // (`hljs-comment`, `token comment`): they say how code looks, not what a block is
         let mut code_depth = 0u32;
         traverse(*root, |node, entering| {
             if !entering {
@@ -199,10 +216,13 @@ impl<'a> Flat<'a> {
                 if items[ix].links > 0 && items[ix].name() == "a" {
                     link_depth = link_depth.saturating_sub(1);
                 }
-                if matches!(items[ix].name(), "pre" | "code") {
+                if items[ix].name() == "pre" {
                     code_depth = code_depth.saturating_sub(1);
                 }
                 if let Some(&p) = stack.last() {
+                    if items[ix].holds_listing || matches!(items[ix].name(), "table" | "pre") {
+                        items[p].holds_listing = true;
+                    }
                     let (l, ll, pu, li) = (
                         items[ix].letters,
                         items[ix].link_letters,
@@ -231,11 +251,7 @@ impl<'a> Flat<'a> {
                         el: ElementRef::wrap(node).expect("element node"),
                         parent,
                         end: 0,
-                        hint: if code_depth > 0 {
-                            Hint::None
-                        } else {
-                            hint_of(e)
-                        },
+                        hint: hint_of(e, reads_words(node, e, code_depth > 0)),
                         in_furniture: false,
                         in_comments: false,
                         behind_dialog: false,
@@ -245,10 +261,11 @@ impl<'a> Flat<'a> {
                         inline_letters: 0,
                         punct: 0,
                         links: u32::from(is_link),
+                        holds_listing: false,
                     });
                     stack.push(items.len() - 1);
                     link_depth += u32::from(is_link);
-                    code_depth += u32::from(matches!(e.name(), "pre" | "code"));
+                    code_depth += u32::from(e.name() == "pre");
                     true
                 }
                 Node::Text(t) => {
@@ -281,6 +298,7 @@ impl<'a> Flat<'a> {
         let mut flat = Flat {
             items,
             paragraphs: Vec::new(),
+            dialog: None,
         };
         let para = flat.paragraph_letters();
         let total = para.first().copied().unwrap_or(0);
@@ -307,15 +325,17 @@ impl<'a> Flat<'a> {
                 landmark_below[p] = landmark_below[p].max(landmark_below[i]).max(here);
             }
         }
-        let dialog = flat.open_dialog(&para);
+        let dialog = super::dialog::open_dialog(&flat, &para);
+        flat.dialog = dialog;
         for i in 0..flat.items.len() {
             let it = &flat.items[i];
             let mut hint = it.hint;
             if let Some(d) = dialog {
-                if flat.contains(i, d) {
-                    // the dialog and what holds it: the page's content, whatever the
-                    // class says (`render-target-modal`)
-                    if hint == Hint::Furniture {
+                let e = it.el.value();
+                if flat.contains(i, d) || (flat.contains(d, i) && super::dialog::is_dialog(e)) {
+                    // the dialog, what holds it and its own wrappers (`modal-content`): the
+                    // page's content, whatever the class says (`render-target-modal`)
+                    if hint == Hint::Furniture && !super::hints::hidden(e) {
                         hint = Hint::None;
                     }
                 } else if !flat.contains(d, i) {
@@ -350,50 +370,6 @@ impl<'a> Flat<'a> {
         }
         flat.paragraphs = para;
         flat
-    }
-
-    /// The dialog a page was saved with open: when the `<html>` or `<body>` element says a
-    /// modal is open (`modal-open`, the state class that Bootstrap and many sites set), the
-    /// element named a modal or dialog (a class or id part `modal`, `role=dialog`,
-    /// `aria-modal=true`) holding the most paragraph text, if it holds
-    /// [`DIALOG_MIN_LETTERS`]: what the reader sees in front of the page behind it.
-    fn open_dialog(&self, para: &[u32]) -> Option<Ix> {
-        let root = self.items.first();
-        let body = self.items.iter().find(|it| it.name() == "body");
-        let says_open = root.into_iter().chain(body).any(|it| {
-            matches!(it.name(), "html" | "body")
-                && it.el.value().attr("class").is_some_and(|c| {
-                    c.split_ascii_whitespace()
-                        .any(|t| t.eq_ignore_ascii_case("modal-open"))
-                })
-        });
-        if !says_open {
-            return None;
-        }
-        let is_dialog = |it: &Item<'_>| {
-            let e = it.el.value();
-            e.attr("role")
-                .is_some_and(|r| r.trim().eq_ignore_ascii_case("dialog"))
-                || e.attr("aria-modal")
-                    .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
-                || e.attr("class")
-                    .into_iter()
-                    .flat_map(str::split_ascii_whitespace)
-                    .chain(e.attr("id"))
-                    .any(|t| t.split(['-', '_']).any(|p| p.eq_ignore_ascii_case("modal")))
-        };
-        let mut best: Option<Ix> = None;
-        for (ix, it) in self.items.iter().enumerate() {
-            if para[ix] >= DIALOG_MIN_LETTERS
-                && !matches!(it.name(), "html" | "body")
-                && !super::hints::hidden(it.el.value())
-                && is_dialog(it)
-                && best.is_none_or(|b| para[ix] > para[b])
-            {
-                best = Some(ix);
-            }
-        }
-        best
     }
 
     /// Whether an element reads as one paragraph: a `<p>`, `<pre>`, quote, list item or
