@@ -89,7 +89,7 @@ pub fn paragraphs_of(
 }
 
 /// Ends a paragraph: `current` is already normalised but for a trailing space.
-fn flush(current: &mut String, out: &mut Vec<String>) {
+pub(crate) fn flush(current: &mut String, out: &mut Vec<String>) {
     let len = current.trim_end_matches(' ').len();
     current.truncate(len);
     if !current.is_empty() {

@@ -7,7 +7,7 @@
 use super::body::{BodyChoice, text_only_out};
 use super::hints::Hint;
 use super::tree::{Flat, Ix, NO_PARENT, Step};
-use crate::dom::is_block;
+use crate::dom::{flush, is_block};
 use crate::text::push_normalized;
 
 /// A block mostly of links is a link list only when it holds less running text than this
@@ -61,14 +61,14 @@ fn dropped(flat: &Flat<'_>, ix: Ix, root: Ix, lenient: bool) -> bool {
     if it.hint == Hint::Weak
         && it.letters < 200
         && it.letters * 2 < block_letters
-        && !matches!(name, "h2" | "h3" | "h4" | "h5" | "h6")
+        && !is_heading(name)
         && !(is_inline(name) && in_list_item(flat, ix, root))
         && flat.paragraphs[ix] < WEAK_MAX_PROSE
     {
         return true;
     }
     // lists of links: menus, tag clouds, "more stories"
-    let inline = kept_whatever_its_links(name);
+    let exempt = kept_whatever_its_links(name);
     // a list item or a paragraph (a reference, a source) is a link list only when it is
     // nearly all links
     let max_density = if matches!(name, "li" | "p" | "dd") {
@@ -76,7 +76,7 @@ fn dropped(flat: &Flat<'_>, ix: Ix, root: Ix, lenient: bool) -> bool {
     } else {
         0.5
     };
-    if !inline
+    if !exempt
         && it.links >= 2
         && it.link_density() > max_density
         && !holds_the_block(flat, ix, root)
@@ -88,7 +88,7 @@ fn dropped(flat: &Flat<'_>, ix: Ix, root: Ix, lenient: bool) -> bool {
     // that was kept is data: a title in its column links to its page) and in a heading
     // (a linked section title: a listicle's entries, a permalink; dropping those headings
     // cost both sets' tune halves, bench/generic)
-    if !inline
+    if !exempt
         && !matches!(name, "td" | "th")
         && it.links == 1
         && it.link_density() > 0.8
@@ -218,12 +218,4 @@ fn read_block(flat: &Flat<'_>, root: Ix, lenient: bool, paragraphs: &mut Vec<Str
         true
     });
     flush(&mut current, paragraphs);
-}
-
-fn flush(current: &mut String, out: &mut Vec<String>) {
-    let len = current.trim_end_matches(' ').len();
-    current.truncate(len);
-    if !current.is_empty() {
-        out.push(std::mem::take(current));
-    }
 }

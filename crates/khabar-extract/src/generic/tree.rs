@@ -109,9 +109,6 @@ pub fn invisible(el: &scraper::node::Element) -> bool {
     )
 }
 
-/// Phrasing elements: their text runs on in the text of the element around them (a `<div>`
-/// whose sentences are wrapped in one `<i>` still holds its own text). Links are left out:
-/// a `<div>` whose text is mostly links is a list of them, not a paragraph.
 /// Whether an element's class and id words are read for its hint: not on a phrasing
 /// element inside a `<pre>` listing (the highlighter's classes), nor on a link that holds
 /// no block (a link inside a sentence is judged by its link text: `a.popup` on a note);
@@ -129,6 +126,9 @@ fn reads_words(node: NodeRef<'_, Node>, e: &scraper::node::Element, in_listing: 
         })
 }
 
+/// Phrasing elements: their text runs on in the text of the element around them (a `<div>`
+/// whose sentences are wrapped in one `<i>` still holds its own text). Links are left out:
+/// a `<div>` whose text is mostly links is a list of them, not a paragraph.
 fn is_phrasing(name: &str) -> bool {
     matches!(
         name,
@@ -207,7 +207,7 @@ impl<'a> Flat<'a> {
         let mut link_depth = 0u32;
         // inside a `<pre>` listing, the classes of phrasing elements are the highlighter's
         // (`hljs-comment`, `token comment`): they say how code looks, not what a block is
-        let mut code_depth = 0u32;
+        let mut listing_depth = 0u32;
         traverse(*root, |node, entering| {
             if !entering {
                 // only entered elements are left: the top of the stack
@@ -217,7 +217,7 @@ impl<'a> Flat<'a> {
                     link_depth = link_depth.saturating_sub(1);
                 }
                 if items[ix].name() == "pre" {
-                    code_depth = code_depth.saturating_sub(1);
+                    listing_depth = listing_depth.saturating_sub(1);
                 }
                 if let Some(&p) = stack.last() {
                     if items[ix].holds_listing || matches!(items[ix].name(), "table" | "pre") {
@@ -251,7 +251,7 @@ impl<'a> Flat<'a> {
                         el: ElementRef::wrap(node).expect("element node"),
                         parent,
                         end: 0,
-                        hint: hint_of(e, reads_words(node, e, code_depth > 0)),
+                        hint: hint_of(e, reads_words(node, e, listing_depth > 0)),
                         in_furniture: false,
                         in_comments: false,
                         behind_dialog: false,
@@ -265,7 +265,7 @@ impl<'a> Flat<'a> {
                     });
                     stack.push(items.len() - 1);
                     link_depth += u32::from(is_link);
-                    code_depth += u32::from(e.name() == "pre");
+                    listing_depth += u32::from(e.name() == "pre");
                     true
                 }
                 Node::Text(t) => {
