@@ -177,7 +177,8 @@ pub fn read(
     }
     if paragraphs.is_empty() && !choice.text_only {
         why.push(
-            "fallback: cleaning by markup left nothing of the block; read again without              class or id words"
+            "fallback: cleaning by markup left nothing of the block; read again without \
+             class or id words"
                 .to_string(),
         );
         for &root in &choice.roots {
