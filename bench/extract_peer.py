@@ -150,6 +150,8 @@ def record(page, i, art):
         "site": "aawsat",
         "language": page["lang"],
         "headline": art["headline"] or (norm(ld.get("headline", "")) or None),
+        # the page's declared title, as khabar's `title` (og:title: every aawsat page has one)
+        "title": norm(meta["og:title"]) if meta.get("og:title") else None,
         "subtitle": art["subtitle"],
         "body": body,
         "captions": art["captions"],

@@ -15,7 +15,10 @@ independent of the order or number of pages. Per set and half ({tune, held-out, 
   empty     pages whose prediction has no word;
   headline  right / pages with a truth title (exact after normalisation); the second
             verdict sets a site / section / author part aside (meta_accuracy.py,
-            `headline_site`); date  right / pages with a truth date.
+            `headline_site`);
+  page title  the same exact test on khabar's `title` field (the page's declared
+            title, as written) and on trafilatura's title (meta_accuracy.py, `title`);
+  date      right / pages with a truth date.
 
 `split_of(id)` is the one place the split is defined; `--list tune` prints the ids of one half
 of a set (for article_bench's --ids) and exits.
@@ -31,6 +34,7 @@ from pathlib import Path
 
 HALVES = ("tune", "held-out", "all")
 TOOLS = ("khabar", "trafilatura")
+META_FIELDS = ("headline", "headline_site", "title", "date")
 
 
 def split_of(doc_id: str) -> str:
@@ -59,10 +63,10 @@ def load_set(d: Path):
             label = "trafilatura" if r["label"].startswith("trafilatura") else r["label"]
             if label in body:
                 body[label][r["id"]] = r
-    meta = {t: {"headline": {}, "date": {}, "headline_site": {}} for t in TOOLS}
+    meta = {t: {f: {} for f in META_FIELDS} for t in TOOLS}
     with (d / "meta-per-doc.tsv").open(encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
-            if row["field"] not in ("headline", "date", "headline_site"):
+            if row["field"] not in META_FIELDS:
                 continue
             for t in TOOLS:
                 meta[t][row["field"]][row["id"]] = row[t + "_result"]
@@ -77,7 +81,7 @@ def summarise(body, meta):
         for t in TOOLS:
             rows = [r for i, r in body[t].items() if keep(i)]
             s = body_scores(rows)
-            for field in ("headline", "date", "headline_site"):
+            for field in META_FIELDS:
                 v = [x for i, x in meta[t][field].items() if keep(i) and x in ("right", "wrong", "missing")]
                 s[field] = {"right": v.count("right"), "of": len(v)}
             out[half][t] = s
@@ -92,8 +96,8 @@ def markdown(results) -> str:
     lines = [
         "| set | half | pages | body F1 khabar | body F1 trafilatura | empty khabar | empty trafilatura "
         "| headline khabar | headline trafilatura | headline, site part aside: khabar | trafilatura "
-        "| date khabar | date trafilatura |",
-        "| --- | --- |" + " ---: |" * 11,
+        "| page title: khabar | trafilatura | date khabar | date trafilatura |",
+        "| --- | --- |" + " ---: |" * 13,
     ]
     for name, res in results.items():
         for half in HALVES:
@@ -106,6 +110,7 @@ def markdown(results) -> str:
                 f"| {name} | {half} | {k['pages']} | {b(k['f1'], t['f1'])} | {b(t['f1'], k['f1'])} "
                 f"| {k['empty']} | {t['empty']} | {pct(k['headline'])} | {pct(t['headline'])} "
                 f"| {pct(k['headline_site'])} | {pct(t['headline_site'])} "
+                f"| {pct(k['title'])} | {pct(t['title'])} "
                 f"| {pct(k['date'])} | {pct(t['date'])} |")
     return "\n".join(lines)
 

@@ -30,6 +30,10 @@ Scoring (the same for both tools):
             Readability's (its metadata title, as the page writes it) keep it; this verdict
             scores both tools without taking either side. A colon is not a separator here
             («Title: subtitle»).
+  title     (the page's declared title) the same test as `headline`, on khabar's `title`
+            field (og:title, twitter:title or `<title>` as the page writes it, site name and
+            all) and on trafilatura's title (it has one title): Readability's truth is that
+            metadata title, WCXB's the headline the page shows.
   date      right when the tool's date starts with the truth's `publish_date` (YYYY-MM-DD, a
             few are only YYYY-MM): the first 10 characters of an RFC 3339 value, i.e. the
             date as written in the page's own time zone. The accuracy is over pages whose
@@ -66,7 +70,7 @@ import unicodedata
 from pathlib import Path
 from typing import Dict, List, Optional
 
-FIELDS = ("headline", "date", "author", "headline_site")
+FIELDS = ("headline", "date", "author", "headline_site", "title")
 
 # ------------------------------------------------------------ normalising ----
 
@@ -237,6 +241,7 @@ def load_khabar(path: Path, id_field: str, ids: set) -> Dict[str, dict]:
                 authors = [authors]
             out[doc_id] = {
                 "headline": rec.get("headline"),
+                "title": rec.get("title"),
                 "date": rec.get("published_at"),
                 "authors": [a for a in authors if isinstance(a, str)],
                 "records": 1,
@@ -306,6 +311,7 @@ def load_trafilatura(data: Path, truth: Dict[str, dict], ids: List[str],
         author = c.get("author") or ""
         out[doc_id] = {
             "headline": c.get("title"),
+            "title": c.get("title"),
             "date": c.get("date"),
             "authors": [a.strip() for a in author.split(";") if a.strip()],
             "records": 1 if (c.get("title") or c.get("date") or author) else 0,
@@ -333,7 +339,8 @@ def score(truth: Dict[str, dict], ids: List[str], got: Dict[str, dict]) -> dict:
     pages_without_record = pages_with_several = 0
     for doc_id in ids:
         t = truth[doc_id]
-        g = got.get(doc_id) or {"headline": None, "date": None, "authors": [], "records": 0}
+        g = got.get(doc_id) or {"headline": None, "title": None, "date": None, "authors": [],
+                                "records": 0}
         if g["records"] == 0:
             pages_without_record += 1
         elif g["records"] > 1:
@@ -343,6 +350,7 @@ def score(truth: Dict[str, dict], ids: List[str], got: Dict[str, dict]) -> dict:
             "date": judge_date(t.get("publish_date"), g["date"]),
             "author": judge_author(t.get("author"), g["authors"]),
             "headline_site": judge_headline_site(t.get("title"), g["headline"]),
+            "title": judge_headline(t.get("title"), g["title"]),
         }
         if v["headline"] in ("right", "wrong") and headline_overlaps(t.get("title"), g["headline"]):
             headline_overlap += 1
@@ -404,6 +412,8 @@ def markdown(tools: Dict[str, dict], n_pages: int) -> str:
         lambda x: _cell(x["headline"]["overlap"], x["headline"]["with_truth"]))
     row("headline right, a site / section / author part set aside (second verdict)",
         lambda x: _cell(x["headline_site"]["right"], x["headline_site"]["with_truth"]))
+    row("page title right (khabar: its `title` field; trafilatura: its title)",
+        lambda x: _cell(x["title"]["right"], x["title"]["with_truth"]))
     row("**date right**", lambda x: "**" + _cell(x["date"]["right"], x["date"]["with_truth"]) + "**")
     row("date wrong", lambda x: _cell(x["date"]["wrong"], x["date"]["with_truth"]))
     row("date missing", lambda x: _cell(x["date"]["missing"], x["date"]["with_truth"]))
@@ -436,13 +446,14 @@ def write_per_doc(path: Path, truth: Dict[str, dict], ids: List[str],
         for doc_id in ids:
             t = truth[doc_id]
             tv = {"headline": t.get("title"), "date": t.get("publish_date"), "author": t.get("author"),
-                  "headline_site": t.get("title")}
+                  "headline_site": t.get("title"), "title": t.get("title")}
             for field in FIELDS:
                 cols = [doc_id, field, _tsv(tv[field])]
                 for n in names:
                     g = got[n].get(doc_id) or {}
                     val = {"headline": g.get("headline"), "date": g.get("date"),
-                           "author": g.get("authors"), "headline_site": g.get("headline")}[field]
+                           "author": g.get("authors"), "headline_site": g.get("headline"),
+                           "title": g.get("title")}[field]
                     cols += [_tsv(val), tools[n]["verdicts"][doc_id][field]]
                 cols.append(t.get("url") or "")
                 f.write("\t".join(cols) + "\n")

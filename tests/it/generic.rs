@@ -5,7 +5,7 @@
 
 use crate::common;
 
-use common::{records, repo, run, stderr};
+use common::{records, repo, run, run_with_stdin, stderr};
 use serde_json::Value;
 
 const PAGES: &[&str] = &[
@@ -198,4 +198,38 @@ fn a_profile_whose_selectors_stopped_matching_is_filled_in_generically() {
     assert_eq!(r["authors"], want["authors"]);
     assert_eq!(r["captions"][0]["credit"], want["captions"][0]["credit"]);
     assert_eq!(r["related"].as_array().unwrap().len(), 4);
+}
+
+#[test]
+fn title_is_the_pages_declared_title_as_written_beside_the_headline_it_shows() {
+    let page = |head: &str| {
+        format!(
+            "<html><head>{head}</head><body><article><h1>Harbour cranes return to the old port</h1>\
+             <p>The cranes that stood over the old port for a century came back this week, \
+             restored by the city, and the first of them lifted a container on Monday.</p>\
+             <p>Dock workers watched from the quay as the arm swung out over the water.</p>\
+             </article></body></html>"
+        )
+    };
+    let one = |head: &str| {
+        let out = run_with_stdin(&["extract", "-"], page(head).as_bytes());
+        assert!(out.status.success(), "{}", stderr(&out));
+        records(&out).remove(0)
+    };
+    // og:title first, as written: the site's name stays; the headline is the <h1>
+    let r = one("<title>Cranes | Port News</title>\
+         <meta property='og:title' content='Harbour cranes return &amp; lift again | Port News'>\
+         <meta name='twitter:title' content='Twitter title'>");
+    assert_eq!(r["headline"], "Harbour cranes return to the old port");
+    assert_eq!(r["title"], "Harbour cranes return & lift again | Port News");
+    assert_eq!(r["extraction"]["sources"]["title"], "meta");
+    // then twitter:title, then <title>
+    let r = one("<title>Cranes | Port News</title><meta name='twitter:title' content='Tw'>");
+    assert_eq!(r["title"], "Tw");
+    let r = one("<title>\n  Cranes   return\n | Port News </title>");
+    assert_eq!(r["title"], "Cranes return | Port News");
+    // none of them: null, and the headline is still the page's
+    let r = one("");
+    assert_eq!(r["title"], Value::Null);
+    assert_eq!(r["headline"], "Harbour cranes return to the old port");
 }

@@ -253,6 +253,16 @@ fn find_date(folded: &str) -> Option<NaiveDate> {
                 return Some(d);
             }
         }
+        // year month day: «2023 Jan 7», as citation metadata writes it
+        if let Some(year) = year_number(words[i])
+            && let Some((month, used)) = month_at(&words, i + 1)
+            && let Some(d) = words
+                .get(i + 1 + used)
+                .and_then(|w| day_number(w))
+                .and_then(|day| NaiveDate::from_ymd_opt(year, month, day))
+        {
+            return Some(d);
+        }
         // month day year (English)
         if let Some((month, used)) = month_at(&words, i) {
             let j = i + used;
@@ -518,6 +528,12 @@ mod tests {
         assert_eq!(
             visible("Updated 12:00 a.m. June 1, 2020").unwrap(),
             "2020-06-01T00:00:00+00:00"
+        );
+        // year first, as citation metadata writes it
+        assert_eq!(visible("2023 Jan 7").unwrap(), "2023-01-07T00:00:00+00:00");
+        assert_eq!(
+            visible("2024 June 30").unwrap(),
+            "2024-06-30T00:00:00+00:00"
         );
     }
 

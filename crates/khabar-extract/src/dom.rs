@@ -62,8 +62,16 @@ pub fn is_block(name: &str) -> bool {
 
 /// The normalised text of an element, blocks separated by a space; `None` when empty.
 pub fn text_of(el: ElementRef<'_>) -> Option<String> {
+    text_without(el, &|_| false)
+}
+
+/// [`text_of`] without the subtrees whose root `dropped` says yes to.
+pub fn text_without(
+    el: ElementRef<'_>,
+    dropped: &dyn Fn(ElementRef<'_>) -> bool,
+) -> Option<String> {
     let mut out = String::new();
-    walk_text(el, &|_| false, |piece| match piece {
+    walk_text(el, dropped, |piece| match piece {
         Piece::Text(t) => push_normalized(&mut out, t),
         Piece::Break | Piece::Block => push_normalized(&mut out, " "),
     });

@@ -58,6 +58,8 @@ pub struct PageMeta {
     pub base_href: Option<String>,
     /// `og:title`.
     pub og_title: Option<String>,
+    /// `twitter:title`.
+    pub twitter_title: Option<String>,
     /// `og:url`.
     pub og_url: Option<String>,
     /// `og:image` (or `og:image:url`, `og:image:secure_url`).
@@ -139,6 +141,32 @@ fn rank(keys: &[&'static str], key: &str) -> Option<(usize, &'static str)> {
     keys.iter().position(|k| *k == key).map(|i| (i, keys[i]))
 }
 
+/// A publication-date key of a site's own naming (`published-date`, `w-published-date`,
+/// `sitePublishDate`): one that says "publish" and "date" or "time" and not that it was
+/// changed or ends. Ranked after every key of [`PUBLISHED_KEYS`].
+const OTHER_PUBLISHED_KEY: &str = "a meta key naming a publish date";
+
+/// Whether the date `a` says is before the one `b` says (both must read as dates).
+fn earlier_date(a: &str, b: &str) -> bool {
+    let utc = chrono::FixedOffset::east_opt(0).expect("UTC");
+    let read = |v: &str| {
+        crate::dates::parse_machine(v, utc).or_else(|| crate::dates::parse_visible(v, utc))
+    };
+    matches!((read(a), read(b)), (Some(a), Some(b)) if a < b)
+}
+
+fn published_key_rank(key: &str) -> Option<(usize, &'static str)> {
+    rank(PUBLISHED_KEYS, key).or_else(|| {
+        let says = |w: &str| key.contains(w);
+        (says("publish")
+            && (says("date") || says("time"))
+            && !["modif", "updat", "expir", "revis", "end"]
+                .iter()
+                .any(|w| says(w)))
+        .then_some((PUBLISHED_KEYS.len(), OTHER_PUBLISHED_KEY))
+    })
+}
+
 impl PageMeta {
     /// Reads the metadata of a parsed page.
     pub fn read(doc: &Html) -> Self {
@@ -185,8 +213,17 @@ impl PageMeta {
                     let Some(value) = normalize_opt(content) else {
                         continue;
                     };
-                    if let Some((r, k)) = rank(PUBLISHED_KEYS, &key) {
-                        if r < published_rank {
+                    if let Some((r, k)) = published_key_rank(&key) {
+                        // of two keys of a site's own naming, the earlier date: a page's
+                        // later "publish" times are when it was rendered or re-issued
+                        let earlier = || {
+                            m.published_time
+                                .as_ref()
+                                .is_some_and(|(v, _)| earlier_date(&value, v))
+                        };
+                        if r < published_rank
+                            || (r == published_rank && k == OTHER_PUBLISHED_KEY && earlier())
+                        {
                             published_rank = r;
                             m.published_time = Some((value, k));
                         }
@@ -201,6 +238,7 @@ impl PageMeta {
                     }
                     let slot = match key.as_str() {
                         "og:title" => &mut m.og_title,
+                        "twitter:title" => &mut m.twitter_title,
                         "og:url" => &mut m.og_url,
                         "og:image" | "og:image:url" | "og:image:secure_url" => &mut m.og_image,
                         "og:type" => &mut m.og_type,
@@ -466,6 +504,51 @@ mod tests {
         );
         assert_eq!(m.tags, vec!["روسيا", "مالي"]);
         assert_eq!(m.keywords, vec!["أ", "ب", "ج"]);
+    }
+
+    #[test]
+    fn a_publish_date_key_of_a_sites_own_naming() {
+        let published = |head: &str| {
+            let doc = Html::parse_document(&format!("<html><head>{head}</head></html>"));
+            PageMeta::read(&doc).published_time
+        };
+        // after every known key
+        assert_eq!(
+            published(
+                r#"<meta name="w-published-date" content="2025-05-27">
+                <meta name="date" content="2020-01-01">"#
+            ),
+            Some(("2020-01-01".into(), "date"))
+        );
+        assert_eq!(
+            published(r#"<meta name="w-published-date" content="2025-05-27">"#),
+            Some(("2025-05-27".into(), OTHER_PUBLISHED_KEY))
+        );
+        // of two, the earlier date, whichever comes first
+        for (a, b) in [
+            ("2026-03-09T08:45:32Z", "2021-02-16"),
+            ("2021-02-16", "2026-03-09"),
+        ] {
+            assert_eq!(
+                published(&format!(
+                    r#"<meta name="published-time" content="{a}"><meta name="published-date" content="{b}">"#
+                ))
+                .map(|(v, _)| v[..10].to_string()),
+                Some("2021-02-16".into())
+            );
+        }
+        // a key about a change or an end is not a publication date
+        for key in [
+            "publish-date-modified",
+            "last-updated-publish-date",
+            "publish_end_date",
+        ] {
+            assert_eq!(
+                published(&format!(r#"<meta name="{key}" content="2021-02-16">"#)),
+                None,
+                "{key}"
+            );
+        }
     }
 
     #[test]

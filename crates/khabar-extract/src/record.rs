@@ -118,6 +118,11 @@ macro_rules! record_fields {
             article {
                 /// The article's headline.
                 headline:     Option<String>   { hashed: true,  profile: [headline],               read: headline::read },
+                /// The page's title as the site declares it (og:title, twitter:title,
+                /// `<title>`), as written: the site's name and all. Sites retitle pages for
+                /// search and sharing without changing the article: not part of the content
+                /// hash.
+                title:        Option<String>   { hashed: false, profile: [],                       read: title::read },
                 /// The standfirst or sub-headline.
                 subtitle:     Option<String>   { hashed: true,  profile: [subtitle],               read: subtitle::read },
                 /// The article's paragraphs in order: no captions, boxes, widgets or links.
@@ -254,7 +259,7 @@ mod tests {
     use super::*;
 
     /// A record with every field set, as it goes on the wire.
-    const FULL: &str = r#"{"schema":"khabar.article/1","id":"abc","revision":2,"url":"https://x/a","page_url":"https://x/p","source":{"kind":"http","file":null,"fetched_at":"2025-01-02T03:04:05Z","status":200},"site":"x","language":"ar","headline":"H","subtitle":"S","body":["P1","P2"],"captions":[{"text":"C","credit":"K","image_url":"https://x/i.jpg"}],"dateline":{"place":"Cairo","source":"AP","raw":"Cairo (AP)"},"published_at":"2025-01-02T03:04:05+00:00","modified_at":"2025-01-03T03:04:05+00:00","authors":["A","B"],"section":"World","tags":["t1","t2"],"image_url":"https://x/l.jpg","related":[{"url":"https://x/r","title":"R","section":null,"summary":"Sum","dateline":null,"caption":null}],"word_count":2,"extraction":{"profile":"x","sources":{"body":"selector","headline":"meta"},"warnings":["w"],"charset":"utf-8 (default)"}}"#;
+    const FULL: &str = r#"{"schema":"khabar.article/1","id":"abc","revision":2,"url":"https://x/a","page_url":"https://x/p","source":{"kind":"http","file":null,"fetched_at":"2025-01-02T03:04:05Z","status":200},"site":"x","language":"ar","headline":"H","title":"H | Site","subtitle":"S","body":["P1","P2"],"captions":[{"text":"C","credit":"K","image_url":"https://x/i.jpg"}],"dateline":{"place":"Cairo","source":"AP","raw":"Cairo (AP)"},"published_at":"2025-01-02T03:04:05+00:00","modified_at":"2025-01-03T03:04:05+00:00","authors":["A","B"],"section":"World","tags":["t1","t2"],"image_url":"https://x/l.jpg","related":[{"url":"https://x/r","title":"R","section":null,"summary":"Sum","dateline":null,"caption":null}],"word_count":2,"extraction":{"profile":"x","sources":{"body":"selector","headline":"meta"},"warnings":["w"],"charset":"utf-8 (default)"}}"#;
 
     #[test]
     fn fields_go_on_the_wire_in_the_record_order() {
@@ -270,9 +275,11 @@ mod tests {
         // a changed hash would make every stored article a new revision on the next crawl
         let mut r: Record = serde_json::from_str(FULL).unwrap();
         assert_eq!(content_hash(&r), HASH);
-        // not of how or when it was fetched, nor of the related block
+        // not of how or when it was fetched, nor of the related block, nor of the page's
+        // declared title (a field added later: the hash of stored articles stays)
         r.source.status = Some(304);
         r.related.clear();
+        r.title = Some("H, retitled for search | Site".into());
         r.extraction.warnings.clear();
         r.word_count = 7;
         assert_eq!(content_hash(&r), HASH);

@@ -128,6 +128,7 @@ fn preview(r: &Record, field: &str) -> String {
         "url" => r.url.clone(),
         "language" => opt(&r.language),
         "headline" => opt(&r.headline),
+        "title" => opt(&r.title),
         "subtitle" => opt(&r.subtitle),
         "body" => format!("{} paragraphs, {} words", r.body.len(), r.word_count),
         "captions" => format!("{} captions", r.captions.len()),

@@ -12,7 +12,7 @@ use super::tree::{Ix, NO_PARENT};
 use super::{AFTER_BODY, BEFORE_HEADLINE, GenericPage};
 use crate::caption::CaptionList;
 use crate::dateline::is_outlet;
-use crate::dom::text_of;
+use crate::dom::{text_of, text_without};
 use crate::entities::decode_entities;
 use crate::urls::resolve;
 
@@ -36,6 +36,18 @@ fn covered(a: &[String], b: &[String]) -> f32 {
     a.iter().filter(|w| set.contains(w)).count() as f32 / a.len() as f32
 }
 
+/// A heading's link to itself that shows a mark, not words: the `¶`, `#` or `§` that
+/// documentation generators and blogs put beside a heading (`<a class="headerlink"
+/// href="#section">¶</a>`). Not part of the heading's text.
+fn is_permalink_mark(el: ElementRef<'_>) -> bool {
+    el.value().name() == "a"
+        && el
+            .value()
+            .attr("href")
+            .is_some_and(|h| h.trim_start().starts_with('#'))
+        && !el.text().any(|t| t.chars().any(char::is_alphanumeric))
+}
+
 /// The headline a page shows, and which heading it was.
 pub struct HeadlineChoice {
     /// The headline's text.
@@ -55,7 +67,7 @@ impl<'a> GenericPage<'a> {
             .filter(|(_, it)| it.name() == name && !it.in_furniture && it.letters > 0)
             .take(limit)
             .filter_map(|(ix, it)| {
-                let t = text_of(it.el)?;
+                let t = text_without(it.el, &is_permalink_mark)?;
                 (t.chars().count() <= MAX_HEADLINE_CHARS).then_some((ix, t))
             })
             .collect()
@@ -342,6 +354,28 @@ mod tests {
         assert_eq!(
             g.headline(&["Something else entirely"], None).unwrap().text,
             "Top 10: Best Apps (tested)"
+        );
+    }
+
+    #[test]
+    fn a_headings_permalink_mark_is_not_part_of_the_headline() {
+        let doc = page(
+            "<h1><a class='toc-backref' href='#id4'>Evolve: Shared History</a>\
+             <a class='headerlink' href='#evolve'>¶</a></h1><p>Body text here, long enough.</p>",
+        );
+        let g = GenericPage::new(doc.root_element());
+        assert_eq!(
+            g.headline(&["Evolve: Shared History — evolve"], None)
+                .unwrap()
+                .text,
+            "Evolve: Shared History"
+        );
+        // a link to elsewhere in the page that has words stays
+        let doc = page("<h1>Part two <a href='#p1'>of three</a></h1><p>Body text.</p>");
+        let g = GenericPage::new(doc.root_element());
+        assert_eq!(
+            g.headline(&["Part two of three"], None).unwrap().text,
+            "Part two of three"
         );
     }
 

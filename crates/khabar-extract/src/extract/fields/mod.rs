@@ -15,6 +15,7 @@ mod related;
 mod section;
 mod subtitle;
 mod tags;
+mod title;
 
 pub use headline::title_without_site;
 
