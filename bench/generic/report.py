@@ -197,7 +197,9 @@ def main(argv=None) -> int:
                  "test pages (`bench/generic/readability_set.py`), each split by the first byte of "
                  "sha1(doc id) (even: tune, odd: held-out). Body F1 is article_bench's aggregate "
                  "recomputed per half from the per-page scores; empty = pages with no body word; "
-                 "headline / date right over the pages whose truth has one. Tuning looks at the "
+                 "headline / date right over the pages whose truth has one; page title = the "
+                 "exact headline test on khabar's `title` field (the page's declared title) and "
+                 "on trafilatura's title. Tuning looks at the "
                  "tune halves only; the held-out halves are only measured. Bold: the better body F1.")
         L.append("")
         L.append((out / "halves.md").read_text("utf-8").strip())
@@ -223,6 +225,8 @@ def main(argv=None) -> int:
     L.append(f"| body precision | {f3(kh, 'precision')} | {f3(tr, 'precision')} |")
     L.append(f"| body recall | {f3(kh, 'recall')} | {f3(tr, 'recall')} |")
     L.append(f"| headline accuracy | {acc('khabar', 'headline')} | {acc('trafilatura', 'headline')} |")
+    L.append(f"| page title accuracy (khabar's `title`) | {acc('khabar', 'title')} "
+             f"| {acc('trafilatura', 'title')} |")
     L.append(f"| date accuracy | {acc('khabar', 'date')} | {acc('trafilatura', 'date')} |")
     L.append(f"| author accuracy (secondary) | {acc('khabar', 'author')} | {acc('trafilatura', 'author')} |")
     L.append("")
