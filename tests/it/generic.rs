@@ -233,3 +233,16 @@ fn title_is_the_pages_declared_title_as_written_beside_the_headline_it_shows() {
     assert_eq!(r["title"], Value::Null);
     assert_eq!(r["headline"], "Harbour cranes return to the old port");
 }
+
+#[test]
+fn a_title_too_long_to_be_one_gives_way_to_the_next_source() {
+    let long = "word ".repeat(400);
+    let html = format!(
+        "<html><head><title>Cranes | Port News</title><meta property='og:title' content='{long}'>\
+         </head><body><h1>Harbour cranes return</h1><p>The cranes that stood over the old port \
+         came back this week, restored by the city, and lifted a container.</p></body></html>"
+    );
+    let out = run_with_stdin(&["extract", "-"], html.as_bytes());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(records(&out)[0]["title"], "Cranes | Port News");
+}

@@ -176,6 +176,28 @@ static ISO_DATE: LazyLock<Regex> =
 static DMY_DATE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\b").expect("dmy date"));
 
+/// Reads a date in a `<meta>` value: a machine timestamp ([`parse_machine`]), a date as a
+/// reader would write it («July 17, 2025», [`parse_visible`]), or a value that is only a
+/// year-first date, as citation metadata writes it («2023 Jan 7»). Year first is read only
+/// when it is the whole value: in running text «the 2021 Jan. 6 riot» is not a date line.
+pub fn parse_meta_value(input: &str, offset: FixedOffset) -> Option<DateTime<FixedOffset>> {
+    parse_machine(input, offset)
+        .or_else(|| parse_visible(input, offset))
+        .or_else(|| {
+            let folded = fold_for_matching(input);
+            let words: Vec<&str> = folded.split_whitespace().collect();
+            let year = year_number(words.first()?)?;
+            let (month, used) = month_at(&words, 1)?;
+            let [day] = &words[1 + used..] else {
+                return None;
+            };
+            let date = NaiveDate::from_ymd_opt(year, month, day_number(day)?)?;
+            offset
+                .from_local_datetime(&date.and_time(NaiveTime::MIN))
+                .single()
+        })
+}
+
 /// Reads a visible date line such as «نُشر: 13:52-27 مارس (آذار) 2024 م ـ 17 رَمضان 1445 هـ»,
 /// «١٢ شباط/فبراير ٢٠٢٤», «March 27, 2024 1:52 PM» or «27/03/2024». The Gregorian date is
 /// taken; a Hijri date beside it is never mistaken for it. A time with no offset is read
@@ -252,16 +274,6 @@ fn find_date(folded: &str) -> Option<NaiveDate> {
             {
                 return Some(d);
             }
-        }
-        // year month day: «2023 Jan 7», as citation metadata writes it
-        if let Some(year) = year_number(words[i])
-            && let Some((month, used)) = month_at(&words, i + 1)
-            && let Some(d) = words
-                .get(i + 1 + used)
-                .and_then(|w| day_number(w))
-                .and_then(|day| NaiveDate::from_ymd_opt(year, month, day))
-        {
-            return Some(d);
         }
         // month day year (English)
         if let Some((month, used)) = month_at(&words, i) {
@@ -529,12 +541,29 @@ mod tests {
             visible("Updated 12:00 a.m. June 1, 2020").unwrap(),
             "2020-06-01T00:00:00+00:00"
         );
-        // year first, as citation metadata writes it
-        assert_eq!(visible("2023 Jan 7").unwrap(), "2023-01-07T00:00:00+00:00");
+    }
+
+    #[test]
+    fn a_year_first_date_is_read_only_as_a_whole_meta_value() {
+        let meta = |s: &str| {
+            parse_meta_value(s, FixedOffset::east_opt(0).unwrap()).map(|d| format_rfc3339(&d))
+        };
+        assert_eq!(meta("2023 Jan 7").unwrap(), "2023-01-07T00:00:00+00:00");
+        assert_eq!(meta(" 2024 June 30 ").unwrap(), "2024-06-30T00:00:00+00:00");
+        assert_eq!(meta("July 17, 2025").unwrap(), "2025-07-17T00:00:00+00:00");
         assert_eq!(
-            visible("2024 June 30").unwrap(),
-            "2024-06-30T00:00:00+00:00"
+            meta("2025-05-27T06:03:43.274Z").unwrap(),
+            "2025-05-27T06:03:43+00:00"
         );
+        // never inside running text: a headline naming an event's date is not a date line
+        for text in [
+            "Three years after the 2021 Jan. 6 riot, trials go on",
+            "2024 March 5 readers",
+            "Class of 2024 May 5 graduates",
+        ] {
+            assert_eq!(meta(text), None, "{text}");
+            assert_eq!(visible(text), None, "{text}");
+        }
     }
 
     #[test]

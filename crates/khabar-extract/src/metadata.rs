@@ -2,6 +2,8 @@
 //! `article:*` meta, named meta, and the JSON-LD article object (NewsArticle and its kin,
 //! inside `@graph` too). Read in one pass over the parsed document's nodes.
 
+use chrono::Datelike;
+
 use crate::entities::decode_entities;
 use scraper::{ElementRef, Html, Node};
 use serde_json::Value;
@@ -142,29 +144,55 @@ fn rank(keys: &[&'static str], key: &str) -> Option<(usize, &'static str)> {
 }
 
 /// A publication-date key of a site's own naming (`published-date`, `w-published-date`,
-/// `sitePublishDate`): one that says "publish" and "date" or "time" and not that it was
-/// changed or ends. Ranked after every key of [`PUBLISHED_KEYS`].
+/// `sitePublishDate`): one that says "publish" and "date" or "time" and says nothing of a
+/// change, an end, a time zone or a format. Ranked after every key of [`PUBLISHED_KEYS`].
 const OTHER_PUBLISHED_KEY: &str = "a meta key naming a publish date";
 
-/// Whether the date `a` says is before the one `b` says (both must read as dates).
-fn earlier_date(a: &str, b: &str) -> bool {
-    let utc = chrono::FixedOffset::east_opt(0).expect("UTC");
-    let read = |v: &str| {
-        crate::dates::parse_machine(v, utc).or_else(|| crate::dates::parse_visible(v, utc))
-    };
-    matches!((read(a), read(b)), (Some(a), Some(b)) if a < b)
-}
+/// Words that make a "publish … date" key about something else: a later edition
+/// (`lastPublishedDate`, `republished_date`, `modified`, `updated`, `revised`), the end of
+/// the page's life (`unpublish-date`, `expires`), or how dates are written
+/// (`publish-timezone`, `publish_date_format`, `publish-time-offset`).
+const NOT_A_PUBLICATION: [&str; 10] = [
+    "modif",
+    "updat",
+    "revis",
+    "expir",
+    "unpublish",
+    "republish",
+    "last",
+    "zone",
+    "format",
+    "offset",
+];
 
 fn published_key_rank(key: &str) -> Option<(usize, &'static str)> {
     rank(PUBLISHED_KEYS, key).or_else(|| {
         let says = |w: &str| key.contains(w);
+        // "end" as a word of its own (`publish_end_date`, `publish-enddate`), not inside one
+        // (`recommended-publish-date`, `vendor-publish-date`)
+        let says_end = key
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| w == "end" || w.starts_with("enddate") || w.starts_with("endtime"));
         (says("publish")
             && (says("date") || says("time"))
-            && !["modif", "updat", "expir", "revis", "end"]
-                .iter()
-                .any(|w| says(w)))
+            && !says_end
+            && !NOT_A_PUBLICATION.iter().any(|w| says(w)))
         .then_some((PUBLISHED_KEYS.len(), OTHER_PUBLISHED_KEY))
     })
+}
+
+/// Of two values of keys of a site's own naming, whether `new` is a better publication
+/// date than `current`: a date where `current` is none, or an earlier one (a page's later
+/// "publish" times are when it was rendered or re-issued). A value before 1990 is a
+/// placeholder (`0001-01-01`, `1970-01-01`), as good as none.
+fn better_site_named_date(new: &str, current: &str) -> bool {
+    let utc = chrono::FixedOffset::east_opt(0).expect("UTC");
+    let read = |v: &str| crate::dates::parse_meta_value(v, utc).filter(|d| d.year() >= 1990);
+    match (read(new), read(current)) {
+        (Some(new), Some(current)) => new < current,
+        (Some(_), None) => true,
+        (None, _) => false,
+    }
 }
 
 impl PageMeta {
@@ -179,7 +207,8 @@ impl PageMeta {
             };
             match el.name() {
                 "html" if m.lang.is_none() => m.lang = el.attr("lang").and_then(normalize_opt),
-                "title" if m.title.is_none() => {
+                // the document's title, not an SVG icon's `<title>` ("Close menu")
+                "title" if m.title.is_none() && &*el.name.ns == "http://www.w3.org/1999/xhtml" => {
                     m.title = ElementRef::wrap(node).and_then(crate::dom::text_of);
                 }
                 "base" if m.base_href.is_none() => {
@@ -214,15 +243,13 @@ impl PageMeta {
                         continue;
                     };
                     if let Some((r, k)) = published_key_rank(&key) {
-                        // of two keys of a site's own naming, the earlier date: a page's
-                        // later "publish" times are when it was rendered or re-issued
-                        let earlier = || {
+                        let better = || {
                             m.published_time
                                 .as_ref()
-                                .is_some_and(|(v, _)| earlier_date(&value, v))
+                                .is_some_and(|(v, _)| better_site_named_date(&value, v))
                         };
                         if r < published_rank
-                            || (r == published_rank && k == OTHER_PUBLISHED_KEY && earlier())
+                            || (r == published_rank && k == OTHER_PUBLISHED_KEY && better())
                         {
                             published_rank = r;
                             m.published_time = Some((value, k));
@@ -483,6 +510,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_svg_icons_title_is_not_the_pages() {
+        let doc = Html::parse_document(
+            "<html><head></head><body><svg><title>Close menu</title></svg><p>x</p></body></html>",
+        );
+        assert_eq!(PageMeta::read(&doc).title, None);
+    }
+
+    #[test]
     fn reads_head_metadata() {
         let doc = Html::parse_document(
             r#"<html lang="ar"><head><title> خبر | الشرق الأوسط </title>
@@ -537,11 +572,36 @@ mod tests {
                 Some("2021-02-16".into())
             );
         }
-        // a key about a change or an end is not a publication date
+        // a value that is no date, or a placeholder, gives way to one that is
+        for (a, b) in [
+            ("America/New_York", "2021-02-16"),
+            ("soon", "2021-02-16"),
+            ("0001-01-01T00:00:00Z", "2021-02-16"),
+            ("1970-01-01", "2021-02-16"),
+        ] {
+            assert_eq!(
+                published(&format!(
+                    r#"<meta name="site-publish-date" content="{a}"><meta name="x-published-date" content="{b}">"#
+                ))
+                .map(|(v, _)| v),
+                Some(b.to_string()),
+                "{a}"
+            );
+        }
+        // "end" inside a word is not an end
+        assert!(
+            published(r#"<meta name="recommended-publish-date" content="2021-02-16">"#).is_some()
+        );
+        // a key about a change, an end, another edition, a zone or a format is not one
         for key in [
             "publish-date-modified",
             "last-updated-publish-date",
             "publish_end_date",
+            "unpublish-date",
+            "lastPublishedDate",
+            "republished_date",
+            "publish-timezone",
+            "publish_date_format",
         ] {
             assert_eq!(
                 published(&format!(r#"<meta name="{key}" content="2021-02-16">"#)),

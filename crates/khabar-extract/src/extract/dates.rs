@@ -9,7 +9,7 @@ use scraper::{ElementRef, Selector};
 use super::Page;
 use super::article::ArticleScope;
 use super::trace::Trace;
-use crate::dates::{format_rfc3339, parse_machine, parse_visible};
+use crate::dates::{format_rfc3339, parse_machine, parse_meta_value, parse_visible};
 use crate::dom::within_any;
 use crate::selector::SelectorList;
 
@@ -58,7 +58,7 @@ pub(super) fn read_date(
     }
     if let Some((v, key)) = meta_value {
         // some sites write the meta value as a reader would: «July 17, 2025»
-        if let Some(dt) = parse_machine(v, tz).or_else(|| parse_visible(v, tz)) {
+        if let Some(dt) = parse_meta_value(v, tz) {
             trace.found(field, "meta", *key);
             return Some(format_rfc3339(&dt));
         }

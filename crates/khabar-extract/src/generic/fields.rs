@@ -36,15 +36,13 @@ fn covered(a: &[String], b: &[String]) -> f32 {
     a.iter().filter(|w| set.contains(w)).count() as f32 / a.len() as f32
 }
 
-/// A heading's link to itself that shows a mark, not words: the `¶`, `#` or `§` that
-/// documentation generators and blogs put beside a heading (`<a class="headerlink"
-/// href="#section">¶</a>`). Not part of the heading's text.
+/// A heading's link to a place on a page that shows a mark, not words: the `¶`, `#`, `§`
+/// or icon that documentation generators and blogs put beside a heading (`<a
+/// class="headerlink" href="#section">¶</a>`, `href="https://site/page#section"`). Not part
+/// of the heading's text.
 fn is_permalink_mark(el: ElementRef<'_>) -> bool {
     el.value().name() == "a"
-        && el
-            .value()
-            .attr("href")
-            .is_some_and(|h| h.trim_start().starts_with('#'))
+        && el.value().attr("href").is_some_and(|h| h.contains('#'))
         && !el.text().any(|t| t.chars().any(char::is_alphanumeric))
 }
 
@@ -369,6 +367,16 @@ mod tests {
                 .unwrap()
                 .text,
             "Evolve: Shared History"
+        );
+        // a mark linking to the heading by its full address goes too
+        let doc = page(
+            "<h2>Installing it <a href='https://docs.example/guide#installing-it'>🔗</a></h2>\
+             <p>Body text here, long enough.</p>",
+        );
+        let g = GenericPage::new(doc.root_element());
+        assert_eq!(
+            g.headline(&["Installing it"], None).unwrap().text,
+            "Installing it"
         );
         // a link to elsewhere in the page that has words stays
         let doc = page("<h1>Part two <a href='#p1'>of three</a></h1><p>Body text.</p>");

@@ -8,6 +8,10 @@ use crate::extract::trace::Trace;
 use crate::generic::fields::clean_title;
 use crate::record::ArticleFields;
 
+/// A value longer than this is not a title (a page that put its text into one), and the
+/// next source is tried.
+const MAX_TITLE_CHARS: usize = 1_000;
+
 pub(super) fn read(cx: &mut Cascade<'_>, _: &ArticleFields, trace: &mut Trace) -> Option<String> {
     // the page's metadata is the main article's alone: a second article on the page has none
     let meta = cx.meta?;
@@ -19,7 +23,7 @@ pub(super) fn read(cx: &mut Cascade<'_>, _: &ArticleFields, trace: &mut Trace) -
     .into_iter()
     .find_map(|(value, rule)| {
         let t = clean_title(value.as_deref()?);
-        (!t.is_empty()).then_some((t, rule))
+        (!t.is_empty() && t.chars().count() <= MAX_TITLE_CHARS).then_some((t, rule))
     });
     match found {
         Some((t, rule)) => {
