@@ -2,9 +2,10 @@
 //! `article:*` meta, named meta, and the JSON-LD article object (NewsArticle and its kin,
 //! inside `@graph` too). Read in one pass over the parsed document's nodes.
 
-use chrono::Datelike;
+mod date_keys;
 
 use crate::entities::decode_entities;
+use date_keys::MetaDates;
 use scraper::{ElementRef, Html, Node};
 use serde_json::Value;
 
@@ -46,6 +47,9 @@ pub struct LdArticle {
     pub article_body: Option<String>,
 }
 
+/// A time as a `<meta>` tag writes it, and the tag's key (`article:published_time`).
+pub type MetaTime = (String, &'static str);
+
 /// The page-level metadata of one page: what its head (and JSON-LD) says, before any
 /// article is read. Values are normalised text; links are as written, not yet resolved.
 #[derive(Debug, Clone, Default)]
@@ -74,9 +78,9 @@ pub struct PageMeta {
     pub og_locale: Option<String>,
     /// The publication time as written, and the meta key it came from (the best-ranked key
     /// on the page, `article:published_time` first).
-    pub published_time: Option<(String, &'static str)>,
+    pub published_time: Option<MetaTime>,
     /// The modification time as written, and the meta key it came from.
-    pub modified_time: Option<(String, &'static str)>,
+    pub modified_time: Option<MetaTime>,
     /// `article:section`.
     pub section: Option<String>,
     /// Every `article:tag`, in page order.
@@ -110,97 +114,11 @@ const ARTICLE_TYPES: &[&str] = &[
     "TechArticle",
 ];
 
-/// Meta names and properties that carry the publication time, best first.
-const PUBLISHED_KEYS: &[&str] = &[
-    "article:published_time",
-    "og:published_time",
-    "datepublished",
-    "pubdate",
-    "publishdate",
-    "dc.date.issued",
-    "dcterms.created",
-    "citation_publication_date",
-    "citation_date",
-    "parsely-pub-date",
-    "sailthru.date",
-    "article.published",
-    "publication_date",
-    "original-publish-date",
-    "published",
-    "publish-date",
-    "dc.date",
-    "dc.date.created",
-    "date",
-];
-const MODIFIED_KEYS: &[&str] = &[
-    "article:modified_time",
-    "og:updated_time",
-    "datemodified",
-    "dcterms.modified",
-];
-
-fn rank(keys: &[&'static str], key: &str) -> Option<(usize, &'static str)> {
-    keys.iter().position(|k| *k == key).map(|i| (i, keys[i]))
-}
-
-/// A publication-date key of a site's own naming (`published-date`, `w-published-date`,
-/// `sitePublishDate`): one that says "publish" and "date" or "time" and says nothing of a
-/// change, an end, a time zone or a format. Ranked after every key of [`PUBLISHED_KEYS`].
-const OTHER_PUBLISHED_KEY: &str = "a meta key naming a publish date";
-
-/// Words that make a "publish … date" key about something else: a later edition
-/// (`lastPublishedDate`, `republished_date`, `modified`, `updated`, `revised`), the end of
-/// the page's life (`unpublish-date`, `expires`), or how dates are written
-/// (`publish-timezone`, `publish_date_format`, `publish-time-offset`).
-const NOT_A_PUBLICATION: [&str; 10] = [
-    "modif",
-    "updat",
-    "revis",
-    "expir",
-    "unpublish",
-    "republish",
-    "last",
-    "zone",
-    "format",
-    "offset",
-];
-
-fn published_key_rank(key: &str) -> Option<(usize, &'static str)> {
-    rank(PUBLISHED_KEYS, key).or_else(|| {
-        let says = |w: &str| key.contains(w);
-        // "end" as a word of its own (`publish_end_date`, `publish-enddate`), not inside one
-        // (`recommended-publish-date`, `vendor-publish-date`)
-        let says_end = key
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .any(|w| w == "end" || w.starts_with("enddate") || w.starts_with("endtime"));
-        (says("publish")
-            && (says("date") || says("time"))
-            && !says_end
-            && !NOT_A_PUBLICATION.iter().any(|w| says(w)))
-        .then_some((PUBLISHED_KEYS.len(), OTHER_PUBLISHED_KEY))
-    })
-}
-
-/// Of two values of keys of a site's own naming, whether `new` is a better publication
-/// date than `current`: a date where `current` is none, or an earlier one (a page's later
-/// "publish" times are when it was rendered or re-issued). A value before 1990 is a
-/// placeholder (`0001-01-01`, `1970-01-01`), as good as none.
-fn better_site_named_date(new: &str, current: &str) -> bool {
-    let utc = chrono::FixedOffset::east_opt(0).expect("UTC");
-    let read = |v: &str| crate::dates::parse_meta_value(v, utc).filter(|d| d.year() >= 1990);
-    match (read(new), read(current)) {
-        (Some(new), Some(current)) => new < current,
-        (Some(_), None) => true,
-        (None, _) => false,
-    }
-}
-
 impl PageMeta {
     /// Reads the metadata of a parsed page.
     pub fn read(doc: &Html) -> Self {
         let mut m = Self::default();
-        let mut published_rank = usize::MAX;
-        let mut modified_rank = usize::MAX;
+        let mut dates = MetaDates::default();
         for node in doc.tree.nodes() {
             let Node::Element(el) = node.value() else {
                 continue;
@@ -242,27 +160,9 @@ impl PageMeta {
                     let Some(value) = normalize_opt(content) else {
                         continue;
                     };
-                    if let Some((r, k)) = published_key_rank(&key) {
-                        let better = || {
-                            m.published_time
-                                .as_ref()
-                                .is_some_and(|(v, _)| better_site_named_date(&value, v))
-                        };
-                        if r < published_rank
-                            || (r == published_rank && k == OTHER_PUBLISHED_KEY && better())
-                        {
-                            published_rank = r;
-                            m.published_time = Some((value, k));
-                        }
+                    let Some(value) = dates.offer(&key, value) else {
                         continue;
-                    }
-                    if let Some((r, k)) = rank(MODIFIED_KEYS, &key) {
-                        if r < modified_rank {
-                            modified_rank = r;
-                            m.modified_time = Some((value, k));
-                        }
-                        continue;
-                    }
+                    };
                     let slot = match key.as_str() {
                         "og:title" => &mut m.og_title,
                         "twitter:title" => &mut m.twitter_title,
@@ -318,6 +218,7 @@ impl PageMeta {
                 _ => {}
             }
         }
+        (m.published_time, m.modified_time) = dates.into_best();
         m
     }
 
@@ -539,76 +440,6 @@ mod tests {
         );
         assert_eq!(m.tags, vec!["روسيا", "مالي"]);
         assert_eq!(m.keywords, vec!["أ", "ب", "ج"]);
-    }
-
-    #[test]
-    fn a_publish_date_key_of_a_sites_own_naming() {
-        let published = |head: &str| {
-            let doc = Html::parse_document(&format!("<html><head>{head}</head></html>"));
-            PageMeta::read(&doc).published_time
-        };
-        // after every known key
-        assert_eq!(
-            published(
-                r#"<meta name="w-published-date" content="2025-05-27">
-                <meta name="date" content="2020-01-01">"#
-            ),
-            Some(("2020-01-01".into(), "date"))
-        );
-        assert_eq!(
-            published(r#"<meta name="w-published-date" content="2025-05-27">"#),
-            Some(("2025-05-27".into(), OTHER_PUBLISHED_KEY))
-        );
-        // of two, the earlier date, whichever comes first
-        for (a, b) in [
-            ("2026-03-09T08:45:32Z", "2021-02-16"),
-            ("2021-02-16", "2026-03-09"),
-        ] {
-            assert_eq!(
-                published(&format!(
-                    r#"<meta name="published-time" content="{a}"><meta name="published-date" content="{b}">"#
-                ))
-                .map(|(v, _)| v[..10].to_string()),
-                Some("2021-02-16".into())
-            );
-        }
-        // a value that is no date, or a placeholder, gives way to one that is
-        for (a, b) in [
-            ("America/New_York", "2021-02-16"),
-            ("soon", "2021-02-16"),
-            ("0001-01-01T00:00:00Z", "2021-02-16"),
-            ("1970-01-01", "2021-02-16"),
-        ] {
-            assert_eq!(
-                published(&format!(
-                    r#"<meta name="site-publish-date" content="{a}"><meta name="x-published-date" content="{b}">"#
-                ))
-                .map(|(v, _)| v),
-                Some(b.to_string()),
-                "{a}"
-            );
-        }
-        // "end" inside a word is not an end
-        assert!(
-            published(r#"<meta name="recommended-publish-date" content="2021-02-16">"#).is_some()
-        );
-        // a key about a change, an end, another edition, a zone or a format is not one
-        for key in [
-            "publish-date-modified",
-            "last-updated-publish-date",
-            "publish_end_date",
-            "unpublish-date",
-            "lastPublishedDate",
-            "republished_date",
-            "publish-timezone",
-            "publish_date_format",
-        ] {
-            assert_eq!(
-                published(&format!(r#"<meta name="{key}" content="2021-02-16">"#)),
-                None,
-                "{key}"
-            );
-        }
     }
 
     #[test]
