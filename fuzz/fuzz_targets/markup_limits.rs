@@ -1,6 +1,8 @@
 //! The pre-parse bounds on any text: no panic (every cut on a character boundary), the
 //! text passed on untouched exactly when nothing was changed, and a bounded result: never
-//! more than a closing tag added per element moved, the parser given at most 512 levels.
+//! more than a closing tag added per element moved or formatting element closed, the
+//! parser given at most 512 levels and no more nodes than twice its budget (plus what one
+//! re-opening adds).
 #![no_main]
 use khabar_extract::limits::{MAX_DEPTH, bound_markup};
 use libfuzzer_sys::fuzz_target;
@@ -16,10 +18,14 @@ fuzz_target!(|data: &[u8]| {
         }
         Cow::Owned(t) => {
             assert!(b.message().is_some() || t == &*text);
-            // each moved element adds one `</name>` (names are at most the input's length)
-            assert!(t.len() <= text.len() + b.flattened * (text.len() + 3));
+            // each moved element or closed formatting element adds one `</name>` (names are
+            // at most the input's length)
+            let added = b.flattened + b.formatting_closed;
+            assert!(t.len() <= text.len() + added * (text.len() + 3));
         }
     }
+    let doc = scraper::Html::parse_document(&b.text);
+    assert!(doc.tree.nodes().count() <= 2 * b.node_budget + MAX_DEPTH + 16);
     if b.flattened > 0 {
         let doc = scraper::Html::parse_document(&b.text);
         let deepest = doc

@@ -1,7 +1,6 @@
 //! No input makes the extractor panic: random bytes, and real pages with random damage.
 
 use khabar::config::Config;
-use khabar_extract::record::{SourceInfo, SourceKind};
 use khabar_extract::{Extractor, PageInput};
 use proptest::prelude::*;
 use std::sync::LazyLock;
@@ -18,18 +17,8 @@ static SEED: LazyLock<Vec<u8>> = LazyLock::new(|| {
 
 fn extract(bytes: &[u8], url: Option<&str>) -> usize {
     let input = PageInput {
-        bytes,
         page_url: url.and_then(|u| url::Url::parse(u).ok()),
-        http_charset: None,
-        source: SourceInfo {
-            kind: SourceKind::File,
-            file: None,
-            fetched_at: None,
-            status: None,
-            record_id: None,
-            offset: None,
-        },
-        fallback_url: None,
+        ..PageInput::new(bytes)
     };
     let out = EXTRACTOR.extract(&input);
     for (record, _) in &out.articles {

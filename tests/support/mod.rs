@@ -6,6 +6,7 @@
 
 #![allow(dead_code)]
 
+pub mod heap;
 pub mod pages;
 pub mod process;
 pub mod redis;

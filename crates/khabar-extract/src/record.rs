@@ -46,6 +46,20 @@ pub struct SourceInfo {
     pub offset: Option<u64>,
 }
 
+impl SourceInfo {
+    /// A source of `kind` and nothing else known.
+    pub fn of_kind(kind: SourceKind) -> Self {
+        Self {
+            kind,
+            file: None,
+            fetched_at: None,
+            status: None,
+            record_id: None,
+            offset: None,
+        }
+    }
+}
+
 /// One entry of the page's related-articles block.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Related {

@@ -42,6 +42,20 @@ pub struct PageInput<'a> {
     pub fallback_url: Option<Url>,
 }
 
+impl<'a> PageInput<'a> {
+    /// A page of `bytes` with nothing else known: no address, no HTTP charset, a file of
+    /// no name.
+    pub fn new(bytes: &'a [u8]) -> Self {
+        Self {
+            bytes,
+            page_url: None,
+            http_charset: None,
+            source: SourceInfo::of_kind(crate::record::SourceKind::File),
+            fallback_url: None,
+        }
+    }
+}
+
 /// What extraction gave for one page.
 #[derive(Debug, Default)]
 pub struct PageOutput {

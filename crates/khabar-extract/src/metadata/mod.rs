@@ -3,49 +3,13 @@
 //! inside `@graph` too). Read in one pass over the parsed document's nodes.
 
 mod date_keys;
+mod json_ld;
 
-use crate::entities::decode_entities;
 use date_keys::MetaDates;
+pub use json_ld::{LdArticle, LdAuthor, parse_json_ld};
 use scraper::{ElementRef, Html, Node};
-use serde_json::Value;
 
 use crate::text::normalize_opt;
-
-/// A JSON-LD author.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LdAuthor {
-    /// The author's name, normalised.
-    pub name: String,
-    /// `@type` Person, or a bare name; Organization is not a person.
-    pub is_person: bool,
-}
-
-/// The fields khabar reads from the page's JSON-LD article object.
-#[derive(Debug, Clone, Default)]
-pub struct LdArticle {
-    /// `headline`, else `name`.
-    pub headline: Option<String>,
-    /// `alternativeHeadline`.
-    pub alternative_headline: Option<String>,
-    /// `datePublished`, as written.
-    pub date_published: Option<String>,
-    /// `dateModified`, as written.
-    pub date_modified: Option<String>,
-    /// `articleSection`.
-    pub section: Option<String>,
-    /// `keywords`, split into single keywords.
-    pub keywords: Vec<String>,
-    /// `author`: each person or organisation credited.
-    pub authors: Vec<LdAuthor>,
-    /// `image`: its URL, as written (may be relative).
-    pub image: Option<String>,
-    /// `url`, else `mainEntityOfPage`.
-    pub url: Option<String>,
-    /// `inLanguage`.
-    pub in_language: Option<String>,
-    /// `articleBody`, as written (not normalised).
-    pub article_body: Option<String>,
-}
 
 /// A time as a `<meta>` tag writes it, and the tag's key (`article:published_time`).
 pub type MetaTime = (String, &'static str);
@@ -97,22 +61,6 @@ pub struct PageMeta {
     /// no article object often date the page itself.
     pub ld_page_published: Option<String>,
 }
-
-const ARTICLE_TYPES: &[&str] = &[
-    "NewsArticle",
-    "Article",
-    "ReportageNewsArticle",
-    "AnalysisNewsArticle",
-    "OpinionNewsArticle",
-    "BackgroundNewsArticle",
-    "ReviewNewsArticle",
-    "AskPublicNewsArticle",
-    "SatiricalArticle",
-    "BlogPosting",
-    "LiveBlogPosting",
-    "Report",
-    "TechArticle",
-];
 
 impl PageMeta {
     /// Reads the metadata of a parsed page.
@@ -194,24 +142,27 @@ impl PageMeta {
                         .attr("type")
                         .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"));
                     if is_ld {
-                        let text: String = node
-                            .children()
-                            .filter_map(|c| {
-                                if let Node::Text(t) = c.value() {
-                                    Some(&**t)
-                                } else {
-                                    None
-                                }
-                            })
-                            .collect();
-                        if let Some(value) = parse_json_ld_value(&text) {
-                            if m.json_ld.is_none() {
-                                m.json_ld = find_article(&value, 0).map(read_article);
+                        // one text child is read where it lies, without a copy
+                        let mut texts = node.children().filter_map(|c| match c.value() {
+                            Node::Text(t) => Some(&**t),
+                            _ => None,
+                        });
+                        let first = texts.next().unwrap_or("");
+                        let joined;
+                        let text = match texts.next() {
+                            None => first,
+                            Some(second) => {
+                                joined =
+                                    [first, second].into_iter().chain(texts).collect::<String>();
+                                joined.as_str()
                             }
-                            if m.ld_page_published.is_none() {
-                                m.ld_page_published = find_typed(&value, PAGE_TYPES, 0)
-                                    .and_then(|p| string_of(p.get("datePublished")));
-                            }
+                        };
+                        let script = json_ld::read_script(text);
+                        if m.json_ld.is_none() {
+                            m.json_ld = script.article;
+                        }
+                        if m.ld_page_published.is_none() {
+                            m.ld_page_published = script.page_published;
                         }
                     }
                 }
@@ -243,167 +194,6 @@ impl PageMeta {
 /// Splits a keywords string at commas (Latin and Arabic) and semicolons.
 pub fn split_keywords(s: &str) -> Vec<String> {
     s.split([',', '،', ';']).filter_map(normalize_opt).collect()
-}
-
-/// Parses a JSON-LD script and returns its article object, if it has one. Tolerates the
-/// usual damage: HTML comment or CDATA wrappers, raw line breaks inside strings, a
-/// trailing semicolon.
-pub fn parse_json_ld(text: &str) -> Option<LdArticle> {
-    let value = parse_json_ld_value(text)?;
-    find_article(&value, 0).map(read_article)
-}
-
-/// Types of JSON-LD nodes that describe the page rather than an article.
-const PAGE_TYPES: &[&str] = &["WebPage", "ItemPage"];
-
-fn parse_json_ld_value(text: &str) -> Option<Value> {
-    serde_json::from_str(text).ok().or_else(|| {
-        let cleaned = text
-            .trim()
-            .trim_start_matches("<!--")
-            .trim_end_matches("-->")
-            .trim()
-            .trim_start_matches("//<![CDATA[")
-            .trim_end_matches("//]]>")
-            .trim()
-            // the same wrapper without the comment slashes (MediaWiki writes it so)
-            .trim_start_matches("<![CDATA[")
-            .trim_end_matches("]]>")
-            .trim()
-            .trim_end_matches(';')
-            .replace(['\n', '\r', '\t'], " ");
-        serde_json::from_str(&cleaned).ok()
-    })
-}
-
-fn find_typed<'v>(v: &'v Value, types: &[&str], depth: usize) -> Option<&'v Value> {
-    if depth > 4 {
-        return None;
-    }
-    let is = |t: &str| types.contains(&t.rsplit(['/', ':']).next().unwrap_or(t));
-    match v {
-        Value::Array(items) => items.iter().find_map(|i| find_typed(i, types, depth + 1)),
-        Value::Object(o) => {
-            let hit = match o.get("@type") {
-                Some(Value::String(t)) => is(t),
-                Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).any(is),
-                _ => false,
-            };
-            if hit {
-                return Some(v);
-            }
-            o.get("@graph")
-                .and_then(|g| find_typed(g, types, depth + 1))
-        }
-        _ => None,
-    }
-}
-
-fn type_matches(v: &Value) -> bool {
-    let is_article = |t: &str| {
-        let t = t.rsplit(['/', ':']).next().unwrap_or(t);
-        ARTICLE_TYPES.contains(&t)
-    };
-    match v.get("@type") {
-        Some(Value::String(t)) => is_article(t),
-        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).any(is_article),
-        _ => false,
-    }
-}
-
-fn find_article(v: &Value, depth: usize) -> Option<&Value> {
-    if depth > 4 {
-        return None;
-    }
-    match v {
-        Value::Array(items) => items.iter().find_map(|i| find_article(i, depth + 1)),
-        Value::Object(o) => {
-            if type_matches(v) {
-                return Some(v);
-            }
-            ["@graph", "mainEntity", "mainEntityOfPage"]
-                .iter()
-                .filter_map(|k| o.get(*k))
-                .find_map(|inner| find_article(inner, depth + 1))
-        }
-        _ => None,
-    }
-}
-
-fn string_of(v: Option<&Value>) -> Option<String> {
-    match v? {
-        Value::String(s) => normalize_opt(&decode_entities(s)),
-        Value::Array(items) => items.iter().find_map(|i| string_of(Some(i))),
-        Value::Object(o) => string_of(
-            o.get("url")
-                .or_else(|| o.get("@id"))
-                .or_else(|| o.get("name")),
-        ),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
-fn authors_of(v: Option<&Value>, out: &mut Vec<LdAuthor>) {
-    match v {
-        Some(Value::String(s)) => {
-            if let Some(name) = normalize_opt(&decode_entities(s)) {
-                out.push(LdAuthor {
-                    name,
-                    is_person: true,
-                });
-            }
-        }
-        Some(Value::Array(items)) => items.iter().for_each(|i| authors_of(Some(i), out)),
-        Some(Value::Object(o)) => {
-            let is_person = match o.get("@type") {
-                Some(Value::String(t)) => t.ends_with("Person"),
-                Some(Value::Array(ts)) => ts
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .any(|t| t.ends_with("Person")),
-                _ => true,
-            };
-            if let Some(name) = o
-                .get("name")
-                .and_then(Value::as_str)
-                .and_then(|s| normalize_opt(&decode_entities(s)))
-            {
-                out.push(LdAuthor { name, is_person });
-            }
-        }
-        _ => {}
-    }
-}
-
-fn read_article(v: &Value) -> LdArticle {
-    let mut authors = Vec::new();
-    authors_of(v.get("author"), &mut authors);
-    let keywords = match v.get("keywords") {
-        Some(Value::String(s)) => split_keywords(s),
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(Value::as_str)
-            .filter_map(normalize_opt)
-            .collect(),
-        _ => Vec::new(),
-    };
-    LdArticle {
-        headline: string_of(v.get("headline")).or_else(|| string_of(v.get("name"))),
-        alternative_headline: string_of(v.get("alternativeHeadline")),
-        date_published: string_of(v.get("datePublished")),
-        date_modified: string_of(v.get("dateModified")),
-        section: string_of(v.get("articleSection")),
-        keywords,
-        authors,
-        image: string_of(v.get("image")),
-        url: string_of(v.get("url")).or_else(|| string_of(v.get("mainEntityOfPage"))),
-        in_language: string_of(v.get("inLanguage")),
-        article_body: v
-            .get("articleBody")
-            .and_then(Value::as_str)
-            .map(str::to_string),
-    }
 }
 
 #[cfg(test)]
@@ -440,33 +230,5 @@ mod tests {
         );
         assert_eq!(m.tags, vec!["روسيا", "مالي"]);
         assert_eq!(m.keywords, vec!["أ", "ب", "ج"]);
-    }
-
-    #[test]
-    fn finds_the_article_inside_a_graph() {
-        let ld = r#"{"@context":"https://schema.org","@graph":[
-            {"@type":"BreadcrumbList","itemListElement":[]},
-            {"@type":["NewsArticle"],"headline":"عنوان","datePublished":"2024-03-27T13:52:00+00:00",
-             "articleSection":["العالم"],"keywords":"روسيا, مالي",
-             "author":[{"@type":"Organization","name":"الشرق الأوسط"},{"@type":"Person","name":"حمدي عابدين"}],
-             "image":{"@type":"ImageObject","url":"https://x/a.jpg"}}]}"#;
-        let a = parse_json_ld(ld).unwrap();
-        assert_eq!(a.headline.as_deref(), Some("عنوان"));
-        assert_eq!(a.section.as_deref(), Some("العالم"));
-        assert_eq!(a.keywords, vec!["روسيا", "مالي"]);
-        assert_eq!(a.image.as_deref(), Some("https://x/a.jpg"));
-        assert_eq!(a.authors.len(), 2);
-        assert!(!a.authors[0].is_person && a.authors[1].is_person);
-    }
-
-    #[test]
-    fn tolerates_damaged_json_ld() {
-        let ld = "<!--\n{\"@type\":\"Article\",\"headline\":\"line\nbreak\"};\n-->";
-        assert_eq!(
-            parse_json_ld(ld).unwrap().headline.as_deref(),
-            Some("line break")
-        );
-        assert!(parse_json_ld("{not json").is_none());
-        assert!(parse_json_ld(r#"{"@type":"WebSite","name":"x"}"#).is_none());
     }
 }
