@@ -16,7 +16,6 @@ use khabar_crawl::output::{Destination, Rotate};
 use khabar_crawl::run::{ExtractOptions, run_extract};
 use khabar_crawl::settings::{Overrides, is_frontier_address};
 use khabar_crawl::shared::{RedisState, Server, hide_password, report};
-use khabar_crawl::sink::{NdjsonWriter, open_append};
 use khabar_crawl::source::{FileSource, list_inputs};
 use khabar_crawl::state::StateStore;
 use khabar_extract::Extractor;
@@ -247,21 +246,15 @@ fn extract(config: Config, args: ExtractArgs) -> anyhow::Result<u8> {
     let started = Instant::now();
     let mut source = FileSource::new(items);
     let mut stderr = io::stderr();
-    let stats = match &args.output {
-        Some(path) => {
-            let file = open_append(path)
-                .with_context(|| format!("cannot open output file {}", path.display()))?;
-            let mut sink = NdjsonWriter::new(file);
-            run_extract(&mut source, &extractor, &mut sink, &opts, &mut stderr)
-                .with_context(|| format!("cannot write to {}", path.display()))?
-        }
-        None => {
-            let mut sink =
-                NdjsonWriter::new(io::BufWriter::with_capacity(64 * 1024, io::stdout().lock()));
-            run_extract(&mut source, &extractor, &mut sink, &opts, &mut stderr)
-                .context("cannot write to standard output")?
-        }
+    let destination = match &args.output {
+        Some(path) => Destination::File(path.clone()),
+        None => Destination::Stdout,
     };
+    let mut sink = destination
+        .open()
+        .with_context(|| format!("cannot write to {}", destination.describe()))?;
+    let stats = run_extract(&mut source, &extractor, sink.as_mut(), &opts, &mut stderr);
+    drop(sink);
     let _ = stderr.flush();
     let failed = stats.failed + listing_errors.len() as u64;
     tracing::info!(
@@ -272,6 +265,18 @@ fn extract(config: Config, args: ExtractArgs) -> anyhow::Result<u8> {
         stats.with_problems,
         started.elapsed().as_secs_f64()
     );
+    match &stats.write_error {
+        Some(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(0),
+        Some(e) => {
+            tracing::error!(
+                "cannot write to {}: {e}; stopped after {} (every one whole: a record cut short was taken out again)",
+                destination.describe(),
+                plural(stats.records, "record")
+            );
+            return Ok(EXIT_INPUT_PROBLEMS);
+        }
+        None => {}
+    }
     Ok(if failed == 0 && stats.all_ok() {
         0
     } else {
@@ -348,20 +353,29 @@ fn crawl(config: Config, args: CrawlArgs, quiet: bool) -> anyhow::Result<u8> {
                     Arc::new(|| Box::new(Progress::new(false)));
                 make
             }),
-            on_second_interrupt: Some(Arc::new(|| std::process::exit(i32::from(EXIT_INTERRUPTED)))),
+            on_second_interrupt: Some(Arc::new(|| {
+                // the record being written is finished first: no line is left half written
+                khabar_crawl::output::quit_after_line(Duration::from_secs(30));
+                std::process::exit(i32::from(EXIT_INTERRUPTED))
+            })),
         },
     )?;
     Ok(match end {
         JobEnd::Done | JobEnd::OutputClosed | JobEnd::Terminated => 0,
         JobEnd::Interrupted => EXIT_INTERRUPTED,
-        JobEnd::OutputFailed(e) => {
+        JobEnd::OutputFailed { error, written } => {
             let target = args
                 .output
                 .or(args.output_dir)
                 .map_or("standard output".to_string(), |p| p.display().to_string());
             tracing::error!(
-                "cannot write to {target}: {e}; the crawl stopped, and the state holds only what was written"
+                "cannot write to {target}: {error}; the crawl stopped after writing {} whole (a record cut short was taken out again), and the state holds only what was written",
+                plural(written, "record")
             );
+            EXIT_INPUT_PROBLEMS
+        }
+        JobEnd::FrontierLost(why) => {
+            tracing::error!("{why}");
             EXIT_INPUT_PROBLEMS
         }
         JobEnd::NothingFetched => {

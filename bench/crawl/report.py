@@ -82,7 +82,7 @@ def crawler_summary(err_path):
     if not os.path.exists(err_path):
         return s
     text = open(err_path, encoding="utf-8", errors="replace").read()
-    m = re.search(r"crawl finished in ([\d.]+) s: (\d+) requests, (\d+) pages, (\d+) records", text)
+    m = re.search(r"crawl \w+ after ([\d.]+) s: (\d+) requests, (\d+) pages, (\d+) records", text)
     if m:
         s.update(own_secs=float(m[1]), own_requests=int(m[2]), own_pages=int(m[3]), own_records=int(m[4]))
     for key, name in (("downloader/request_count", "own_requests"), ("response_received_count", "own_responses"),

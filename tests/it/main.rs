@@ -12,6 +12,7 @@ mod support;
 mod archive;
 mod cli;
 mod crawl;
+mod faults;
 mod fixtures;
 mod generic;
 mod pathological;

@@ -569,3 +569,142 @@ fn a_late_done_from_a_worker_taken_for_dead_leaves_the_new_holder_s_lease() {
         .unwrap();
     assert_eq!(left, 0);
 }
+
+// ---------------------------------------------------------------------------------------
+// zero trust in the store's contents
+
+/// Queues `entries` (raw, as the server keeps them) for host `host`'s article lane in crawl 1
+/// of the database at `url`, as someone with write access to the server could.
+fn inject(url: &str, host: &str, entries: &[String]) {
+    let mut redis = connect(url);
+    let field = format!("1 {host}");
+    let _: () = redis::cmd("SET")
+        .arg("khabar:gen")
+        .arg(1)
+        .query(&mut redis)
+        .unwrap();
+    for e in entries {
+        let _: () = redis::cmd("RPUSH")
+            .arg(format!("khabar:g1:q:{field}"))
+            .arg(e)
+            .query(&mut redis)
+            .unwrap();
+    }
+    let _: () = redis::cmd("HSET")
+        .arg("khabar:g1:waiting")
+        .arg(&field)
+        .arg(entries.len())
+        .query(&mut redis)
+        .unwrap();
+}
+
+/// Requests queued in a shared frontier pass the worker's own checks before anything is
+/// fetched: scope and `allowed_hosts`, literal internal addresses, URL length, shape; a
+/// malformed entry is dropped with its reason and does not come back on the next run.
+#[test]
+fn requests_from_the_shared_store_are_checked_like_links_on_a_page() {
+    let (site, base, all) = news_site(1, 3);
+    let port = base.rsplit(':').next().unwrap().to_string();
+    let seed_base = format!("http://localhost:{port}");
+    let host = format!("localhost:{port}");
+    site.set("/internal-only", article(&base, 999, "سر"), None);
+    let frontier = fresh_db();
+    inject(
+        &frontier,
+        &host,
+        &[
+            format!("http://127.0.0.1:{port}/internal-only\tarticle\t1\t0"),
+            format!("http://[::1]:{port}/internal-only\tarticle\t1\t0"),
+            format!("http://127.0.0.2:{port}/internal-only\tarticle\t1\t0"),
+            format!(
+                "http://localhost:{port}/{}\tarticle\t1\t0",
+                "a".repeat(100 << 20)
+            ),
+            format!(
+                "http://localhost:{port}/{}\tarticle\t1\t0",
+                "b".repeat(5_000)
+            ),
+            "no tabs here at all".to_string(),
+            format!("http://localhost:{port}/news/100-story\tsomething\t1\t0"),
+        ],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config_with(dir.path(), "");
+    let out = dir.path().join("out.ndjson");
+    let run = |out: &Path| {
+        let child = Command::new(env!("CARGO_BIN_EXE_khabar"))
+            .env_remove("KHABAR_LOG")
+            .arg("--config")
+            .arg(&cfg)
+            .args(["crawl", &format!("{seed_base}/"), "--frontier", &frontier])
+            .args(["--rate", "0", "-o"])
+            .arg(out)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        wait_with_limit(child, Duration::from_secs(60))
+    };
+    let (status, _, err) = run(&out);
+    assert_eq!(status.code(), Some(0), "{err}");
+    assert_eq!(site.count_path("/internal-only"), 0, "{err}");
+    let got = records(std::slice::from_ref(&out));
+    assert_eq!(got.len(), all.len(), "{err}");
+    assert!(got.iter().all(|(u, _, _)| !u.contains("internal-only")));
+    assert!(err.matches("a stored request for").count() >= 6, "{err}");
+    assert!(err.contains("malformed stored request"), "{err}");
+    assert!(
+        err.contains("dropped by the server"),
+        "the 100 MB entry: {err}"
+    );
+    assert!(
+        err.contains("URL trap: too long (max_url_bytes)"),
+        "the 5,000-byte URL: {err}"
+    );
+    // nothing of them is left to resume
+    let (status, _, err) = run(&dir.path().join("again.ndjson"));
+    assert_eq!(status.code(), Some(0), "{err}");
+    assert!(!err.contains("a stored request for"), "{err}");
+    assert!(!err.contains("resuming"), "{err}");
+}
+
+/// A server flushed under a running crawl is noticed: a warning and exit 1, not a normal
+/// summary with part of the site.
+#[test]
+fn a_store_flushed_under_a_crawl_stops_the_worker_with_an_error() {
+    let (site, base, _all) = news_site(4, 10);
+    let frontier = fresh_db();
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config_with(dir.path(), "");
+    let out = dir.path().join("out.ndjson");
+    let child = Command::new(env!("CARGO_BIN_EXE_khabar"))
+        .env_remove("KHABAR_LOG")
+        .arg("--config")
+        .arg(&cfg)
+        .args(["crawl", &format!("{base}/"), "--frontier", &frontier])
+        .args(["--rate", "10", "-o"])
+        .arg(&out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut seen = 0;
+    while seen < 5 {
+        assert!(Instant::now() < deadline, "the crawl did not start");
+        std::thread::sleep(Duration::from_millis(50));
+        seen += site.take_log().len();
+    }
+    let mut redis = connect(&frontier);
+    let _: () = redis::cmd("FLUSHDB").query(&mut redis).unwrap();
+    let (status, _, err) = wait_with_limit(child, Duration::from_secs(30));
+    assert_eq!(status.code(), Some(1), "{err}");
+    assert!(err.contains("the server holds no crawl"), "{err}");
+    assert!(
+        err.contains("crawl stopped (the shared frontier lost it)"),
+        "{err}"
+    );
+    assert!(!err.contains("crawl finished"), "{err}");
+    // what was written is whole
+    records(std::slice::from_ref(&out));
+}

@@ -12,7 +12,7 @@ use std::time::Instant;
 /// One page: its body and, when it has one, its ETag.
 #[derive(Clone)]
 pub struct Page {
-    pub body: String,
+    pub body: Vec<u8>,
     pub etag: Option<String>,
 }
 
@@ -25,17 +25,29 @@ pub struct Seen {
     pub at: Instant,
 }
 
+/// Pages made on request, for paths no page was set at (a sitemap bomb).
+pub type Pages = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
 #[derive(Clone, Default)]
 pub struct Site {
     pages: Arc<Mutex<HashMap<String, Page>>>,
     log: Arc<Mutex<Vec<Seen>>>,
+    made: Option<Pages>,
 }
 
 impl Site {
     pub fn start() -> (Site, String) {
+        Self::start_making(None)
+    }
+
+    /// [`Site::start`], answering paths no page was set at with what `made` makes of them.
+    pub fn start_making(made: Option<Pages>) -> (Site, String) {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let site = Site::default();
+        let site = Site {
+            made,
+            ..Site::default()
+        };
         let s = site.clone();
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
@@ -47,6 +59,11 @@ impl Site {
     }
 
     pub fn set(&self, path: &str, body: String, etag: Option<&str>) {
+        self.set_bytes(path, body.into_bytes(), etag);
+    }
+
+    /// [`Site::set`] with bytes that need not be UTF-8.
+    pub fn set_bytes(&self, path: &str, body: Vec<u8>, etag: Option<&str>) {
         self.pages.lock().unwrap().insert(
             path.into(),
             Page {
@@ -92,11 +109,17 @@ impl Site {
                     if_none_match = Some(v.trim().to_string());
                 }
             }
-            let page = self.pages.lock().unwrap().get(&path).cloned();
+            let page = self.pages.lock().unwrap().get(&path).cloned().or_else(|| {
+                let made = self.made.as_ref()?(&path)?;
+                Some(Page {
+                    body: made.into_bytes(),
+                    etag: None,
+                })
+            });
             let (status, head, body) = match page {
-                None => (404, String::new(), "not here".to_string()),
+                None => (404, String::new(), b"not here".to_vec()),
                 Some(p) if p.etag.is_some() && p.etag == if_none_match => {
-                    (304, format!("ETag: {}\r\n", p.etag.unwrap()), String::new())
+                    (304, format!("ETag: {}\r\n", p.etag.unwrap()), Vec::new())
                 }
                 Some(p) => {
                     let etag = p.etag.map(|e| format!("ETag: {e}\r\n")).unwrap_or_default();
@@ -123,11 +146,13 @@ impl Site {
                 _ => "Not Found",
             };
             // one write, no Nagle: an answer in pieces waits on delayed ACKs
-            let answer = format!(
-                "HTTP/1.1 {status} {reason}\r\n{head}Content-Length: {}\r\n\r\n{body}",
+            let mut answer = format!(
+                "HTTP/1.1 {status} {reason}\r\n{head}Content-Length: {}\r\n\r\n",
                 body.len()
-            );
-            let _ = out.write_all(answer.as_bytes());
+            )
+            .into_bytes();
+            answer.extend_from_slice(&body);
+            let _ = out.write_all(&answer);
             let _ = out.flush();
         }
     }

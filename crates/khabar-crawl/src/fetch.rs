@@ -59,6 +59,15 @@ pub enum FetchError {
     /// The connection broke off while the body was read (the error and its causes).
     #[error("connection broke off mid-answer: {0}")]
     Interrupted(String),
+    /// The connection was reset or closed before a whole answer came.
+    #[error("connection reset: {0}")]
+    Reset(String),
+    /// The body ended before the length its head announced.
+    #[error("body shorter than announced: {0}")]
+    Truncated(String),
+    /// An HTTP/2 stream was reset, or the connection went away (GOAWAY).
+    #[error("HTTP/2 stream failed: {0}")]
+    Stream(String),
     /// An internal address the guard does not allow, or one the connect check refused.
     #[error("refused: {0}")]
     Refused(String),
@@ -77,6 +86,9 @@ impl FetchError {
             Self::Timeout => "timeout",
             Self::Connect(_) => "connect",
             Self::Interrupted(_) => "interrupted",
+            Self::Reset(_) => "connection-reset",
+            Self::Truncated(_) => "truncated-body",
+            Self::Stream(_) => "http2-stream",
             Self::Refused(_) => "refused-address",
             Self::TooLarge(_) => "too-large",
             Self::Other(_) => "other",
@@ -87,7 +99,12 @@ impl FetchError {
     pub fn is_transient(&self) -> bool {
         matches!(
             self,
-            Self::Timeout | Self::Connect(_) | Self::Interrupted(_)
+            Self::Timeout
+                | Self::Connect(_)
+                | Self::Interrupted(_)
+                | Self::Reset(_)
+                | Self::Truncated(_)
+                | Self::Stream(_)
         )
     }
 }
@@ -289,25 +306,72 @@ fn classify(e: reqwest::Error) -> FetchError {
     if e.is_timeout() {
         return FetchError::Timeout;
     }
+    classify_chain(&e, e.is_connect(), e.is_body() || e.is_decode())
+}
+
+/// What went wrong, from an error and its causes: a connection reset or closed early, a
+/// body cut short, an HTTP/2 stream reset are told apart (each may be tried again).
+fn classify_chain(
+    e: &(dyn std::error::Error + 'static),
+    connecting: bool,
+    reading_body: bool,
+) -> FetchError {
     let mut chain = String::new();
-    let mut src: Option<&dyn std::error::Error> = Some(&e);
+    let mut src: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    let mut found: Option<fn(String) -> FetchError> = None;
     while let Some(s) = src {
         if !chain.is_empty() {
             chain.push_str(": ");
         }
         chain.push_str(&s.to_string());
+        found = found.or_else(|| cause_kind(s, reading_body));
         src = s.source();
     }
     if chain.contains("internal address") {
         return FetchError::Refused(chain);
     }
-    if e.is_connect() {
+    if connecting {
         return FetchError::Connect(chain);
     }
-    if e.is_body() {
-        return FetchError::Interrupted(chain);
+    match found {
+        Some(make) => make(chain),
+        None if reading_body => FetchError::Interrupted(chain),
+        None => FetchError::Other(chain),
     }
-    FetchError::Other(chain)
+}
+
+/// The kind of failure one link of an error chain shows, if it shows one.
+fn cause_kind(
+    s: &(dyn std::error::Error + 'static),
+    reading_body: bool,
+) -> Option<fn(String) -> FetchError> {
+    if let Some(h) = s.downcast_ref::<h2::Error>() {
+        let failed = h.is_reset() || h.is_go_away() || h.is_remote() || h.reason().is_some();
+        return failed.then_some(FetchError::Stream);
+    }
+    if let Some(h) = s.downcast_ref::<hyper::Error>() {
+        if h.is_incomplete_message() {
+            return Some(if reading_body {
+                FetchError::Truncated
+            } else {
+                FetchError::Reset
+            });
+        }
+        if h.is_closed() || h.is_canceled() {
+            return Some(FetchError::Reset);
+        }
+    }
+    if let Some(io) = s.downcast_ref::<std::io::Error>() {
+        use std::io::ErrorKind::*;
+        return match io.kind() {
+            ConnectionReset | ConnectionAborted | BrokenPipe | NotConnected => {
+                Some(FetchError::Reset)
+            }
+            UnexpectedEof => Some(FetchError::Truncated),
+            _ => None,
+        };
+    }
+    None
 }
 
 /// The media type (lower-cased, without parameters) and charset of a Content-Type header.
@@ -410,6 +474,44 @@ mod tests {
                 .len(),
             1
         );
+    }
+
+    /// An error with a cause, as reqwest's errors wrap hyper's and h2's.
+    #[derive(Debug)]
+    struct Wrapped(Box<dyn std::error::Error + Send + Sync>);
+
+    impl std::fmt::Display for Wrapped {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("error sending request")
+        }
+    }
+
+    impl std::error::Error for Wrapped {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&*self.0)
+        }
+    }
+
+    #[test]
+    fn resets_truncations_and_stream_errors_are_told_apart_and_tried_again() {
+        let reset = Wrapped(Box::new(std::io::Error::from(
+            std::io::ErrorKind::ConnectionReset,
+        )));
+        let e = classify_chain(&reset, false, false);
+        assert_eq!(e.kind(), "connection-reset");
+        assert!(e.is_transient());
+        let eof = Wrapped(Box::new(std::io::Error::from(
+            std::io::ErrorKind::UnexpectedEof,
+        )));
+        assert_eq!(classify_chain(&eof, false, true).kind(), "truncated-body");
+        let stream = Wrapped(Box::new(h2::Error::from(h2::Reason::REFUSED_STREAM)));
+        let e = classify_chain(&stream, false, false);
+        assert_eq!(e.kind(), "http2-stream", "{e}");
+        assert!(e.is_transient());
+        let other = Wrapped(Box::new(std::io::Error::other("odd")));
+        assert_eq!(classify_chain(&other, false, false).kind(), "other");
+        assert_eq!(classify_chain(&other, false, true).kind(), "interrupted");
+        assert_eq!(classify_chain(&reset, true, false).kind(), "connect");
     }
 
     #[test]

@@ -65,7 +65,14 @@ pub enum JobEnd {
     /// The reader of the output went away (a closed pipe): not an error.
     OutputClosed,
     /// The output could not be written (disk full…): the state was not advanced past it.
-    OutputFailed(String),
+    OutputFailed {
+        /// What went wrong.
+        error: String,
+        /// Records the run that failed wrote whole before it.
+        written: u64,
+    },
+    /// The shared frontier lost the crawl (its server was flushed, or restarted empty).
+    FrontierLost(String),
     /// The last run could not fetch a single page.
     NothingFetched,
     /// The web archive could not be written (the records were).
@@ -87,6 +94,14 @@ pub enum JobError {
     /// The web archive could not be started (its folder cannot be made or written).
     #[error("cannot start the web archive: {0}")]
     Archive(String),
+    /// The output cannot be opened.
+    #[error("cannot write to {target}: {source}")]
+    Output {
+        /// The destination, as named.
+        target: String,
+        /// Why it cannot be opened.
+        source: std::io::Error,
+    },
 }
 
 /// Signals as the job sees them.
@@ -194,8 +209,14 @@ async fn run_once(
     let commit = store.for_run(&opts.settings)?;
     let state = commit.as_ref().map(|c| c.state.clone());
     let frontier = commit.as_ref().map(|c| c.frontier.clone());
+    let (records, writer) =
+        spawn_output_writer(opts.destination.clone(), commit.clone()).map_err(|source| {
+            JobError::Output {
+                target: opts.destination.describe(),
+                source,
+            }
+        })?;
     let run = state.as_ref().map(|s| s.begin_run()).transpose()?;
-    let (records, writer) = spawn_output_writer(opts.destination.clone(), commit.clone());
     let mut crawler = Crawler::new(opts.settings.clone(), extractor.clone()).await?;
     let archiver = match &opts.warc {
         Some((dir, size)) => Some(
@@ -249,7 +270,18 @@ async fn run_once(
     {
         tracing::warn!("{e}");
     }
-    let summary = outcome.stats.summary(started.elapsed());
+    let ending = if outcome.frontier_lost.is_some() {
+        "stopped (the shared frontier lost it)"
+    } else if outcome.interrupted {
+        "interrupted"
+    } else if outcome.timed_out {
+        "stopped (time limit)"
+    } else if outcome.output_closed {
+        "stopped (the output closed)"
+    } else {
+        "finished"
+    };
+    let summary = outcome.stats.summary(ending, started.elapsed());
     tracing::info!("{summary}");
     if let (Some(s), Some(run)) = (&state, run) {
         s.end_run(run, &summary)?;
@@ -266,18 +298,29 @@ async fn run_once(
             .collect();
         s.record_hosts(&hosts)?;
     }
-    Ok(match written {
-        Some(Err(e)) if e.is_broken_pipe() => JobEnd::OutputClosed,
-        Some(Err(OutputError::State(e))) => return Err(e.into()),
-        Some(Err(e)) => JobEnd::OutputFailed(e.to_string()),
-        None => JobEnd::OutputFailed("the output thread failed".into()),
-        Some(Ok(_)) if outcome.stats.pages == 0 && outcome.stats.errors_total() > 0 => {
+    let Some(end) = written else {
+        return Ok(JobEnd::OutputFailed {
+            error: "the output thread failed".into(),
+            written: 0,
+        });
+    };
+    Ok(match end.error {
+        Some(e) if e.is_broken_pipe() => JobEnd::OutputClosed,
+        Some(OutputError::State(e)) => return Err(e.into()),
+        Some(e) => JobEnd::OutputFailed {
+            error: e.to_string(),
+            written: end.written,
+        },
+        None if outcome.frontier_lost.is_some() => {
+            JobEnd::FrontierLost(outcome.frontier_lost.unwrap_or_default())
+        }
+        None if outcome.stats.pages == 0 && outcome.stats.errors_total() > 0 => {
             JobEnd::NothingFetched
         }
-        Some(Ok(_)) if matches!(archived, Some(Err(_))) => {
+        None if matches!(archived, Some(Err(_))) => {
             JobEnd::ArchiveFailed(archived.and_then(Result::err).unwrap_or_default())
         }
-        Some(Ok(_)) => JobEnd::Done,
+        None => JobEnd::Done,
     })
 }
 
@@ -303,12 +346,12 @@ async fn watch_signals(tx: watch::Sender<Stop>, on_second: Option<Arc<dyn Fn() +
                 }
                 if *tx.borrow() == Stop::Interrupt {
                     if let Some(quit) = &on_second {
-                        tracing::error!("interrupted twice: quitting now");
+                        tracing::error!("interrupted twice: quitting once the record being written is whole");
                         quit();
                     }
                     continue;
                 }
-                tracing::warn!("interrupted: finishing the requests in flight (Ctrl-C again to quit now)");
+                tracing::warn!("interrupted: finishing the requests in flight (Ctrl-C again to quit sooner)");
                 let _ = tx.send(Stop::Interrupt);
             }
             _ = terminated => {

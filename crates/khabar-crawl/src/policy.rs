@@ -52,6 +52,17 @@ pub enum SkipReason {
     LinksPerPage,
     /// The host already has `max_queued_per_host` URLs queued.
     HostQueueFull,
+    /// The host could not be reached (its robots.txt, after every try).
+    HostUnreachable,
+    /// A sitemap past `max_sitemaps_per_host` or `max_sitemaps_per_run`.
+    SitemapsOver,
+    /// A sitemap or feed entry past `max_sitemap_urls_per_host` or
+    /// `max_sitemap_urls_per_run`.
+    SitemapUrlsOver,
+    /// A sitemap or feed not read: enough pages are queued to spend `max_pages`.
+    PageBudgetQueued,
+    /// A request taken from a frontier store that could not be read (the reason).
+    Malformed(String),
 }
 
 /// What made an address look like a trap.
@@ -145,6 +156,13 @@ impl fmt::Display for SkipReason {
             }
             Self::LinksPerPage => "links past max_links_per_page",
             Self::HostQueueFull => "host queue full (max_queued_per_host)",
+            Self::HostUnreachable => "host unreachable",
+            Self::SitemapsOver => "sitemaps past max_sitemaps_per_host or _per_run",
+            Self::SitemapUrlsOver => {
+                "sitemap and feed entries past max_sitemap_urls_per_host or _per_run"
+            }
+            Self::PageBudgetQueued => "sitemaps and feeds not read (max_pages already queued)",
+            Self::Malformed(why) => return write!(f, "malformed stored request ({why})"),
         })
     }
 }
@@ -177,6 +195,12 @@ pub fn admit_page(
 /// Whether `max_pages` (0: no limit) is spent after `dispatched` pages.
 pub fn budget_spent(dispatched: u64, max_pages: u64) -> bool {
     max_pages > 0 && dispatched >= max_pages
+}
+
+/// Whether the pages queued already spend what is left of `max_pages` (0: no limit), so
+/// that what another sitemap or feed adds would never be fetched.
+pub fn budget_queued(dispatched: u64, queued_pages: u64, max_pages: u64) -> bool {
+    max_pages > 0 && dispatched.saturating_add(queued_pages) >= max_pages
 }
 
 /// HTTP statuses worth another try: the server may answer next time.
@@ -218,6 +242,74 @@ impl RetryPolicy {
     }
 }
 
+/// Sitemaps queued (not yet read) for one host at most, and for a whole run: what keeps
+/// the queue's memory bounded (about 200 bytes each) while indexes list more than may be
+/// read.
+pub const MAX_SITEMAPS_QUEUED_PER_HOST: u64 = 100_000;
+/// See [`MAX_SITEMAPS_QUEUED_PER_HOST`].
+pub const MAX_SITEMAPS_QUEUED_PER_RUN: u64 = 200_000;
+
+/// What one run has taken from sitemaps and feeds so far, per host and in all: sitemaps
+/// read and page addresses taken (against [`crate::settings::SitemapLimits`]), sitemaps
+/// queued (against [`MAX_SITEMAPS_QUEUED_PER_HOST`]).
+#[derive(Debug, Default)]
+pub struct SitemapCounts {
+    read: Counts,
+    queued: Counts,
+    urls: Counts,
+}
+
+#[derive(Debug, Default)]
+struct Counts {
+    per_host: std::collections::HashMap<String, u64>,
+    total: u64,
+}
+
+impl Counts {
+    fn room(&self, host: &str, host_max: u64, run_max: u64) -> bool {
+        self.per_host.get(host).copied().unwrap_or(0) < host_max && self.total < run_max
+    }
+
+    fn take(&mut self, host: &str, host_max: u64, run_max: u64) -> bool {
+        let n = self.per_host.get(host).copied().unwrap_or(0);
+        if !self.room(host, host_max, run_max) {
+            return false;
+        }
+        self.per_host.insert(host.to_string(), n + 1);
+        self.total += 1;
+        true
+    }
+}
+
+impl SitemapCounts {
+    /// Whether one more sitemap of `host` may be read.
+    pub fn may_read(&self, host: &str, limits: &crate::settings::SitemapLimits) -> bool {
+        self.read
+            .room(host, limits.sitemaps_per_host, limits.sitemaps_per_run)
+    }
+
+    /// Takes one more sitemap of `host` to read; false past the limits.
+    pub fn take_read(&mut self, host: &str, limits: &crate::settings::SitemapLimits) -> bool {
+        self.read
+            .take(host, limits.sitemaps_per_host, limits.sitemaps_per_run)
+    }
+
+    /// Takes one more sitemap of `host` to queue; false past the queue's bounds.
+    pub fn take_queued(&mut self, host: &str) -> bool {
+        self.queued.take(
+            host,
+            MAX_SITEMAPS_QUEUED_PER_HOST,
+            MAX_SITEMAPS_QUEUED_PER_RUN,
+        )
+    }
+
+    /// Takes one more page address from `host`'s sitemaps and feeds; false past the limits.
+    pub fn take_url(&mut self, host: &str, limits: &crate::settings::SitemapLimits) -> bool {
+        self.urls
+            .take(host, limits.urls_per_host, limits.urls_per_run)
+    }
+}
+
 /// Where a 3xx answer leads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Redirect {
@@ -255,6 +347,25 @@ mod tests {
 
     fn url(s: &str) -> Url {
         Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn sitemap_counts_hold_per_host_and_per_run() {
+        let limits = crate::settings::SitemapLimits {
+            sitemaps_per_host: 2,
+            sitemaps_per_run: 3,
+            urls_per_host: 1,
+            urls_per_run: 10,
+        };
+        let mut c = SitemapCounts::default();
+        assert!(c.take_read("a", &limits) && c.take_read("a", &limits));
+        assert!(!c.take_read("a", &limits), "per host");
+        assert!(c.take_read("b", &limits));
+        assert!(!c.take_read("c", &limits), "per run");
+        assert!(c.take_url("a", &limits) && !c.take_url("a", &limits));
+        assert!(c.take_url("b", &limits));
+        assert!((0..MAX_SITEMAPS_QUEUED_PER_HOST).all(|_| c.take_queued("a")));
+        assert!(!c.take_queued("a"), "the queue's bound");
     }
 
     #[test]

@@ -31,6 +31,8 @@ pub struct Robots {
     disallow_all: bool,
     /// The host resolves to an internal address: nothing on it is fetched.
     pub refused_address: bool,
+    /// The host's robots.txt could not be had (why): nothing on it is fetched this run.
+    pub unreachable: Option<String>,
 }
 
 impl Robots {
@@ -39,6 +41,9 @@ impl Robots {
     pub fn describe(&self) -> String {
         if self.refused_address {
             return "none fetched (the host resolves to an internal address)".into();
+        }
+        if let Some(why) = &self.unreachable {
+            return format!("none fetched: unreachable ({why})");
         }
         if self.disallow_all {
             return "disallow all (robots.txt failed)".into();
@@ -59,10 +64,12 @@ impl Robots {
         Self::default()
     }
 
-    /// Nothing allowed: robots.txt answered 5xx or could not be fetched.
-    pub fn disallow_all() -> Self {
+    /// Nothing allowed: robots.txt answered 5xx or could not be fetched, after every try
+    /// (RFC 9309: an unreachable robots.txt means complete disallow).
+    pub fn unreachable(why: String) -> Self {
         Self {
             disallow_all: true,
+            unreachable: Some(why),
             ..Self::default()
         }
     }
@@ -168,6 +175,7 @@ impl Robots {
             sitemaps,
             disallow_all: false,
             refused_address: false,
+            unreachable: None,
         }
     }
 
@@ -324,8 +332,8 @@ Sitemap: https://aawsat.com/sitemap.xml
     fn empty_disallow_allows_all_and_robots_txt_is_always_allowed() {
         let r = Robots::parse("User-agent: *\nDisallow:\n", "x");
         assert!(r.allows("/anything"));
-        assert!(Robots::disallow_all().allows("/robots.txt"));
-        assert!(!Robots::disallow_all().allows("/"));
+        assert!(Robots::unreachable(String::new()).allows("/robots.txt"));
+        assert!(!Robots::unreachable(String::new()).allows("/"));
         assert!(Robots::allow_all().allows("/x"));
     }
 

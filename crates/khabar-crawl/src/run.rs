@@ -36,7 +36,7 @@ impl Default for ExtractOptions {
 }
 
 /// What an `extract` run did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Default)]
 pub struct ExtractStats {
     /// Pages read and extracted.
     pub pages: u64,
@@ -46,6 +46,9 @@ pub struct ExtractStats {
     pub failed: u64,
     /// Pages extracted with a problem the user was told of (e.g. malformed bytes).
     pub with_problems: u64,
+    /// The write that stopped the run, if one did (the records before it are written
+    /// whole; a closed pipe is one too).
+    pub write_error: Option<io::Error>,
 }
 
 impl ExtractStats {
@@ -71,15 +74,16 @@ fn process(extractor: &Extractor, page: LoadedPage) -> (String, PageOutput) {
 
 /// Extracts every page of `source` and writes its records to `sink`, in input order, each
 /// page's records flushed together. One thread reads the source, `opts.jobs` threads
-/// extract, the calling thread writes. Returns the run's counts, or the error that stopped
-/// writing (a broken pipe among them: the caller decides it is no failure).
+/// extract, the calling thread writes. Returns the run's counts, with the error that
+/// stopped writing if one did (a broken pipe among them: the caller decides it is no
+/// failure).
 pub fn run_extract(
     source: &mut dyn PageSource,
     extractor: &Extractor,
     sink: &mut dyn RecordSink,
     opts: &ExtractOptions,
     explain_out: &mut dyn Write,
-) -> io::Result<ExtractStats> {
+) -> ExtractStats {
     let total = source.len_hint();
     let jobs = opts.jobs.clamp(1, total.unwrap_or(usize::MAX).max(1));
     let stop = AtomicBool::new(false);
@@ -147,15 +151,20 @@ pub fn run_extract(
             }
             Ok(())
         })();
-        if result.is_err() {
+        if let Err(e) = result {
             stop.store(true, Ordering::Relaxed);
+            stats.write_error = Some(e);
         }
         drop(rx);
         // the workers end when the reader does; it ends at the next page it reads
         drop(page_rx.lock().map(|rx| while rx.try_recv().is_ok() {}));
-        result
-    })?;
-    Ok(stats)
+    });
+    if let Err(e) = sink.close()
+        && stats.write_error.is_none()
+    {
+        stats.write_error = Some(e);
+    }
+    stats
 }
 
 fn write_page(

@@ -1,7 +1,13 @@
 //! Where records go: one JSON object per line, to standard output, a file, or a folder of
-//! files rotated by the hour or the day. A line is serialised whole before any of it is
-//! written, so a reader never sees half a record from khabar itself. A new kind of output
-//! is one more [`RecordSink`].
+//! files rotated by the hour or the day. A line is written whole or not at all:
+//! - it is serialised whole before any of it is written, and written with one call;
+//! - in a file (also standard output sent to a file), a write that fails (a full disk) is
+//!   undone by cutting the file back to its last whole line;
+//! - a line left unfinished by a khabar run that was killed mid-write is cut off when the
+//!   file is next opened for appending (a line another program left unfinished is kept,
+//!   and khabar starts on a new line).
+//!
+//! A new kind of output is one more [`RecordSink`].
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
@@ -60,16 +66,22 @@ pub enum Destination {
 }
 
 impl Destination {
-    /// Opens the destination for writing records.
+    /// Opens the destination for writing records: a file is created (and a line a killed
+    /// khabar left unfinished at its end cut off), a folder made.
     pub fn open(&self) -> io::Result<Box<dyn RecordSink>> {
         Ok(match self {
-            Destination::Stdout => Box::new(NdjsonWriter::new(BufWriter::with_capacity(
-                64 * 1024,
-                io::stdout().lock(),
-            ))),
-            Destination::File(p) => Box::new(FileSink(NdjsonWriter::new(open_append(p)?))),
+            Destination::Stdout => match AppendFile::stdout()? {
+                Some(file) => Box::new(file),
+                None => Box::new(NdjsonWriter::new(BufWriter::with_capacity(
+                    64 * 1024,
+                    io::stdout().lock(),
+                ))),
+            },
+            Destination::File(p) => Box::new(AppendFile::open(p)?),
             Destination::Dir { dir, rotate } => {
                 std::fs::create_dir_all(dir)?;
+                // a folder that cannot be written fails now, not at the first record
+                tempfile_probe(dir)?;
                 Box::new(RotatingSink {
                     dir: dir.clone(),
                     rotate: *rotate,
@@ -78,9 +90,33 @@ impl Destination {
             }
         })
     }
+
+    /// The destination as messages name it.
+    pub fn describe(&self) -> String {
+        match self {
+            Destination::Stdout => "standard output".into(),
+            Destination::File(p) => p.display().to_string(),
+            Destination::Dir { dir, .. } => dir.display().to_string(),
+        }
+    }
 }
 
-/// Serialises values as NDJSON lines to any writer.
+/// Creates and removes a file in `dir`: whether records can be written there.
+fn tempfile_probe(dir: &Path) -> io::Result<()> {
+    let probe = dir.join(format!(".khabar-probe-{}", std::process::id()));
+    File::create(&probe)?;
+    std::fs::remove_file(&probe)
+}
+
+/// Serialises `record` as one NDJSON line, line break included, into `line`.
+pub fn ndjson_line<T: Serialize>(record: &T, line: &mut Vec<u8>) -> io::Result<()> {
+    line.clear();
+    serde_json::to_writer(&mut *line, record).map_err(io::Error::other)?;
+    line.push(b'\n');
+    Ok(())
+}
+
+/// Serialises values as NDJSON lines to any writer, each line with one `write_all`.
 pub struct NdjsonWriter<W: Write> {
     out: W,
     line: Vec<u8>,
@@ -99,9 +135,7 @@ impl<W: Write> NdjsonWriter<W> {
 
     /// Serialises `record` into one line and writes it.
     pub fn write<T: Serialize>(&mut self, record: &T) -> io::Result<()> {
-        self.line.clear();
-        serde_json::to_writer(&mut self.line, record).map_err(io::Error::other)?;
-        self.line.push(b'\n');
+        ndjson_line(record, &mut self.line)?;
         self.out.write_all(&self.line)?;
         self.written += 1;
         Ok(())
@@ -138,22 +172,173 @@ impl<W: Write> RecordSink for NdjsonWriter<W> {
     }
 }
 
-/// Records appended to a file, synced to disk when closed.
-pub struct FileSink(pub NdjsonWriter<BufWriter<File>>);
+/// A file records are appended to, a whole line per write; a write that fails cuts the
+/// file back to its last whole line. Synced to disk when closed.
+pub struct AppendFile {
+    file: File,
+    /// The file's length up to its last whole line.
+    whole: u64,
+    line: Vec<u8>,
+}
 
-impl RecordSink for FileSink {
+/// What opening a file for appending found at its end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TailRepair {
+    /// Nothing to do: empty, or ending with a line break.
+    Clean,
+    /// A line another program left unfinished: a line break was added after it.
+    LineBreakAdded,
+    /// A record khabar left unfinished (killed mid-write): these many bytes were cut off.
+    Cut(u64),
+}
+
+impl AppendFile {
+    /// Opens (creating) `path` for appending records, repairing its end (see
+    /// [`repair_tail`]).
+    pub fn open(path: &Path) -> io::Result<Self> {
+        let mut file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .read(true)
+            .open(path)?;
+        match repair_tail(&mut file)? {
+            TailRepair::Clean => {}
+            TailRepair::LineBreakAdded => tracing::info!(
+                "{}: its last line was unfinished (not a khabar record): records start on a new line",
+                path.display()
+            ),
+            TailRepair::Cut(n) => tracing::warn!(
+                "{}: a record a stopped khabar run left unfinished at its end ({n} bytes) was cut off",
+                path.display()
+            ),
+        }
+        let whole = file.metadata()?.len();
+        Ok(Self {
+            file,
+            whole,
+            line: Vec::with_capacity(16 * 1024),
+        })
+    }
+
+    /// Standard output, when it is a regular file (`> out.ndjson`, `>> out.ndjson`): then it
+    /// gets a file's guarantees. `None` for a pipe or a terminal.
+    #[cfg(unix)]
+    pub fn stdout() -> io::Result<Option<Self>> {
+        use std::os::fd::AsFd;
+        let fd = io::stdout().as_fd().try_clone_to_owned()?;
+        let mut file = File::from(fd);
+        if !file.metadata().is_ok_and(|m| m.is_file()) {
+            return Ok(None);
+        }
+        let pos = file.stream_position()?;
+        if pos == 0 {
+            // appended to (`>>`): a line a killed run left unfinished is cut off
+            repair_tail(&mut file)?;
+        }
+        let whole = pos.max(file.metadata()?.len());
+        Ok(Some(Self {
+            file,
+            whole,
+            line: Vec::with_capacity(16 * 1024),
+        }))
+    }
+
+    /// Standard output is never treated as a file here.
+    #[cfg(not(unix))]
+    pub fn stdout() -> io::Result<Option<Self>> {
+        Ok(None)
+    }
+
+    /// Writes one record as one line, or, if that fails, cuts the file back to its last
+    /// whole line and returns the error.
+    pub fn write_line<T: Serialize>(&mut self, record: &T) -> io::Result<()> {
+        ndjson_line(record, &mut self.line)?;
+        if let Err(e) = self.file.write_all(&self.line) {
+            if let Err(cut) = self.file.set_len(self.whole) {
+                tracing::error!("cannot cut the output back to its last whole record: {cut}");
+            }
+            return Err(e);
+        }
+        self.whole += self.line.len() as u64;
+        Ok(())
+    }
+}
+
+impl RecordSink for AppendFile {
     fn write(&mut self, record: &Record) -> io::Result<()> {
-        self.0.write(record)
+        self.write_line(record)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.0.flush()
+        Ok(())
     }
 
     fn close(&mut self) -> io::Result<()> {
-        self.0.flush()?;
-        self.0.out.get_ref().sync_all()
+        self.file.sync_all()
     }
+}
+
+/// The prefix of every khabar record's line.
+const RECORD_PREFIX: &[u8] = b"{\"schema\":\"khabar.";
+
+/// Most bytes read back looking for the start of an unfinished last line.
+const TAIL_SCAN: u64 = 256 * 1024 * 1024;
+
+/// Looks at the end of a file opened for appending: when its last line is unfinished, a
+/// khabar record cut short is cut off (a whole one only lacking its line break gets it),
+/// and anything else gets a line break after it.
+pub fn repair_tail(file: &mut File) -> io::Result<TailRepair> {
+    let len = file.metadata()?.len();
+    if len == 0 || last_byte(file, len)? == b'\n' {
+        return Ok(TailRepair::Clean);
+    }
+    let start = last_line_start(file, len)?;
+    let line_len = len - start;
+    let mut head = vec![0u8; RECORD_PREFIX.len().min(line_len as usize)];
+    file.seek(SeekFrom::Start(start))?;
+    file.read_exact(&mut head)?;
+    if head == RECORD_PREFIX && !is_whole_json(file, start, line_len)? {
+        file.set_len(start)?;
+        return Ok(TailRepair::Cut(line_len));
+    }
+    file.write_all(b"\n")?;
+    Ok(TailRepair::LineBreakAdded)
+}
+
+fn last_byte(file: &mut File, len: u64) -> io::Result<u8> {
+    let mut b = [0u8; 1];
+    file.seek(SeekFrom::Start(len - 1))?;
+    file.read_exact(&mut b)?;
+    Ok(b[0])
+}
+
+/// Where the file's last line starts (just past the last line break), looking back at most
+/// [`TAIL_SCAN`] bytes.
+fn last_line_start(file: &mut File, len: u64) -> io::Result<u64> {
+    let mut end = len;
+    let mut buf = vec![0u8; 64 * 1024];
+    while end > 0 && len - end < TAIL_SCAN {
+        let from = end.saturating_sub(buf.len() as u64);
+        let chunk = &mut buf[..(end - from) as usize];
+        file.seek(SeekFrom::Start(from))?;
+        file.read_exact(chunk)?;
+        if let Some(nl) = memchr::memrchr(b'\n', chunk) {
+            return Ok(from + nl as u64 + 1);
+        }
+        end = from;
+    }
+    Ok(end)
+}
+
+/// Whether the `len` bytes from `start` are one whole JSON object.
+fn is_whole_json(file: &mut File, start: u64, len: u64) -> io::Result<bool> {
+    if len > TAIL_SCAN {
+        return Ok(false);
+    }
+    let mut line = vec![0u8; len as usize];
+    file.seek(SeekFrom::Start(start))?;
+    file.read_exact(&mut line)?;
+    Ok(serde_json::from_slice::<serde::de::IgnoredAny>(&line).is_ok())
 }
 
 /// Records appended to files in a folder, a new file each hour or day (UTC); a file is
@@ -161,7 +346,7 @@ impl RecordSink for FileSink {
 pub struct RotatingSink {
     dir: PathBuf,
     rotate: Rotate,
-    current: Option<(String, FileSink)>,
+    current: Option<(String, AppendFile)>,
 }
 
 impl RecordSink for RotatingSink {
@@ -171,7 +356,7 @@ impl RecordSink for RotatingSink {
             if let Some((_, mut old)) = self.current.take() {
                 old.close()?;
             }
-            let file = FileSink(NdjsonWriter::new(open_append(&self.dir.join(&name))?));
+            let file = AppendFile::open(&self.dir.join(&name))?;
             self.current = Some((name, file));
         }
         let (_, sink) = self.current.as_mut().expect("just opened");
@@ -179,33 +364,12 @@ impl RecordSink for RotatingSink {
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.current.as_mut().map_or(Ok(()), |(_, s)| s.flush())
+        Ok(())
     }
 
     fn close(&mut self) -> io::Result<()> {
         self.current.as_mut().map_or(Ok(()), |(_, s)| s.close())
     }
-}
-
-/// Opens `path` for appending records. When the file's last line was left unfinished (a
-/// run that was killed mid-write by something else), a line break is written first so
-/// that every new record starts on a line of its own.
-pub fn open_append(path: &Path) -> io::Result<BufWriter<File>> {
-    let mut file = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .read(true)
-        .open(path)?;
-    let len = file.metadata()?.len();
-    if len > 0 {
-        file.seek(SeekFrom::Start(len - 1))?;
-        let mut last = [0u8; 1];
-        file.read_exact(&mut last)?;
-        if last[0] != b'\n' {
-            file.write_all(b"\n")?;
-        }
-    }
-    Ok(BufWriter::with_capacity(64 * 1024, file))
 }
 
 #[cfg(test)]
@@ -223,17 +387,60 @@ mod tests {
         );
     }
 
-    #[test]
-    fn appending_after_a_torn_line_starts_a_new_line() {
+    fn appended(before: &str) -> (String, TailRepair) {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("out.ndjson");
-        std::fs::write(&p, "{\"a\":1}\n{\"torn\":").unwrap();
-        let mut w = NdjsonWriter::new(open_append(&p).unwrap());
-        w.write(&serde_json::json!({"b": 2})).unwrap();
-        w.flush().unwrap();
-        assert_eq!(
-            std::fs::read_to_string(&p).unwrap(),
-            "{\"a\":1}\n{\"torn\":\n{\"b\":2}\n"
-        );
+        std::fs::write(&p, before).unwrap();
+        let mut f = OpenOptions::new().append(true).read(true).open(&p).unwrap();
+        let repair = repair_tail(&mut f).unwrap();
+        drop(f);
+        let mut w = AppendFile::open(&p).unwrap();
+        w.write_line(&serde_json::json!({"b": 2})).unwrap();
+        (std::fs::read_to_string(&p).unwrap(), repair)
+    }
+
+    #[test]
+    fn another_programs_unfinished_line_is_kept_and_a_new_line_started() {
+        let (text, repair) = appended("{\"a\":1}\n{\"torn\":");
+        assert_eq!(text, "{\"a\":1}\n{\"torn\":\n{\"b\":2}\n");
+        assert_eq!(repair, TailRepair::LineBreakAdded);
+    }
+
+    #[test]
+    fn a_record_khabar_left_unfinished_is_cut_off() {
+        let torn = "{\"schema\":\"khabar.article/1\",\"id\":\"ab";
+        let (text, repair) = appended(&format!("{{\"a\":1}}\n{torn}"));
+        assert_eq!(text, "{\"a\":1}\n{\"b\":2}\n");
+        assert_eq!(repair, TailRepair::Cut(torn.len() as u64));
+        // the only line of the file
+        let (text, _) = appended(torn);
+        assert_eq!(text, "{\"b\":2}\n");
+        // a whole record that only lacks its line break is kept
+        let whole = "{\"schema\":\"khabar.article/1\",\"id\":\"ab\"}";
+        let (text, repair) = appended(whole);
+        assert_eq!(text, format!("{whole}\n{{\"b\":2}}\n"));
+        assert_eq!(repair, TailRepair::LineBreakAdded);
+        // clean files are left alone
+        assert_eq!(appended("").1, TailRepair::Clean);
+        assert_eq!(appended("{\"a\":1}\n").1, TailRepair::Clean);
+    }
+
+    /// A device that is always full: a write fails after part of the line, and the file is
+    /// cut back to what it held.
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_failed_write_is_cut_back_to_the_last_whole_line() {
+        let full = std::path::Path::new("/dev/full");
+        if !full.exists() {
+            return;
+        }
+        let mut f = AppendFile {
+            file: OpenOptions::new().write(true).open(full).unwrap(),
+            whole: 0,
+            line: Vec::new(),
+        };
+        let err = f.write_line(&serde_json::json!({"b": 2})).unwrap_err();
+        assert_eq!(err.raw_os_error(), Some(28), "ENOSPC: {err}");
+        assert_eq!(f.whole, 0);
     }
 }

@@ -8,8 +8,12 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use crate::discover::ReadProblems;
 use crate::policy::SkipReason;
 use khabar_extract::record::Record;
+
+/// Feeds and sitemaps whose repairs are listed in the summary at most (the rest counted).
+const LENIENT_LISTED: usize = 5;
 
 /// What one host got in a crawl.
 #[derive(Debug, Default, Clone)]
@@ -59,6 +63,16 @@ pub struct CrawlStats {
     pub robots_blocked: u64,
     /// Failures by kind: timeout, connect, http-404, too-large, …
     pub errors: BTreeMap<String, u64>,
+    /// Per failure kind, the first time it happened: the URL, and what happened.
+    pub error_examples: BTreeMap<String, String>,
+    /// Hosts that could not be reached (their robots.txt, after retries), with why.
+    pub unreachable: BTreeMap<String, String>,
+    /// Feeds and sitemaps that had to be read leniently: how many.
+    pub lenient_documents: u64,
+    /// … what was repaired or lost in them, all together.
+    pub lenient_problems: u64,
+    /// … and the first few, each with its URL and what reading it noted.
+    pub lenient_listed: Vec<(String, ReadProblems)>,
     /// URLs not fetched, by reason: off-scope host, duplicate, max-depth, max-pages, non-html…
     pub skipped: BTreeMap<String, u64>,
     /// Per host key (host, and port when not the default), what the host got.
@@ -78,9 +92,30 @@ impl CrawlStats {
         h.last = Some(at);
     }
 
-    /// Counts a failure of kind `kind`.
-    pub fn error(&mut self, kind: impl Into<String>) {
-        *self.errors.entry(kind.into()).or_default() += 1;
+    /// Counts a failure of kind `kind`, of `url`, with what happened.
+    pub fn error(&mut self, kind: impl Into<String>, url: &str, detail: impl std::fmt::Display) {
+        let kind = kind.into();
+        self.error_examples.entry(kind.clone()).or_insert_with(|| {
+            let detail = detail.to_string();
+            match (url.is_empty(), detail.is_empty()) {
+                (_, true) => url.to_string(),
+                (true, false) => detail,
+                (false, false) => format!("{url} ({detail})"),
+            }
+        });
+        *self.errors.entry(kind).or_default() += 1;
+    }
+
+    /// Notes a feed or sitemap that had to be read leniently.
+    pub fn read_leniently(&mut self, url: &str, problems: ReadProblems) {
+        if problems.is_empty() {
+            return;
+        }
+        self.lenient_documents += 1;
+        self.lenient_problems += problems.count;
+        if self.lenient_listed.len() < LENIENT_LISTED {
+            self.lenient_listed.push((url.to_string(), problems));
+        }
     }
 
     /// Counts a URL not fetched (or a page not written), by why.
@@ -112,12 +147,13 @@ impl CrawlStats {
         }
     }
 
-    /// The end-of-crawl summary, several lines.
-    pub fn summary(&self, elapsed: Duration) -> String {
+    /// The end-of-crawl summary, several lines; `ending` says how the crawl ended
+    /// (`finished`, `interrupted`, …).
+    pub fn summary(&self, ending: &str, elapsed: Duration) -> String {
         let mut s = String::new();
         let _ = writeln!(
             s,
-            "crawl finished in {:.1} s: {} requests, {} pages, {} records, {:.1} MiB, {} retries, {} blocked by robots.txt",
+            "crawl {ending} after {:.1} s: {} requests, {} pages, {} records, {:.1} MiB, {} retries, {} blocked by robots.txt",
             elapsed.as_secs_f64(),
             self.requests,
             self.pages,
@@ -134,6 +170,28 @@ impl CrawlStats {
         };
         if !self.errors.is_empty() {
             let _ = writeln!(s, "  errors: {}", list(&self.errors));
+            for (kind, example) in &self.error_examples {
+                let _ = writeln!(s, "    {kind}: {example}");
+            }
+        }
+        for (host, why) in &self.unreachable {
+            let _ = writeln!(s, "  unreachable: {host}: {why}");
+        }
+        if self.lenient_documents > 0 {
+            let _ = writeln!(
+                s,
+                "  read leniently: {} feeds or sitemaps, {} problems repaired or skipped",
+                self.lenient_documents, self.lenient_problems
+            );
+            for (url, problems) in &self.lenient_listed {
+                let more = problems.count - problems.noted.len() as u64;
+                let more = if more > 0 {
+                    format!("; and {more} more")
+                } else {
+                    String::new()
+                };
+                let _ = writeln!(s, "    {url}: {}{more}", problems.noted.join("; "));
+            }
         }
         if !self.skipped.is_empty() {
             let _ = writeln!(s, "  not fetched: {}", list(&self.skipped));

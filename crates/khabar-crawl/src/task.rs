@@ -9,7 +9,8 @@ use url::Url;
 
 use crate::archive::{ArchiveSender, ArchivedResponse};
 use crate::discover::{
-    DocKind, SitemapEntries, gunzip_limited, html_links, parse_feed, parse_sitemap, sniff,
+    DocKind, FeedEntries, SitemapEntries, gunzip_limited, html_links, parse_feed, parse_sitemap,
+    sniff,
 };
 use crate::fetch::{BodyLimit, FetchError, Fetched, Fetcher};
 use crate::frontier::{Kind, Request};
@@ -45,6 +46,19 @@ impl TaskCtx {
     }
 }
 
+/// What asking for a host's robots.txt gave.
+pub(super) enum RobotsAnswer {
+    /// Rules to follow (read, or allow-all for a 4xx, or none at all for an internal
+    /// address).
+    Rules(Robots),
+    /// No answer worth reading: a 5xx or 429, or the host could not be reached. Tried
+    /// again, then the host is unreachable for this run.
+    Failed {
+        why: String,
+        retry_after: Option<Duration>,
+    },
+}
+
 pub(super) enum Outcome {
     Failed(FetchError),
     Status {
@@ -52,14 +66,14 @@ pub(super) enum Outcome {
         retry_after: Option<Duration>,
         location: Option<String>,
     },
-    Robots(Robots),
+    Robots(RobotsAnswer),
     Html {
         records: Vec<Record>,
         links: Vec<Url>,
         problems: Vec<String>,
     },
     Sitemap(SitemapEntries),
-    Feed(Vec<String>),
+    Feed(FeedEntries),
     /// 304 to a conditional request: nothing new.
     NotModified,
     Skipped(SkipReason),
@@ -85,36 +99,37 @@ pub(super) struct FetchFacts {
 
 pub(super) async fn run_request(ctx: Arc<TaskCtx>, req: Request, host: String) -> Done {
     if req.kind == Kind::Robots {
-        let robots = match fetch_robots(&ctx, &req.url).await {
+        let answer = match fetch_robots(&ctx, &req.url).await {
             Ok(f) if (200..300).contains(&f.status) => {
-                Robots::parse(&String::from_utf8_lossy(&f.body), &ctx.agent)
+                RobotsAnswer::Rules(Robots::parse(&String::from_utf8_lossy(&f.body), &ctx.agent))
             }
-            Ok(f) if (400..500).contains(&f.status) => Robots::allow_all(),
-            Ok(f) => {
-                tracing::warn!(
-                    "{}: HTTP {}: treating every path on {host} as disallowed for this run",
-                    req.url,
-                    f.status
-                );
-                Robots::disallow_all()
+            Ok(f) if (400..500).contains(&f.status) && f.status != 429 => {
+                RobotsAnswer::Rules(Robots::allow_all())
             }
+            Ok(f) => RobotsAnswer::Failed {
+                why: format!("robots.txt answered HTTP {}", f.status),
+                retry_after: f.retry_after,
+            },
             Err(e @ FetchError::Refused(_)) => {
                 tracing::warn!("{}: {e}: nothing on {host} is fetched", req.url);
-                Robots::refused_address()
+                RobotsAnswer::Rules(Robots::refused_address())
             }
-            Err(e) => {
-                tracing::warn!(
-                    "{}: {e}: treating every path on {host} as disallowed for this run",
-                    req.url
-                );
-                Robots::disallow_all()
+            Err(FetchError::Other(e)) if e == TOO_MANY_ROBOTS_REDIRECTS => {
+                // RFC 9309, 2.3.1.2: past five redirects it MAY be taken as unavailable, and
+                // an unavailable robots.txt allows everything (2.3.1.3)
+                tracing::warn!("{}: {e}: taken as no robots.txt", req.url);
+                RobotsAnswer::Rules(Robots::allow_all())
             }
+            Err(e) => RobotsAnswer::Failed {
+                why: format!("robots.txt: {e}"),
+                retry_after: None,
+            },
         };
         return Done {
             req,
             host,
             bytes: 0,
-            outcome: Outcome::Robots(robots),
+            outcome: Outcome::Robots(answer),
             fetch: None,
         };
     }
@@ -212,7 +227,7 @@ pub(super) async fn run_request(ctx: Arc<TaskCtx>, req: Request, host: String) -
         }
         DocKind::Feed => match tokio::task::spawn_blocking(move || parse_feed(&fetched.body)).await
         {
-            Ok(links) => Outcome::Feed(links),
+            Ok(entries) => Outcome::Feed(entries),
             Err(_) => Outcome::Failed(FetchError::Other("feed thread failed".into())),
         },
         DocKind::Other => Outcome::Skipped(SkipReason::NotHtml(
@@ -257,10 +272,10 @@ async fn fetch_robots(ctx: &TaskCtx, url: &Url) -> Result<Fetched, FetchError> {
             _ => return Ok(f),
         }
     }
-    Err(FetchError::Other(
-        "robots.txt redirects more than five times".into(),
-    ))
+    Err(FetchError::Other(TOO_MANY_ROBOTS_REDIRECTS.into()))
 }
+
+const TOO_MANY_ROBOTS_REDIRECTS: &str = "robots.txt redirects more than five times";
 
 /// Parses a fetched HTML page once: its links, and its records when it is an article.
 fn read_html(ctx: &TaskCtx, f: &Fetched, kind: Kind) -> Outcome {

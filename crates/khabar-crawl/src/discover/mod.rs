@@ -1,11 +1,11 @@
 //! Finding more addresses: links on HTML pages, sitemap indexes and URL sets (gzipped too,
-//! Google News sitemaps included), RSS 2.0 and Atom feeds.
+//! Google News sitemaps included), RSS 2.0 and Atom feeds, read leniently ([`xml`]).
+
+mod xml;
 
 use std::io::Read;
 use std::sync::LazyLock;
 
-use quick_xml::Reader;
-use quick_xml::events::Event;
 use scraper::{Html, Selector};
 use url::Url;
 
@@ -87,104 +87,24 @@ pub struct SitemapEntries {
     pub sitemaps: Vec<String>,
     /// Entries past [`MAX_SITEMAP_ENTRIES`]: counted, not kept.
     pub more: u64,
+    /// What reading it leniently had to repair or lost.
+    pub problems: ReadProblems,
 }
+
+pub use xml::ReadProblems;
+use xml::{XmlItem, decode, walk};
 
 /// Entries kept from one sitemap or feed (the protocol's own limit); the rest are counted.
 pub const MAX_SITEMAP_ENTRIES: usize = 50_000;
-
-fn entity(name: &str) -> Option<char> {
-    match name {
-        "amp" => Some('&'),
-        "lt" => Some('<'),
-        "gt" => Some('>'),
-        "quot" => Some('"'),
-        "apos" => Some('\''),
-        _ => {
-            let n = name.strip_prefix('#')?;
-            let code = match n.strip_prefix('x').or_else(|| n.strip_prefix('X')) {
-                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                None => n.parse().ok()?,
-            };
-            char::from_u32(code)
-        }
-    }
-}
-
-/// What [`walk_xml`] reports: an element's text, or a `<link href=…>` element, each with
-/// the local names of the elements open around it.
-enum XmlItem<'a> {
-    Text(&'a [String], &'a str),
-    Link(&'a [String], &'a str, Option<&'a str>),
-    /// An element closed; the path still ends with it.
-    Closed(&'a [String]),
-}
-
-fn attr(e: &quick_xml::events::BytesStart<'_>, name: &str) -> Option<String> {
-    let a = e.try_get_attribute(name).ok().flatten()?;
-    a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-        .ok()
-        .map(|v| v.into_owned())
-}
-
-/// Walks an XML document, reporting each element's text and each `<link href>`. Stops
-/// quietly at the first syntax error, keeping what came before.
-fn walk_xml(body: &[u8], mut report: impl FnMut(XmlItem<'_>) -> bool) {
-    let mut reader = Reader::from_reader(body);
-    let mut buf = Vec::new();
-    let mut path: Vec<String> = Vec::new();
-    let mut text = String::new();
-    loop {
-        match reader.read_event_into(&mut buf) {
-            Ok(Event::Start(e)) => {
-                let name = e.local_name().as_ref().to_ascii_lowercase();
-                if name == "link"
-                    && let Some(href) = attr(&e, "href")
-                    && !report(XmlItem::Link(&path, &href, attr(&e, "rel").as_deref()))
-                {
-                    return;
-                }
-                path.push(name);
-                text.clear();
-            }
-            Ok(Event::Empty(e)) => {
-                if e.local_name().as_ref().eq_ignore_ascii_case("link")
-                    && let Some(href) = attr(&e, "href")
-                    && !report(XmlItem::Link(&path, &href, attr(&e, "rel").as_deref()))
-                {
-                    return;
-                }
-            }
-            Ok(Event::Text(t)) => text.push_str(&t.xml10_content()),
-            Ok(Event::CData(c)) => text.push_str(&c.into_inner()),
-            Ok(Event::GeneralRef(r)) => {
-                if let Some(c) = entity(&r.into_inner()) {
-                    text.push(c);
-                }
-            }
-            Ok(Event::End(_)) => {
-                let t = text.trim().to_string();
-                text.clear();
-                if !t.is_empty() && !report(XmlItem::Text(&path, &t)) {
-                    return;
-                }
-                if !report(XmlItem::Closed(&path)) {
-                    return;
-                }
-                path.pop();
-            }
-            Ok(Event::Eof) | Err(_) => break,
-            Ok(_) => {}
-        }
-        buf.clear();
-    }
-}
 
 /// Reads a sitemap index or URL set (already decompressed), pairing each `<loc>` with the
 /// `<lastmod>` of the same `<url>`.
 pub fn parse_sitemap(body: &[u8]) -> SitemapEntries {
     let mut entries = SitemapEntries::default();
+    let mut problems = ReadProblems::default();
+    let text = decode(body, &mut problems);
     let (mut loc, mut lastmod): (Option<String>, Option<String>) = (None, None);
-    walk_xml(body, |item| {
+    walk(&text, &mut problems, |item| {
         match item {
             XmlItem::Text(path, text) => {
                 let n = path.len();
@@ -211,13 +131,25 @@ pub fn parse_sitemap(body: &[u8]) -> SitemapEntries {
         }
         true
     });
+    entries.problems = problems;
     entries
 }
 
-/// Item links of an RSS 2.0 / RDF feed or entry links of an Atom feed, in feed order.
-pub fn parse_feed(body: &[u8]) -> Vec<String> {
+/// A feed's entries.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct FeedEntries {
+    /// Item links of an RSS 2.0 / RDF feed, entry links of an Atom feed, in feed order.
+    pub links: Vec<String>,
+    /// What reading it leniently had to repair or lost.
+    pub problems: ReadProblems,
+}
+
+/// Reads an RSS 2.0, RDF or Atom feed.
+pub fn parse_feed(body: &[u8]) -> FeedEntries {
     let mut links = Vec::new();
-    walk_xml(body, |item| {
+    let mut problems = ReadProblems::default();
+    let text = decode(body, &mut problems);
+    walk(&text, &mut problems, |item| {
         match item {
             XmlItem::Text(path, text) => {
                 let n = path.len();
@@ -236,7 +168,7 @@ pub fn parse_feed(body: &[u8]) -> Vec<String> {
         }
         true
     });
-    links
+    FeedEntries { links, problems }
 }
 
 static LINKS: LazyLock<Selector> =
@@ -297,7 +229,7 @@ mod tests {
             <item><title>a</title><link>https://aawsat.com/a</link></item>
             <item><link>https://aawsat.com/b?utm_source=rss&amp;x=1</link></item></channel></rss>"#;
         assert_eq!(
-            parse_feed(rss),
+            parse_feed(rss).links,
             vec![
                 "https://aawsat.com/a",
                 "https://aawsat.com/b?utm_source=rss&x=1"
@@ -306,7 +238,51 @@ mod tests {
         let atom = br#"<feed xmlns="http://www.w3.org/2005/Atom"><link href="https://x.com/"/>
             <entry><link rel="alternate" href="https://x.com/1"/><link rel="enclosure" href="https://x.com/1.mp3"/></entry>
             <entry><link href="https://x.com/2"/></entry></feed>"#;
-        assert_eq!(parse_feed(atom), vec!["https://x.com/1", "https://x.com/2"]);
+        assert_eq!(
+            parse_feed(atom).links,
+            vec!["https://x.com/1", "https://x.com/2"]
+        );
+    }
+
+    /// One bare `&`, one Latin-1 byte, one stray end tag: every entry is still read, and
+    /// what was repaired is noted with its line.
+    #[test]
+    fn damaged_feeds_and_sitemaps_keep_every_entry() {
+        let item = |n: usize| {
+            format!("<item><title>Item {n}</title><link>https://x.com/{n}</link></item>\n")
+        };
+        let mut feed = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss><channel>\n".to_vec();
+        for n in 1..=7 {
+            feed.extend_from_slice(item(n).as_bytes());
+            match n {
+                2 => feed.extend_from_slice(b"<item><title>Tom & Jerry</title></item>\n"),
+                4 => feed.extend_from_slice(b"<item><title>caf\xe9</title></item>\n"),
+                5 => feed.extend_from_slice(b"</div>\n"),
+                _ => {}
+            }
+        }
+        feed.extend_from_slice(b"</channel></rss>");
+        let read = parse_feed(&feed);
+        assert_eq!(read.links.len(), 7, "{read:?}");
+        assert_eq!(read.problems.count, 2, "{:?}", read.problems);
+        assert!(
+            read.problems.noted[0].starts_with("line 8: 1 byte sequence(s) not valid in UTF-8")
+        );
+        assert!(read.problems.noted[1].starts_with("line 10: </div> without a start tag"));
+        let mut map = b"<urlset>\n".to_vec();
+        for n in 1..=7 {
+            map.extend_from_slice(
+                format!("<url><loc>https://x.com/{n}?a=1&b=2</loc></url>\n").as_bytes(),
+            );
+            if n == 3 {
+                map.extend_from_slice(b"</url>\n");
+            }
+        }
+        map.extend_from_slice(b"</urlset>");
+        let read = parse_sitemap(&map);
+        assert_eq!(read.pages.len(), 7);
+        assert_eq!(read.pages[0].0, "https://x.com/1?a=1&b=2");
+        assert_eq!(read.problems.count, 1);
     }
 
     #[test]

@@ -8,10 +8,12 @@ use std::time::Duration;
 
 use url::Url;
 
+use crate::discover::SitemapEntries;
 use crate::incremental::{Revisit, revision_of, revisit};
-use crate::task::{Done, Outcome};
+use crate::robots::Robots;
+use crate::task::{Done, Outcome, RobotsAnswer};
 
-use crate::frontier::{Kind, Request, RobotsState};
+use crate::frontier::{Kind, Request, RobotsState, host_key};
 use crate::output::{FetchUpdate, Output};
 use crate::policy::{
     Redirect, RetryPolicy, SkipReason, admit_page, check_url, is_retryable_status, redirect,
@@ -31,11 +33,25 @@ impl Run<'_> {
         redirects: u32,
         from_links: bool,
     ) {
-        self.enqueue_with(url, kind, depth, redirects, from_links, None);
+        self.enqueue_with(url, kind, depth, redirects, from_links, None, false);
     }
 
-    /// [`Run::enqueue`] for a sitemap entry with its `<lastmod>`.
-    pub(super) fn enqueue_with(
+    /// [`Run::enqueue`] of a sitemap or feed's entry (with its `<lastmod>`), at the end of
+    /// its lane or (`front`) ahead of what waits there.
+    fn enqueue_at(
+        &mut self,
+        url: &Url,
+        kind: Kind,
+        depth: u32,
+        lastmod: Option<&str>,
+        front: bool,
+    ) {
+        self.enqueue_with(url, kind, depth, 0, false, lastmod, front);
+    }
+
+    /// [`Run::enqueue`] with all it may be given.
+    #[allow(clippy::too_many_arguments)]
+    fn enqueue_with(
         &mut self,
         url: &Url,
         kind: Kind,
@@ -43,6 +59,7 @@ impl Run<'_> {
         redirects: u32,
         from_links: bool,
         lastmod: Option<&str>,
+        front: bool,
     ) {
         let url = normalize(url, &self.settings.strip_params);
         if let Err(why) = self.crawler.scope.check(&url) {
@@ -101,14 +118,20 @@ impl Run<'_> {
                 Revisit::New => {}
             }
         }
-        if !self.frontier.add(Request {
+        let request = Request {
             url,
             kind,
             depth,
             attempt: 0,
             redirects,
             validators,
-        }) {
+        };
+        let added = if front {
+            self.frontier.add_front(request)
+        } else {
+            self.frontier.add(request)
+        };
+        if !added {
             self.stats.skip(&SkipReason::Duplicate);
         }
     }
@@ -156,36 +179,16 @@ impl Run<'_> {
             h.in_flight = h.in_flight.saturating_sub(1);
         }
         match outcome {
-            Outcome::Robots(robots) => {
-                if robots.refused_address {
-                    self.stats.error("refused-address");
-                }
-                if let Some(delay) = robots.crawl_delay {
-                    let delay = delay.min(self.settings.max_crawl_delay);
-                    self.frontier
-                        .hosts
-                        .get_mut(&host)
-                        .expect("host")
-                        .pacer
-                        .slow_to(delay);
-                }
-                let sitemaps: Vec<Url> = robots
-                    .sitemaps
-                    .iter()
-                    .filter_map(|s| Url::parse(s).ok())
-                    .collect();
-                self.frontier.hosts.get_mut(&host).expect("host").robots =
-                    RobotsState::Ready(robots);
-                for s in sitemaps {
-                    self.enqueue(&s, Kind::Sitemap, 0, 0, false);
-                }
+            Outcome::Robots(RobotsAnswer::Rules(robots)) => self.robots_read(&req, &host, robots),
+            Outcome::Robots(RobotsAnswer::Failed { why, retry_after }) => {
+                self.robots_failed(&req, &host, why, retry_after)
             }
             Outcome::Failed(e) => {
                 if e.is_transient() && self.retry(req.clone(), &host, None) {
                     return outbox;
                 }
                 tracing::debug!("{}: {e}", req.url);
-                self.stats.error(e.kind());
+                self.stats.error(e.kind(), req.url.as_str(), &e);
             }
             Outcome::Status {
                 status,
@@ -200,20 +203,27 @@ impl Run<'_> {
                         hops,
                         self.settings.max_redirects,
                     ) {
-                        Redirect::TooMany => self.stats.error("too-many-redirects"),
+                        Redirect::TooMany => self.stats.error(
+                            "too-many-redirects",
+                            req.url.as_str(),
+                            format!("{hops} hops"),
+                        ),
                         Redirect::Follow(target) => {
                             self.enqueue(&target, req.kind, req.depth, hops + 1, false)
                         }
-                        Redirect::NoLocation => {
-                            self.stats.error(format!("http-{status}-without-location"))
-                        }
+                        Redirect::NoLocation => self.stats.error(
+                            format!("http-{status}-without-location"),
+                            req.url.as_str(),
+                            "",
+                        ),
                     }
                 } else if is_retryable_status(status) && self.retry(req.clone(), &host, retry_after)
                 {
                     return outbox;
                 } else {
                     tracing::debug!("{}: HTTP {status}", req.url);
-                    self.stats.error(format!("http-{status}"));
+                    self.stats
+                        .error(format!("http-{status}"), req.url.as_str(), "");
                 }
             }
             Outcome::Html {
@@ -265,40 +275,13 @@ impl Run<'_> {
                     self.stats.skip(&SkipReason::MaxDepth);
                 }
             }
-            Outcome::Sitemap(entries) => {
-                // a sitemap's depth counts the indexes above it: a chain of indexes ends
-                let nested = req.depth + 1;
-                for s in entries.sitemaps.iter().take(MAX_ENTRIES_PER_DOCUMENT) {
-                    match req.url.join(s) {
-                        Ok(_) if nested > MAX_SITEMAP_NESTING => {
-                            self.stats.skip(&SkipReason::SitemapNesting)
-                        }
-                        Ok(u) => self.enqueue(&u, Kind::Sitemap, nested, 0, false),
-                        Err(_) => self.stats.skip(&SkipReason::BadUrl),
-                    }
-                }
-                // what a sitemap lists is one hop from the seeds
-                for (p, lastmod) in entries.pages.iter().take(MAX_ENTRIES_PER_DOCUMENT) {
-                    if let Ok(u) = req.url.join(p) {
-                        let kind = Kind::Page { article: false };
-                        self.enqueue_with(&u, kind, 1, 0, false, lastmod.as_deref());
-                    }
-                }
-                let over = entries
-                    .sitemaps
-                    .len()
-                    .saturating_sub(MAX_ENTRIES_PER_DOCUMENT)
-                    + entries.pages.len().saturating_sub(MAX_ENTRIES_PER_DOCUMENT);
+            Outcome::Sitemap(entries) => self.sitemap_read(&req, &host, entries),
+            Outcome::Feed(entries) => {
                 self.stats
-                    .skip_n(&SkipReason::SitemapEntriesOver, over as u64 + entries.more);
-            }
-            Outcome::Feed(links) => {
-                for l in links.iter().take(MAX_ENTRIES_PER_DOCUMENT) {
-                    if let Ok(u) = req.url.join(l) {
-                        self.enqueue(&u, Kind::Page { article: false }, 1, 0, false);
-                    }
-                }
-                let over = links.len().saturating_sub(MAX_ENTRIES_PER_DOCUMENT);
+                    .read_leniently(req.url.as_str(), entries.problems.clone());
+                let links = entries.links.iter().filter_map(|l| req.url.join(l).ok());
+                self.take_entries(&host, links.map(|u| (u, None)));
+                let over = entries.links.len().saturating_sub(MAX_ENTRIES_PER_DOCUMENT);
                 self.stats.skip_n(&SkipReason::FeedEntriesOver, over as u64);
             }
             Outcome::NotModified => self.stats.skip(&SkipReason::NotModified),
@@ -320,5 +303,131 @@ impl Run<'_> {
             outbox.push(Output::Fetch(update));
         }
         outbox
+    }
+
+    /// A host's robots.txt read: its pace slowed to its Crawl-delay, its sitemaps queued.
+    fn robots_read(&mut self, req: &Request, host: &str, robots: Robots) {
+        if robots.refused_address {
+            self.stats.error(
+                "refused-address",
+                req.url.as_str(),
+                "the host resolves to an internal address",
+            );
+        }
+        let h = self.frontier.hosts.get_mut(host).expect("host");
+        if let Some(delay) = robots.crawl_delay {
+            h.pacer.slow_to(delay.min(self.settings.max_crawl_delay));
+        }
+        let sitemaps: Vec<Url> = robots
+            .sitemaps
+            .iter()
+            .filter_map(|s| Url::parse(s).ok())
+            .collect();
+        h.robots = RobotsState::Ready(robots);
+        self.enqueue_sitemaps(sitemaps, 0);
+    }
+
+    /// A host's robots.txt got no answer worth reading: asked again after a backoff (or the
+    /// server's Retry-After), and after the last try the host is unreachable for this run:
+    /// nothing on it is fetched (RFC 9309), and the summary says so.
+    fn robots_failed(
+        &mut self,
+        req: &Request,
+        host: &str,
+        why: String,
+        retry_after: Option<Duration>,
+    ) {
+        let policy = RetryPolicy {
+            retries: self.settings.retries,
+            backoff_base: self.settings.backoff_base,
+            max_retry_after: self.settings.max_retry_after,
+        };
+        let h = self.frontier.hosts.get_mut(host).expect("host");
+        match policy.wait(h.robots_failures, retry_after, fastrand::f64()) {
+            Some(wait) => {
+                h.robots_failures += 1;
+                h.robots = RobotsState::Unknown;
+                tracing::debug!("{}: {why}; asking again in {wait:.1?}", req.url);
+                self.stats.retries += 1;
+                self.frontier.hold(host, wait);
+            }
+            None => {
+                tracing::warn!("{host} is unreachable ({why}): nothing on it is fetched this run");
+                self.stats.error("unreachable", req.url.as_str(), &why);
+                self.stats.unreachable.insert(host.to_string(), why.clone());
+                h.robots = RobotsState::Ready(Robots::unreachable(why));
+            }
+        }
+    }
+
+    /// Queues sitemaps within the sitemap bounds, ahead of what waits: a sitemap index's
+    /// children are read before its siblings, so its pages are reached first.
+    fn enqueue_sitemaps(&mut self, urls: Vec<Url>, depth: u32) {
+        let mut taken = Vec::with_capacity(urls.len());
+        for url in urls {
+            if self.sitemap_counts.take_queued(&host_key(&url)) {
+                taken.push(url);
+            } else {
+                self.stats.skip(&SkipReason::SitemapsOver);
+            }
+        }
+        // queued at the front, last first, so that they come in their listed order
+        for url in taken.iter().rev() {
+            self.enqueue_at(url, Kind::Sitemap, depth, None, true);
+        }
+    }
+
+    /// What a sitemap lists: child sitemaps (one level deeper) and pages.
+    fn sitemap_read(&mut self, req: &Request, host: &str, entries: SitemapEntries) {
+        self.stats
+            .read_leniently(req.url.as_str(), entries.problems.clone());
+        // a sitemap's depth counts the indexes above it: a chain of indexes ends
+        let nested = req.depth + 1;
+        let mut children = Vec::new();
+        for s in entries.sitemaps.iter().take(MAX_ENTRIES_PER_DOCUMENT) {
+            match req.url.join(s) {
+                Ok(_) if nested > MAX_SITEMAP_NESTING => {
+                    self.stats.skip(&SkipReason::SitemapNesting)
+                }
+                Ok(u) => children.push(u),
+                Err(_) => self.stats.skip(&SkipReason::BadUrl),
+            }
+        }
+        self.enqueue_sitemaps(children, nested);
+        let pages = entries
+            .pages
+            .iter()
+            .take(MAX_ENTRIES_PER_DOCUMENT)
+            .filter_map(|(p, lastmod)| Some((req.url.join(p).ok()?, lastmod.as_deref())));
+        self.take_entries(host, pages);
+        let over = entries
+            .sitemaps
+            .len()
+            .saturating_sub(MAX_ENTRIES_PER_DOCUMENT)
+            + entries.pages.len().saturating_sub(MAX_ENTRIES_PER_DOCUMENT);
+        self.stats
+            .skip_n(&SkipReason::SitemapEntriesOver, over as u64 + entries.more);
+    }
+
+    /// Queues the pages a sitemap or feed of `host` lists, one hop from the seeds, within
+    /// the sitemap bounds.
+    fn take_entries<'e>(
+        &mut self,
+        host: &str,
+        pages: impl Iterator<Item = (Url, Option<&'e str>)>,
+    ) {
+        let mut over = 0u64;
+        for (url, lastmod) in pages {
+            if over > 0
+                || !self
+                    .sitemap_counts
+                    .take_url(host, &self.settings.sitemap_limits)
+            {
+                over += 1;
+                continue;
+            }
+            self.enqueue_at(&url, Kind::Page { article: false }, 1, lastmod, false);
+        }
+        self.stats.skip_n(&SkipReason::SitemapUrlsOver, over);
     }
 }

@@ -22,7 +22,7 @@ use crate::frontier::{Frontier, Kind, Request, RobotsState, SHARED_SYNC};
 use crate::incremental::known_validators;
 use crate::network::Network;
 use crate::output::Output;
-use crate::policy::{SkipReason, budget_spent};
+use crate::policy::{SitemapCounts, SkipReason, budget_queued, budget_spent, check_url};
 use crate::progress::CrawlProgress;
 use crate::robots::product_token;
 use crate::scope::OutOfScope;
@@ -64,6 +64,9 @@ pub struct CrawlOutcome {
     pub output_closed: bool,
     /// Stopped by `max_duration` or the idle watchdog.
     pub timed_out: bool,
+    /// Stopped because the shared frontier lost the crawl (its server flushed or restarted
+    /// empty): why.
+    pub frontier_lost: Option<String>,
 }
 
 /// A crawl set up to run: its settings, seeds, scope and HTTP client, and the crawl state
@@ -234,6 +237,13 @@ impl Crawler {
                 // the watchdog measures silence while requests are out, not waits between them
                 last_completion = Instant::now();
             }
+            if stop_at.is_none()
+                && let Some(lost) = run.frontier.lost()
+            {
+                tracing::error!("{lost}: stopping this worker");
+                run.outcome.frontier_lost = Some(lost.to_string());
+                stop_at = Some(Instant::now() + self.settings.grace());
+            }
             progress.update(&run.stats, run.frontier.queued(), tasks.len());
             if tasks.is_empty()
                 && (stop_at.is_some() || (wake.is_none() && run.frontier.queued() == 0))
@@ -263,8 +273,14 @@ impl Crawler {
                 changed = shutdown.changed(), if stop_at.is_none() => {
                     if changed.is_err() || *shutdown.borrow() {
                         run.outcome.interrupted = true;
-                        stop_at = Some(Instant::now() + self.settings.timeout);
-                        tracing::warn!("stopping: letting {} requests in flight finish (Ctrl-C again to quit now)", tasks.len());
+                        stop_at = Some(Instant::now() + self.settings.grace());
+                        if !tasks.is_empty() {
+                            tracing::info!(
+                                "stopping: {} requests in flight get {:.0} s to finish",
+                                tasks.len(),
+                                self.settings.grace().as_secs_f64()
+                            );
+                        }
                     }
                 }
                 _ = tokio::time::sleep_until(next) => {
@@ -272,15 +288,20 @@ impl Crawler {
                     if deadline.is_some_and(|d| now >= d) && stop_at.is_none() {
                         tracing::warn!("max_duration reached: stopping the crawl");
                         run.outcome.timed_out = true;
-                        stop_at = Some(now + self.settings.timeout);
+                        stop_at = Some(now + self.settings.grace());
                     }
                     if stop_at.is_some_and(|s| now >= s) || (now >= idle_deadline && !tasks.is_empty()) {
                         if now >= idle_deadline && stop_at.is_none() {
                             tracing::warn!("no request finished for {:?}: stopping the crawl", self.settings.idle_timeout);
                             run.outcome.timed_out = true;
                         }
+                        if !tasks.is_empty() {
+                            tracing::warn!("{} requests still in flight abandoned", tasks.len());
+                            for _ in 0..tasks.len() {
+                                run.stats.error("abandoned-at-stop", "", "still in flight when the crawl stopped");
+                            }
+                        }
                         tasks.abort_all();
-                        run.stats.error("aborted-at-stop");
                         break;
                     }
                 }
@@ -312,6 +333,8 @@ struct Run<'a> {
     pages_dispatched: u64,
     emitted: HashSet<String>,
     round_robin: usize,
+    /// What sitemaps and feeds brought in so far, against their bounds.
+    sitemap_counts: SitemapCounts,
 }
 
 impl<'a> Run<'a> {
@@ -341,11 +364,33 @@ impl<'a> Run<'a> {
             pages_dispatched: 0,
             emitted: HashSet::new(),
             round_robin: 0,
+            sitemap_counts: SitemapCounts::default(),
         }
     }
 
     fn page_budget_spent(&self) -> bool {
         budget_spent(self.pages_dispatched, self.settings.max_pages)
+    }
+
+    /// Why a sitemap or feed about to be fetched is not: the pages queued already spend the
+    /// page budget (what it adds would wait behind them, never fetched), or the host or the
+    /// run has read as many sitemaps as it may.
+    fn sitemap_not_read(&mut self, head: &Request, key: &str) -> Option<SkipReason> {
+        if !matches!(head.kind, Kind::Sitemap | Kind::Feed) {
+            return None;
+        }
+        if budget_queued(
+            self.pages_dispatched,
+            self.frontier.queued_pages(),
+            self.settings.max_pages,
+        ) {
+            return Some(SkipReason::PageBudgetQueued);
+        }
+        (head.kind == Kind::Sitemap
+            && !self
+                .sitemap_counts
+                .may_read(key, &self.settings.sitemap_limits))
+        .then_some(SkipReason::SitemapsOver)
     }
 
     /// Starts every request that may start now; returns when the next one may.
@@ -368,7 +413,16 @@ impl<'a> Run<'a> {
                 }
                 let key = self.frontier.order[(self.round_robin + i) % n].clone();
                 let budget_spent = self.page_budget_spent();
-                self.frontier.refill(&key, self.settings.per_host);
+                let rejected = {
+                    let (scope, settings) = (&self.crawler.scope, self.settings);
+                    let admit = |url: &Url, kind: Kind, depth: u32| {
+                        admit_stored(scope, settings, url, kind, depth)
+                    };
+                    self.frontier.refill(&key, self.settings.per_host, &admit)
+                };
+                for (_, why) in rejected {
+                    self.stats.skip(&why);
+                }
                 let host = self
                     .frontier
                     .hosts
@@ -421,19 +475,32 @@ impl<'a> Run<'a> {
                         };
                         if !robots.allows(&path) {
                             let refused = robots.refused_address;
+                            let unreachable = robots.unreachable.is_some();
                             if let Some(r) = host.pop() {
                                 blocked.push(r.url);
                             }
                             if refused {
                                 self.stats
                                     .skip(&SkipReason::OutOfScope(OutOfScope::PrivateAddress));
+                            } else if unreachable {
+                                self.stats.skip(&SkipReason::HostUnreachable);
                             } else {
                                 self.stats.robots_blocked += 1;
                             }
                             progressed = true;
                             continue;
                         }
-                        host.peek().expect("queued").clone()
+                        let head = host.peek().expect("queued").clone();
+                        if let Some(why) = self.sitemap_not_read(&head, &key) {
+                            let host = self.frontier.hosts.get_mut(&key).expect("host");
+                            if let Some(r) = host.pop() {
+                                blocked.push(r.url);
+                            }
+                            self.stats.skip(&why);
+                            progressed = true;
+                            continue;
+                        }
+                        head
                     }
                 };
                 if let Err(wait) = self.frontier.take_slot(&key) {
@@ -458,6 +525,10 @@ impl<'a> Run<'a> {
                     host.pop();
                 }
                 host.in_flight += 1;
+                if request.kind == Kind::Sitemap && request.attempt == 0 {
+                    self.sitemap_counts
+                        .take_read(&key, &self.settings.sitemap_limits);
+                }
                 if request.kind.is_page() && request.attempt == 0 {
                     self.pages_dispatched += 1;
                     if let Some(all) = self.frontier.count_page() {
@@ -485,4 +556,21 @@ impl<'a> Run<'a> {
         self.round_robin = self.round_robin.wrapping_add(1);
         wake
     }
+}
+
+/// The checks a request taken from a frontier store passes, as a link found on a page does:
+/// scope (hosts, patterns, literal internal addresses), the trap bounds, the depth.
+fn admit_stored(
+    scope: &Scope,
+    settings: &CrawlSettings,
+    url: &Url,
+    kind: Kind,
+    depth: u32,
+) -> Result<(), SkipReason> {
+    scope.check(url).map_err(SkipReason::OutOfScope)?;
+    check_url(url, &settings.url_limits)?;
+    if kind.is_page() && depth > settings.max_depth {
+        return Err(SkipReason::MaxDepth);
+    }
+    Ok(())
 }

@@ -8,7 +8,10 @@ mod store;
 pub(crate) use store::fingerprint;
 #[cfg(test)]
 pub(crate) use store::q;
-pub use store::{FrontierStore, Lane, MemoryFrontier, QueuedUrl, SharedFrontier, SharedSnapshot};
+pub use store::{
+    FrontierStore, Lane, MalformedRequest, MemoryFrontier, QueuedUrl, SharedFrontier,
+    SharedSnapshot,
+};
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
@@ -18,6 +21,7 @@ use tokio::time::Instant;
 use url::Url;
 
 use crate::pacing::Pacer;
+use crate::policy::SkipReason;
 use crate::robots::Robots;
 use crate::state::StateError;
 
@@ -128,6 +132,8 @@ pub struct HostQueue {
     pub pacer: Pacer,
     /// Its robots.txt.
     pub robots: RobotsState,
+    /// Tries of its robots.txt that got no answer worth reading.
+    pub robots_failures: u32,
     /// No request before this (Retry-After, backoff).
     pub blocked_until: Option<Instant>,
     /// A shared pace said to wait until then: not asked again before.
@@ -142,6 +148,7 @@ impl HostQueue {
             in_flight: 0,
             pacer: Pacer::new(rate, burst),
             robots,
+            robots_failures: 0,
             blocked_until: None,
             pace_wait_until: None,
         }
@@ -204,6 +211,37 @@ impl HostQueue {
     }
 }
 
+/// A stored request read back: an http(s) URL of the host it was queued for, in the lane
+/// its kind belongs to.
+fn stored_request(q: &QueuedUrl, key: &str, lane: Lane) -> Result<(Url, Kind), SkipReason> {
+    let malformed = |why: String| SkipReason::Malformed(why);
+    let url = Url::parse(&q.url).map_err(|e| malformed(format!("not a URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(malformed("not an http(s) address".into()));
+    }
+    let kind = Kind::from_stored_name(&q.kind)
+        .ok_or_else(|| malformed(format!("unknown kind {:?}", shorten(&q.kind))))?;
+    if host_key(&url) != key {
+        return Err(malformed(format!("queued for host {key}, not its own")));
+    }
+    if kind.lane() != lane {
+        return Err(malformed(format!("a {} in the wrong lane", q.kind)));
+    }
+    Ok((url, kind))
+}
+
+/// A URL as a message shows it: at most 200 bytes.
+pub(crate) fn shorten(s: &str) -> String {
+    if s.len() <= 200 {
+        return s.to_string();
+    }
+    let mut end = 200;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… ({} bytes)", &s[..end], s.len())
+}
+
 /// The key hosts are paced under: host and port.
 pub fn host_key(url: &Url) -> String {
     let host = url.host_str().unwrap_or("");
@@ -252,6 +290,8 @@ pub struct Frontier {
     shared_pages: u64,
     /// Nothing more is taken from a shared store (the page budget is spent).
     closed: bool,
+    /// The shared store lost this crawl (flushed, restarted empty): why.
+    lost: Option<String>,
 }
 
 impl Frontier {
@@ -277,6 +317,7 @@ impl Frontier {
             held_by_others: 0,
             shared_pages: 0,
             closed: false,
+            lost: None,
         };
         frontier.shared = frontier.store.shared().is_some();
         for (key, lane, n) in frontier.store.resume()? {
@@ -339,6 +380,36 @@ impl Frontier {
         }
     }
 
+    /// Queues a request ahead of what waits in its lane (kept in memory; on a shared store,
+    /// where every request waits in the store, at the end as any other). Returns whether it
+    /// was queued.
+    pub fn add_front(&mut self, r: Request) -> bool {
+        if self.shared {
+            return self.add(r);
+        }
+        let Some(kind_name) = r.kind.stored_name() else {
+            return false;
+        };
+        let key = host_key(&r.url);
+        let q = QueuedUrl {
+            url: r.url.to_string(),
+            kind: kind_name.to_string(),
+            depth: r.depth,
+            redirects: r.redirects,
+        };
+        match self.store.add(&q, &key, r.kind.lane(), true) {
+            Ok(true) => {
+                self.host_by_key(&key).push_front(r);
+                true
+            }
+            Ok(false) => false,
+            Err(e) => {
+                tracing::warn!("{e}");
+                false
+            }
+        }
+    }
+
     /// Marks a URL as seen without queueing it (an article's canonical address).
     pub fn mark_seen(&mut self, url: &Url) -> bool {
         self.store
@@ -359,18 +430,27 @@ impl Frontier {
     /// Brings the next requests of a host from the store into memory when its lanes in
     /// memory have run dry. From a shared store, only as many as the host's free slots
     /// (`per_host` less those in flight), and none while its shared pace says wait.
-    pub fn refill(&mut self, key: &str, per_host: usize) {
+    ///
+    /// Nothing from a store is trusted: each request must be readable, of this host, and
+    /// pass `admit` (the checks a link found on a page passes); the others are dropped off
+    /// the store and returned with why.
+    pub fn refill(
+        &mut self,
+        key: &str,
+        per_host: usize,
+        admit: &dyn Fn(&Url, Kind, u32) -> Result<(), SkipReason>,
+    ) -> Vec<(String, SkipReason)> {
         let Some(host) = self.hosts.get_mut(key) else {
-            return;
+            return Vec::new();
         };
         let Some(lane) = host.lane_to_refill() else {
-            return;
+            return Vec::new();
         };
         let n = if self.shared {
             let waiting = host.pace_wait_until.is_some_and(|t| t > Instant::now());
             let free = per_host.saturating_sub(host.in_flight);
             if waiting || free == 0 {
-                return;
+                return Vec::new();
             }
             free.min(SHARED_TAKE)
         } else {
@@ -381,23 +461,31 @@ impl Frontier {
             Err(e) => {
                 tracing::warn!("{e}");
                 host.stored[lane.index()] = 0;
-                return;
+                return Vec::new();
             }
         };
-        let loaded = rows.len() as u64;
+        let mut rejected: Vec<(String, SkipReason)> = self
+            .store
+            .take_malformed()
+            .into_iter()
+            .map(|m| (m.url, SkipReason::Malformed(m.why)))
+            .collect();
+        let loaded = (rows.len() + rejected.len()) as u64;
         for q in rows {
-            let (Ok(url), Some(kind)) = (Url::parse(&q.url), Kind::from_stored_name(&q.kind))
-            else {
-                continue;
-            };
-            host.lanes[lane.index()].push_back(Request {
-                url,
-                kind,
-                depth: q.depth,
-                attempt: 0,
-                redirects: q.redirects,
-                validators: None,
-            });
+            match stored_request(&q, key, lane).and_then(|(url, kind)| {
+                admit(&url, kind, q.depth)?;
+                Ok((url, kind))
+            }) {
+                Ok((url, kind)) => host.lanes[lane.index()].push_back(Request {
+                    url,
+                    kind,
+                    depth: q.depth,
+                    attempt: 0,
+                    redirects: q.redirects,
+                    validators: None,
+                }),
+                Err(why) => rejected.push((q.url, why)),
+            }
         }
         let left = &mut host.stored[lane.index()];
         *left = if loaded == 0 {
@@ -405,6 +493,16 @@ impl Frontier {
         } else {
             left.saturating_sub(loaded)
         };
+        for (url, why) in &rejected {
+            tracing::warn!(
+                "a stored request for {key} was dropped ({why}): {}",
+                shorten(url)
+            );
+            if let Err(e) = self.store.done(url) {
+                tracing::warn!("{e}");
+            }
+        }
+        rejected
     }
 
     /// Drops everything queued for a host (its page budget is spent); returns how many.
@@ -439,6 +537,10 @@ impl Frontier {
         self.last_sync = Some(now);
         let snap = match shared.snapshot() {
             Ok(s) => s,
+            Err(e @ StateError::FrontierLost { .. }) => {
+                self.lost = Some(e.to_string());
+                return;
+            }
             Err(e) => {
                 tracing::warn!("{e}");
                 return;
@@ -452,6 +554,12 @@ impl Frontier {
         }
         self.held_by_others = snap.held_by_others;
         self.shared_pages = snap.pages;
+    }
+
+    /// On a shared store: why it no longer holds this crawl, if it does not (its server was
+    /// flushed or restarted empty under the crawl).
+    pub fn lost(&self) -> Option<&str> {
+        self.lost.as_deref()
     }
 
     /// On a shared store: whether other workers hold requests (that may queue more).
@@ -570,5 +678,18 @@ impl Frontier {
     /// Requests queued on every host.
     pub fn queued(&self) -> usize {
         self.hosts.values().map(HostQueue::queued).sum()
+    }
+
+    /// Page requests (articles and other pages) queued on every host.
+    pub fn queued_pages(&self) -> u64 {
+        self.hosts
+            .values()
+            .map(|h| {
+                [Lane::Articles, Lane::Pages]
+                    .iter()
+                    .map(|l| h.lanes[l.index()].len() as u64 + h.stored[l.index()])
+                    .sum::<u64>()
+            })
+            .sum()
     }
 }

@@ -52,6 +52,15 @@ pub struct QueuedUrl {
     pub redirects: u32,
 }
 
+/// A stored entry that could not be read as a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MalformedRequest {
+    /// The URL it is kept under (what [`FrontierStore::done`] takes).
+    pub url: String,
+    /// What is wrong with it.
+    pub why: String,
+}
+
 /// What a frontier keeps: the URLs seen in this crawl and the requests waiting to be
 /// fetched, by host and lane, oldest first. Every call may be made from the scheduler and
 /// from the output thread at once, so implementations take `&self`.
@@ -77,6 +86,13 @@ pub trait FrontierStore: Send + Sync {
     /// Takes up to `n` waiting requests of a host's lane, oldest first, into the scheduler's
     /// memory (a lease: they stay in the store until [`FrontierStore::done`]).
     fn take(&self, host: &str, lane: Lane, n: usize) -> Result<Vec<QueuedUrl>, StateError>;
+
+    /// Entries [`FrontierStore::take`] found and could not read since it was last asked:
+    /// they are leased like the others (the caller drops them with
+    /// [`FrontierStore::done`]). A store whose entries are always readable has none.
+    fn take_malformed(&self) -> Vec<MalformedRequest> {
+        Vec::new()
+    }
 
     /// A request is finished (its records written) or will never be fetched.
     fn done(&self, url: &str) -> Result<(), StateError>;

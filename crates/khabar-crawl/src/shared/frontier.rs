@@ -12,8 +12,9 @@ use std::time::Duration;
 
 use super::scripts::scripts;
 use super::server::{KEY_PREFIX, Keys, Server, lasting};
+use crate::frontier::shorten;
 use crate::frontier::{
-    FrontierStore, Lane, QueuedUrl, SharedFrontier, SharedSnapshot, fingerprint,
+    FrontierStore, Lane, MalformedRequest, QueuedUrl, SharedFrontier, SharedSnapshot, fingerprint,
 };
 use crate::pacing::PaceRule;
 use crate::state::StateError;
@@ -23,6 +24,10 @@ const REAP_EVERY: Duration = Duration::from_secs(1);
 
 /// URL fingerprints this worker remembers as seen without asking the server (8 bytes each).
 const LOCAL_SEEN_MAX: usize = 1 << 20;
+
+/// The longest queued entry a worker takes from the server; a longer one is dropped there
+/// (no URL khabar queues comes near it).
+pub const MAX_ENTRY_BYTES: usize = 64 * 1024;
 
 /// A worker's place on a shared frontier: the crawl (generation) it joined, its lease, and
 /// the heartbeat that keeps the lease alive.
@@ -37,6 +42,8 @@ pub struct RedisFrontier {
     left: AtomicBool,
     last_reap: Mutex<Option<std::time::Instant>>,
     heartbeat: Mutex<Option<Heartbeat>>,
+    /// Entries taken that could not be read, for the scheduler to drop.
+    malformed: Mutex<Vec<MalformedRequest>>,
 }
 
 impl std::fmt::Debug for RedisFrontier {
@@ -77,6 +84,7 @@ impl RedisFrontier {
             left: AtomicBool::new(false),
             last_reap: Mutex::new(None),
             heartbeat: Mutex::new(Some(heartbeat)),
+            malformed: Mutex::new(Vec::new()),
         };
         // what workers that died held goes back first
         frontier.give_back("")?;
@@ -204,13 +212,32 @@ impl FrontierStore for RedisFrontier {
                 .arg(queue_field(host, lane))
                 .arg(n)
                 .arg(&self.worker)
+                .arg(MAX_ENTRY_BYTES)
                 .invoke(&mut *conn),
         )?;
-        rows.iter()
-            .map(|r| {
-                decode(r).ok_or_else(|| self.server.corrupt(format!("a queued request {r:?}")))
-            })
-            .collect()
+        let mut taken = Vec::with_capacity(rows.len());
+        let mut malformed = self.malformed.lock().unwrap_or_else(|e| e.into_inner());
+        for row in rows {
+            if let Some(len) = row.strip_prefix('\0') {
+                malformed.push(MalformedRequest {
+                    url: String::new(),
+                    why: format!("an entry of {len} bytes, dropped by the server"),
+                });
+                continue;
+            }
+            match decode(&row) {
+                Some(q) => taken.push(q),
+                None => malformed.push(MalformedRequest {
+                    url: row.split('\t').next().unwrap_or("").to_string(),
+                    why: format!("not url, kind, depth and redirects: {:?}", shorten(&row)),
+                }),
+            }
+        }
+        Ok(taken)
+    }
+
+    fn take_malformed(&self) -> Vec<MalformedRequest> {
+        std::mem::take(&mut *self.malformed.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
     fn done(&self, url: &str) -> Result<(), StateError> {
@@ -249,15 +276,31 @@ impl SharedFrontier for RedisFrontier {
             self.give_back("")?;
         }
         let mut conn = self.server.get()?;
-        let (waiting, held, mine, pages): (Vec<(String, u64)>, u64, u64, Option<u64>) =
-            self.server.call(
-                redis::pipe()
-                    .hgetall(self.keys.key("waiting"))
-                    .hlen(self.keys.key("leased"))
-                    .scard(self.keys.key(&format!("leases:{}", self.worker)))
-                    .get(self.keys.key("pages"))
-                    .query(&mut *conn),
-            )?;
+        type Snap = (Vec<(String, u64)>, u64, u64, Option<u64>, Option<u64>);
+        let (waiting, held, mine, pages, generation): Snap = self.server.call(
+            redis::pipe()
+                .hgetall(self.keys.key("waiting"))
+                .hlen(self.keys.key("leased"))
+                .scard(self.keys.key(&format!("leases:{}", self.worker)))
+                .get(self.keys.key("pages"))
+                .get(lasting("gen"))
+                .query(&mut *conn),
+        )?;
+        if generation != Some(self.generation) {
+            return Err(StateError::FrontierLost {
+                server: self.server.shown().to_string(),
+                what: match generation {
+                    None => format!(
+                        "crawl {} is gone: the server holds no crawl",
+                        self.generation
+                    ),
+                    Some(g) => format!(
+                        "crawl {} is gone: the server is at crawl {g}",
+                        self.generation
+                    ),
+                },
+            });
+        }
         let mut snap = SharedSnapshot {
             waiting: Vec::new(),
             held_by_others: held.saturating_sub(mine),

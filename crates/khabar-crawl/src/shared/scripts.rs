@@ -55,21 +55,28 @@ end
 return 1
 "#;
 
-/// Takes up to n waiting requests of one lane of one host on a lease to a worker.
-/// ARGV: crawl prefix, `{lane} {host}`, n, worker id. Returns the requests.
+/// Takes up to n waiting requests of one lane of one host on a lease to a worker. An entry
+/// longer than the worker takes is dropped here and reported as `\0` and its length.
+/// ARGV: crawl prefix, `{lane} {host}`, n, worker id, longest entry. Returns the requests.
 const TAKE: &str = r#"
-local g, field, n, me = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
+local g, field, n, me, maxlen = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
 local got = {}
+local popped = 0
 for i = 1, n do
   local req = redis.call('LPOP', g .. 'q:' .. field)
   if not req then break end
-  local url = string.match(req, '^[^\t]*')
-  redis.call('HSET', g .. 'leased', url, me .. '\n' .. field .. '\n' .. req)
-  redis.call('SADD', g .. 'leases:' .. me, url)
-  got[#got + 1] = req
+  popped = popped + 1
+  if #req > maxlen then
+    got[#got + 1] = '\0' .. #req
+  else
+    local url = string.match(req, '^[^\t]*')
+    redis.call('HSET', g .. 'leased', url, me .. '\n' .. field .. '\n' .. req)
+    redis.call('SADD', g .. 'leases:' .. me, url)
+    got[#got + 1] = req
+  end
 end
-if #got > 0 then
-  if redis.call('HINCRBY', g .. 'waiting', field, -#got) <= 0 then
+if popped > 0 then
+  if redis.call('HINCRBY', g .. 'waiting', field, -popped) <= 0 then
     redis.call('HDEL', g .. 'waiting', field)
   end
 end

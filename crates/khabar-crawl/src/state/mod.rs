@@ -55,6 +55,16 @@ pub enum StateError {
         /// Its lock file.
         lock: PathBuf,
     },
+    /// The store's file is damaged (or is no SQLite database at all).
+    #[error(
+        "the crawl state {path} is damaged ({detail}), so nothing was crawled: move it aside to start afresh (mv {path} {path}.damaged), or crawl with --no-state; `sqlite3 {path} .recover` may save what it holds"
+    )]
+    Damaged {
+        /// The store.
+        path: PathBuf,
+        /// What SQLite found.
+        detail: String,
+    },
     /// SQLite failed on the store.
     #[error("crawl state {path}: {source}")]
     Sql {
@@ -103,6 +113,16 @@ pub enum StateError {
         path: PathBuf,
         /// Why it cannot be used.
         reason: String,
+    },
+    /// The shared frontier no longer holds the crawl this worker is in.
+    #[error(
+        "shared frontier {server}: {what} (was the server flushed, or restarted without its data?); what this worker wrote is kept: run the crawl again to start afresh"
+    )]
+    FrontierLost {
+        /// The server (its password hidden).
+        server: String,
+        /// What is missing.
+        what: String,
     },
     /// The shared frontier holds something this build cannot read.
     #[error("shared frontier {server}: {what}")]
@@ -237,8 +257,8 @@ pub(crate) fn now_text() -> String {
     Utc::now().to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 impl StateStore {
-    /// Opens (creating if need be) the store at `path` for a crawl: takes the lock,
-    /// migrates the schema.
+    /// Opens (creating if need be) the store at `path` for a crawl: takes the lock (on the
+    /// store's real path, links followed), checks the file, migrates the schema.
     pub fn open(path: &Path) -> Result<Self, StateError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             fs::create_dir_all(dir).map_err(|source| StateError::Folder {
@@ -246,7 +266,7 @@ impl StateStore {
                 source,
             })?;
         }
-        let lock_path = lock_path(path);
+        let lock_path = lock_path(&real_path(path));
         let lock = File::options()
             .create(true)
             .truncate(false)
@@ -271,15 +291,13 @@ impl StateStore {
                 });
             }
         }
-        let conn = Connection::open(path).map_err(|source| StateError::Sql {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let conn = Connection::open(path).map_err(|source| sql_error(path, source))?;
         let mut store = Self {
             conn,
             path: path.to_path_buf(),
             _lock: Some(lock),
         };
+        store.check()?;
         store.setup()?;
         Ok(store)
     }
@@ -289,12 +307,8 @@ impl StateStore {
         if !path.exists() {
             return Err(StateError::Missing(path.to_path_buf()));
         }
-        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(
-            |source| StateError::Sql {
-                path: path.to_path_buf(),
-                source,
-            },
-        )?;
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(|source| sql_error(path, source))?;
         Ok(Self {
             conn,
             path: path.to_path_buf(),
@@ -316,10 +330,27 @@ impl StateStore {
     }
 
     fn sql(&self, source: rusqlite::Error) -> StateError {
-        StateError::Sql {
-            path: self.path.clone(),
-            source,
+        sql_error(&self.path, source)
+    }
+
+    /// SQLite's own check of every page of the store (`PRAGMA quick_check`): a damaged
+    /// store is found before a crawl writes anything.
+    fn check(&self) -> Result<(), StateError> {
+        let mut stmt = self
+            .conn
+            .prepare("PRAGMA quick_check(3)")
+            .map_err(|e| self.sql(e))?;
+        let found: Vec<String> = stmt
+            .query_map([], |r| r.get(0))
+            .and_then(Iterator::collect)
+            .map_err(|e| self.sql(e))?;
+        if found.len() == 1 && found[0] == "ok" {
+            return Ok(());
         }
+        Err(StateError::Damaged {
+            path: self.path.clone(),
+            detail: found.join("; "),
+        })
     }
 
     /// The store's file.
@@ -337,6 +368,40 @@ impl StateStore {
     /// Commits the transaction [`StateStore::begin`] started.
     pub fn commit(&mut self) -> Result<(), StateError> {
         self.conn.execute_batch("COMMIT").map_err(|e| self.sql(e))
+    }
+}
+
+/// SQLite's error on the store at `path`; a damaged file says so, with what to do.
+pub(crate) fn sql_error(path: &Path, source: rusqlite::Error) -> StateError {
+    use rusqlite::ffi::ErrorCode;
+    match source.sqlite_error_code() {
+        Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => StateError::Damaged {
+            path: path.to_path_buf(),
+            detail: source.to_string(),
+        },
+        _ => StateError::Sql {
+            path: path.to_path_buf(),
+            source,
+        },
+    }
+}
+
+/// The store's own path, links followed: two names for one file are one store (and take
+/// one lock).
+fn real_path(path: &Path) -> PathBuf {
+    if let Ok(p) = fs::canonicalize(path) {
+        return p;
+    }
+    match (path.parent(), path.file_name()) {
+        (Some(dir), Some(name)) => {
+            let dir = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            };
+            fs::canonicalize(dir).map_or_else(|_| path.to_path_buf(), |d| d.join(name))
+        }
+        _ => path.to_path_buf(),
     }
 }
 
@@ -490,6 +555,64 @@ mod tests {
         assert!(err.contains("in use by another khabar crawl"), "{err}");
         // reading is fine while a crawl runs
         assert!(StateStore::open_read_only(&path).is_ok());
+    }
+
+    #[test]
+    fn a_store_opened_through_a_link_takes_the_same_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.db");
+        let link = dir.path().join("link.db");
+        let _first = StateStore::open(&path).unwrap();
+        std::os::unix::fs::symlink(&path, &link).unwrap();
+        let err = StateStore::open(&link).err().unwrap().to_string();
+        assert!(err.contains("in use by another khabar crawl"), "{err}");
+        // and a link to the folder
+        let folder_link = dir.path().join("folder");
+        std::os::unix::fs::symlink(dir.path(), &folder_link).unwrap();
+        let err = StateStore::open(&folder_link.join("state.db"))
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("in use by another khabar crawl"), "{err}");
+    }
+
+    #[test]
+    fn a_damaged_store_is_refused_with_what_to_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.db");
+        {
+            let mut s = StateStore::open(&path).unwrap();
+            for i in 0..2_000 {
+                s.record_fetch(
+                    &format!("https://a.com/{i}"),
+                    "a.com",
+                    Some(200),
+                    None,
+                    None,
+                    None,
+                )
+                .unwrap();
+            }
+        }
+        // 8 KiB of noise in the middle of the file
+        let mut bytes = std::fs::read(&path).unwrap();
+        assert!(bytes.len() > 40_000, "{}", bytes.len());
+        let mid = bytes.len() / 2;
+        for (k, b) in bytes[mid..mid + 8192].iter_mut().enumerate() {
+            *b = (k * 7919 % 251) as u8;
+        }
+        std::fs::write(&path, &bytes).unwrap();
+        let err = StateStore::open(&path).err().unwrap();
+        assert!(matches!(err, StateError::Damaged { .. }), "{err}");
+        let msg = err.to_string();
+        assert!(
+            msg.contains("is damaged") && msg.contains("--no-state"),
+            "{msg}"
+        );
+        // not a database at all
+        std::fs::write(&path, vec![b'x'; 4096]).unwrap();
+        let err = StateStore::open(&path).err().unwrap();
+        assert!(matches!(err, StateError::Damaged { .. }), "{err}");
     }
 
     #[test]
