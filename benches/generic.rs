@@ -6,7 +6,10 @@
 //! - profile: `Extractor::extract` with the shipped config.toml (the aawsat profile);
 //! - generic: `Extractor::extract` with a config that has no profiles, so every field of
 //!   every page comes from metadata and the generic extractor (block scoring, cleaning,
-//!   headline, dates, captions, related).
+//!   headline, dates, captions, related);
+//!
+//! and, apart, the records of the generic extractor written as Markdown documents
+//! (`render::Format::Markdown`): the rendering alone, per page.
 //!
 //! Workloads: the aawsat fixtures, ~150 KB generated aawsat pages (benches/support), and,
 //! when `../shared/bench/wcxb-dev-articles` is there, the 793 WCXB pages (generic and
@@ -29,6 +32,7 @@ use std::time::{Duration, Instant};
 use aawsat_pages::{Generator, Page, html_files, median};
 use khabar::config::Config;
 use khabar_extract::extract::Extractor;
+use khabar_extract::render::Format;
 
 const ROUNDS: usize = 8;
 
@@ -131,6 +135,7 @@ fn main() {
             for &mode in &w.modes {
                 run(w, mode, &profile, &generic, Duration::ZERO);
             }
+            markdown_us(w, &generic, Duration::ZERO);
             println!(
                 "  {}: {} pages checked, every mode ran once",
                 w.name,
@@ -145,8 +150,16 @@ fn main() {
         "khabar generic-extractor benchmark: single thread, µs per page (median of {ROUNDS} interleaved rounds, {secs:.1} s per workload and mode)"
     );
     println!(
-        "  {:<26} {:>6} {:>11} {:>11} {:>11} {:>16} {:>16}",
-        "workload", "pages", "parse-only", "profile", "generic", "generic/profile", "generic/parse"
+        "  {:<26} {:>6} {:>11} {:>11} {:>11} {:>16} {:>16} {:>10} {:>16}",
+        "workload",
+        "pages",
+        "parse-only",
+        "profile",
+        "generic",
+        "generic/profile",
+        "generic/parse",
+        "markdown",
+        "markdown/generic"
     );
     for w in &workloads {
         // warm-up
@@ -168,24 +181,27 @@ fn main() {
                 .map(|i| median(per_mode[i].clone()))
         };
         let (parse, prof, gen_) = (med(Mode::Parse), med(Mode::Profile), med(Mode::Generic));
+        let markdown = Some(markdown_us(w, &generic, slice));
         let show = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.0}"));
         let ratio = |a: Option<f64>, b: Option<f64>| match (a, b) {
             (Some(a), Some(b)) => format!("{:.2}x", a / b),
             _ => "-".into(),
         };
         println!(
-            "  {:<26} {:>6} {:>11} {:>11} {:>11} {:>16} {:>16}",
+            "  {:<26} {:>6} {:>11} {:>11} {:>11} {:>16} {:>16} {:>10} {:>16}",
             w.name,
             w.pages.len(),
             show(parse),
             show(prof),
             show(gen_),
             ratio(gen_, prof),
-            ratio(gen_, parse)
+            ratio(gen_, parse),
+            show(markdown),
+            ratio(markdown, gen_)
         );
     }
     println!(
-        "goal: generic <= 2x profile per page; trafilatura's time on the same pages: bench/generic/speed.py"
+        "goal: generic <= 2x profile per page; markdown = µs per page to write the generic extractor's records as Markdown documents (median of {ROUNDS} rounds); trafilatura's time on the same pages: bench/generic/speed.py"
     );
 }
 
@@ -216,6 +232,41 @@ fn run(w: &Workload, mode: Mode, profile: &Extractor, generic: &Extractor, dur: 
         }
     }
     start.elapsed().as_secs_f64() * 1e6 / n as f64
+}
+
+/// Median µs per page to write the generic extractor's records of the pages as Markdown
+/// documents (the records made once, before timing).
+fn markdown_us(w: &Workload, generic: &Extractor, slice: Duration) -> f64 {
+    let records: Vec<Vec<khabar_extract::Record>> = w
+        .pages
+        .iter()
+        .map(|p| {
+            generic
+                .extract(&p.input())
+                .articles
+                .into_iter()
+                .map(|(r, _)| r)
+                .collect()
+        })
+        .collect();
+    let mut rounds = Vec::new();
+    for _ in 0..ROUNDS {
+        let start = Instant::now();
+        let mut n = 0u64;
+        loop {
+            for page in &records {
+                for r in page {
+                    black_box(Format::Markdown.document(black_box(r)));
+                }
+            }
+            n += records.len() as u64;
+            if start.elapsed() >= slice {
+                break;
+            }
+        }
+        rounds.push(start.elapsed().as_secs_f64() * 1e6 / n as f64);
+    }
+    median(rounds)
 }
 
 fn aawsat_fixtures(dir: &Path) -> Vec<Page> {

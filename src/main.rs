@@ -12,7 +12,7 @@ use khabar::config::Config;
 use khabar::progress::Progress;
 use khabar::report::{shared_report, state_report};
 use khabar_crawl::job::{JobEnd, JobOptions, parse_every, run_job};
-use khabar_crawl::output::{Destination, Rotate};
+use khabar_crawl::output::{Destination, OutputFormat, Rotate};
 use khabar_crawl::run::{ExtractOptions, run_extract};
 use khabar_crawl::settings::{Overrides, is_frontier_address};
 use khabar_crawl::shared::{RedisState, Server, hide_password, report};
@@ -54,6 +54,68 @@ enum Command {
     Crawl(CrawlArgs),
     /// Show what the crawl state knows: counts, the last runs, hosts; or forget URLs
     State(StateArgs),
+}
+
+/// What records are written as.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum FormatArg {
+    /// One JSON record per article per line
+    Ndjson,
+    /// Markdown (CommonMark, GitHub tables), YAML front matter on top
+    Markdown,
+    /// Plain text, header lines on top
+    Text,
+    /// Minimal HTML (no scripts; no attributes but href, dir and lang)
+    Html,
+}
+
+/// A document format, for `--include`.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum DocArg {
+    Markdown,
+    Text,
+    Html,
+}
+
+impl From<DocArg> for khabar_extract::render::Format {
+    fn from(d: DocArg) -> Self {
+        match d {
+            DocArg::Markdown => Self::Markdown,
+            DocArg::Text => Self::Text,
+            DocArg::Html => Self::Html,
+        }
+    }
+}
+
+/// What records are written as: the flags `extract` and `crawl` share.
+#[derive(clap::Args)]
+struct FormatArgs {
+    /// Write NDJSON records, or each article as a Markdown, text or HTML document
+    #[arg(long, value_enum, default_value = "ndjson")]
+    format: FormatArg,
+    /// Add the article as Markdown, text or HTML to each NDJSON record, in a field named so (`--include markdown,text`, or the flag given again)
+    #[arg(long, value_enum, value_name = "FORMAT", value_delimiter = ',')]
+    include: Vec<DocArg>,
+}
+
+/// `--format` and `--include` as the sinks take them.
+fn output_format(args: &FormatArgs) -> anyhow::Result<OutputFormat> {
+    use khabar_extract::render::Format;
+    let (format, include) = (args.format, &args.include);
+    let document = match format {
+        FormatArg::Ndjson => None,
+        FormatArg::Markdown => Some(Format::Markdown),
+        FormatArg::Text => Some(Format::Text),
+        FormatArg::Html => Some(Format::Html),
+    };
+    anyhow::ensure!(
+        document.is_none() || include.is_empty(),
+        "--include adds fields to NDJSON records: it does not go with --format {}",
+        document.map_or("", Format::name)
+    );
+    let mut fields: Vec<Format> = include.iter().map(|&d| d.into()).collect();
+    fields.dedup();
+    Ok(OutputFormat { document, fields })
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -128,9 +190,11 @@ struct CrawlArgs {
     /// Append records to FILE instead of writing them to stdout
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Write records to files in DIR, a new one each hour (or day, with --rotate daily), named by UTC time
+    /// Write records to files in DIR, a new one each hour (or day, with --rotate daily), named by UTC time; with a document --format, one file per article, named by its id
     #[arg(long, value_name = "DIR", conflicts_with = "output")]
     output_dir: Option<PathBuf>,
+    #[command(flatten)]
+    format: FormatArgs,
     /// How often --output-dir starts a new file
     #[arg(long, value_enum, default_value = "hourly", requires = "output_dir")]
     rotate: RotateArg,
@@ -174,6 +238,11 @@ struct ExtractArgs {
     /// Append records to FILE instead of writing them to stdout
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Write one file per article in DIR, named by its id (ID.json, ID.md, ID.txt or ID.html)
+    #[arg(long, value_name = "DIR", conflicts_with = "output")]
+    output_dir: Option<PathBuf>,
+    #[command(flatten)]
+    format: FormatArgs,
     /// Worker threads [default: the number of CPUs]
     #[arg(short, long, value_name = "N")]
     jobs: Option<usize>,
@@ -246,12 +315,14 @@ fn extract(config: Config, args: ExtractArgs) -> anyhow::Result<u8> {
     let started = Instant::now();
     let mut source = FileSource::new(items);
     let mut stderr = io::stderr();
-    let destination = match &args.output {
-        Some(path) => Destination::File(path.clone()),
-        None => Destination::Stdout,
+    let format = output_format(&args.format)?;
+    let destination = match (&args.output, &args.output_dir) {
+        (Some(path), _) => Destination::File(path.clone()),
+        (None, Some(dir)) => Destination::Files(dir.clone()),
+        (None, None) => Destination::Stdout,
     };
     let mut sink = destination
-        .open()
+        .open(&format)
         .with_context(|| format!("cannot write to {}", destination.describe()))?;
     let stats = run_extract(&mut source, &extractor, sink.as_mut(), &opts, &mut stderr);
     drop(sink);
@@ -323,8 +394,10 @@ fn crawl(config: Config, args: CrawlArgs, quiet: bool) -> anyhow::Result<u8> {
         .map(parse_every)
         .transpose()
         .map_err(anyhow::Error::msg)?;
+    let format = output_format(&args.format)?;
     let destination = match (&args.output, &args.output_dir) {
         (Some(f), _) => Destination::File(f.clone()),
+        (None, Some(d)) if format.document.is_some() => Destination::Files(d.clone()),
         (None, Some(d)) => Destination::Dir {
             dir: d.clone(),
             rotate: args.rotate.into(),
@@ -343,6 +416,7 @@ fn crawl(config: Config, args: CrawlArgs, quiet: bool) -> anyhow::Result<u8> {
             settings,
             state,
             destination,
+            format,
             every,
             warc: args
                 .warc

@@ -48,10 +48,11 @@ def _git(*args: str) -> str:
 
 def parse_generic_bench(text: str) -> Tuple[Dict[str, Dict[str, Optional[float]]], str]:
     """The table `cargo bench --bench generic` prints: ({workload: {pages, parse, profile,
-    generic}} in µs/page, None where it shows "-"), and its title line."""
+    generic, markdown}} in µs/page, None where it shows "-"), and its title line."""
     rows: Dict[str, Dict[str, Optional[float]]] = {}
     title = ""
-    row = re.compile(r"^\s{2}(\S.*?)\s+(\d+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s*$")
+    row = re.compile(r"^\s{2}(\S.*?)\s+(\d+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)"
+                     r"(?:\s+(\S+)\s+(\S+))?\s*$")
 
     def num(v: str) -> Optional[float]:
         try:
@@ -66,7 +67,8 @@ def parse_generic_bench(text: str) -> Tuple[Dict[str, Dict[str, Optional[float]]
         m = row.match(line)
         if title and m:
             rows[m.group(1)] = {"pages": int(m.group(2)), "parse": num(m.group(3)),
-                                "profile": num(m.group(4)), "generic": num(m.group(5))}
+                                "profile": num(m.group(4)), "generic": num(m.group(5)),
+                                "markdown": num(m.group(8)) if m.group(8) else None}
     return rows, title
 
 
@@ -167,6 +169,7 @@ def main(argv=None) -> int:
             "pages_t": t["pages"] if t else None, "pages_k": k["pages"] if k else None,
             "kb": t["kb_avg"] if t else None,
             "k_parse": kp, "k_profile": kprof, "k_generic": kgen, "t_extract": te, "t_parse": tp,
+            "k_markdown": k.get("markdown") if k else None,
             "gen_prof": kgen / kprof if kgen and kprof else None,
             "traf_gen": te / kgen if te and kgen else None,
         })
@@ -241,20 +244,23 @@ def main(argv=None) -> int:
                  + (f" ({how.group(1)})" if how else "")
                  + "; parse-only = charset decode + html5ever parse; profile = `Extractor::extract` with "
                  "the shipped `config.toml` (the aawsat profile); generic = `Extractor::extract` with no "
-                 "profiles, so every field comes from metadata and the generic extractor. trafilatura: "
+                 "profiles, so every field comes from metadata and the generic extractor; Markdown = "
+                 "writing the articles as Markdown documents once extracted (generic with Markdown "
+                 "less generic). trafilatura: "
                  "`bench/generic/speed.py`, `trafilatura.extract(raw_bytes, url=url, "
                  "with_metadata=True)`, mean over all timed calls.")
         L.append("")
         L.append("| workload | pages | KB avg | khabar parse-only | khabar profile | khabar generic "
-                 "| trafilatura extract | generic / profile (goal ≤ 2x) "
+                 "| khabar Markdown | trafilatura extract | generic / profile (goal ≤ 2x) "
                  "| trafilatura / khabar generic (goal ≥ 5x) |")
-        L.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        L.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         for r in rows:
             gp = r["gen_prof"]
             tg = r["traf_gen"]
             kb = "–" if r["kb"] is None else f"{r['kb']:.0f}"
             L.append(f"| {r['name']} | {pages(r)} | {kb} | "
                      f"{_us(r['k_parse'])} | {_us(r['k_profile'])} | **{_us(r['k_generic'])}** | "
+                     f"{_us(r['k_markdown'])} | "
                      f"**{_us(r['t_extract'])}** | {ratio(gp, None if gp is None else gp <= 2.0, 2)} | "
                      f"{ratio(tg, None if tg is None else tg >= 5.0, 1)} |")
         L.append("")

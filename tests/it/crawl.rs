@@ -960,6 +960,63 @@ fn cli_crawl_writes_whole_http_records_and_a_summary() {
 }
 
 #[test]
+fn cli_crawl_writes_one_markdown_document_per_article() {
+    let site = Site::start(SiteOptions {
+        sitemap_in_robots: true,
+        ..SiteOptions::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let child = khabar_crawl(&[
+        &site.url("/"),
+        "--rate",
+        "0",
+        "--max-depth",
+        "10",
+        "--format",
+        "markdown",
+        "--output-dir",
+        dir.path().to_str().unwrap(),
+    ])
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .expect("spawn khabar");
+    let (status, stdout, stderr) = wait_with_limit(child, Duration::from_secs(30));
+    assert_eq!(status.code(), Some(0), "stderr: {stderr}");
+    assert!(stdout.is_empty(), "documents go to files, not stdout");
+    let mut docs = Vec::new();
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        assert!(
+            name.ends_with(".md") && name.len() == 64 + 3,
+            "only ID.md files, nothing temporary left: {name}"
+        );
+        docs.push(std::fs::read_to_string(&path).unwrap());
+    }
+    assert_eq!(
+        docs.len(),
+        14,
+        "the articles of cli_crawl_writes_whole_http_records"
+    );
+    for doc in &docs {
+        let field = |key: &str| -> String {
+            let v = doc
+                .lines()
+                .find_map(|l| l.strip_prefix(key))
+                .unwrap_or_else(|| panic!("no {key} in the front matter: {doc}"));
+            serde_json::from_str(v).unwrap()
+        };
+        assert!(field("url: ").starts_with(&site.url("/")));
+        let title = field("title: ");
+        assert!(
+            !title.is_empty() && doc.contains(&format!("\n---\n\n# {title}\n\n")),
+            "{doc}"
+        );
+    }
+}
+
+#[test]
 fn cli_ctrl_c_stops_scheduling_writes_whole_records_and_exits_130() {
     let site = Site::start(SiteOptions::default());
     // 40 articles at 2 requests/s: some 20 s if nothing stopped it

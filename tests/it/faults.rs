@@ -314,6 +314,10 @@ fn a_disk_that_fills_leaves_whole_records_and_says_how_many() {
     let lines = file_lines(&out);
     assert!(!lines.is_empty() && lines.len() < 30, "{}", lines.len());
     assert_eq!(records_said(&err), lines.len(), "{err}");
+    assert!(
+        err.contains(&format!(" ({} written)", lines.len())),
+        "the summary says it too: {err}"
+    );
     // --output-dir DIR
     let folder = dir.path().join("out");
     let (status, _, err) = run(
@@ -456,8 +460,11 @@ fn a_second_ctrl_c_finishes_the_line_being_written() {
 fn settings_out_of_range_are_refused_with_a_message() {
     let dir = tempfile::tempdir().unwrap();
     for (flags, says) in [
-        (vec!["--rate", "1e-20"], "--rate: must be from"),
-        (vec!["--rate", "NaN"], "--rate: must be a number"),
+        (
+            vec!["--rate", "1e-20"],
+            "--rate: must be 0 (no limit) or from",
+        ),
+        (vec!["--rate", "NaN"], "(it is NaN)"),
         (
             vec!["--timeout", "18446744073709551615"],
             "--timeout: must be from 1 to 3600",

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
 use crate::archive::Archiver;
-use crate::output::{Committer, Destination, OutputError, spawn_output_writer};
+use crate::output::{Committer, Destination, OutputError, OutputFormat, spawn_output_writer};
 use crate::shared::{RedisFrontier, RedisState, Server};
 use crate::state::{HostRun, SqliteFrontier, SqliteState, StateError, StateStore};
 use crate::{CrawlError, CrawlProgress, CrawlSettings, Crawler, NoProgress};
@@ -30,6 +30,8 @@ pub struct JobOptions {
     pub state: Option<PathBuf>,
     /// Where records go.
     pub destination: Destination,
+    /// As what.
+    pub format: OutputFormat,
     /// Run again this long after each run ends (with ±5% jitter); `None`: once.
     pub every: Option<Duration>,
     /// `--warc DIR`: every response also written to rotating `.warc.gz` files there, a new
@@ -209,13 +211,15 @@ async fn run_once(
     let commit = store.for_run(&opts.settings)?;
     let state = commit.as_ref().map(|c| c.state.clone());
     let frontier = commit.as_ref().map(|c| c.frontier.clone());
-    let (records, writer) =
-        spawn_output_writer(opts.destination.clone(), commit.clone()).map_err(|source| {
-            JobError::Output {
-                target: opts.destination.describe(),
-                source,
-            }
-        })?;
+    let (records, writer) = spawn_output_writer(
+        opts.destination.clone(),
+        opts.format.clone(),
+        commit.clone(),
+    )
+    .map_err(|source| JobError::Output {
+        target: opts.destination.describe(),
+        source,
+    })?;
     let run = state.as_ref().map(|s| s.begin_run()).transpose()?;
     let mut crawler = Crawler::new(opts.settings.clone(), extractor.clone()).await?;
     let archiver = match &opts.warc {
@@ -281,6 +285,8 @@ async fn run_once(
     } else {
         "finished"
     };
+    let mut outcome = outcome;
+    outcome.stats.written = written.as_ref().map(|end| end.written);
     let summary = outcome.stats.summary(ending, started.elapsed());
     tracing::info!("{summary}");
     if let (Some(s), Some(run)) = (&state, run) {

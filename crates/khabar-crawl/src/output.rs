@@ -17,7 +17,7 @@ use khabar_extract::Record;
 
 use crate::frontier::FrontierStore;
 use crate::sink::RecordSink;
-pub use crate::sink::{Destination, Rotate};
+pub use crate::sink::{Destination, OutputFormat, Rotate};
 pub use crate::state::{ArticleUpdate, FetchUpdate};
 use crate::state::{CrawlState, StateError};
 
@@ -94,12 +94,13 @@ pub fn quit_after_line(limit: Duration) -> bool {
 /// is gone or a write fails (a closed pipe among them).
 pub fn spawn_output_writer(
     destination: Destination,
+    format: OutputFormat,
     commit: Option<Committer>,
 ) -> io::Result<(SyncSender<Output>, JoinHandle<OutputEnd>)> {
     let (tx, rx) = mpsc::sync_channel::<Output>(1024);
     let (opened_tx, opened_rx) = mpsc::channel::<io::Result<()>>();
     let handle = std::thread::spawn(move || -> OutputEnd {
-        let mut sink = match destination.open() {
+        let mut sink = match destination.open(&format) {
             Ok(sink) => {
                 let _ = opened_tx.send(Ok(()));
                 sink

@@ -290,13 +290,13 @@ pub const BODY_BYTES: Bounds<u64> = Bounds {
 
 /// Checks a rate: 0 (no limit) or within [`RATE`].
 pub fn check_rate(r: f64) -> Result<f64, String> {
-    if r == 0.0 {
-        return Ok(0.0);
+    if r == 0.0 || (RATE.min..=RATE.max).contains(&r) {
+        return Ok(r);
     }
-    if !r.is_finite() {
-        return Err(format!("must be a number of {} (it is {r})", RATE.unit));
-    }
-    RATE.check(r)
+    Err(format!(
+        "must be 0 (no limit) or from 0.0000116 (one request a day) to {} requests per second (it is {r})",
+        RATE.max
+    ))
 }
 
 impl CrawlSettings {
@@ -843,6 +843,6 @@ mod tests {
             })
             .unwrap_err()
             .to_string();
-        assert!(e.starts_with("--rate: must be from"), "{e}");
+        assert!(e.starts_with("--rate: must be 0 (no limit) or from"), "{e}");
     }
 }

@@ -1,5 +1,8 @@
-//! Where records go: one JSON object per line, to standard output, a file, or a folder of
-//! files rotated by the hour or the day. A line is written whole or not at all:
+//! Where records go, and as what: the destination (standard output, a file, a folder of
+//! files rotated by the hour or the day, or a folder of one file per article) and the
+//! format (NDJSON records, optionally with the article as Markdown, text or HTML in a field
+//! of each; or documents in one of those formats) are chosen apart. A record is written
+//! whole or not at all:
 //! - it is serialised whole before any of it is written, and written with one call;
 //! - in a file (also standard output sent to a file), a write that fails (a full disk) is
 //!   undone by cutting the file back to its last whole line;
@@ -17,6 +20,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use khabar_extract::Record;
+use khabar_extract::render::Format;
 
 /// Something records are written to, one at a time, each whole or not at all. A sink is
 /// opened on the thread that writes to it (standard output's lock stays on its thread).
@@ -63,21 +67,84 @@ pub enum Destination {
         /// How often a new file starts.
         rotate: Rotate,
     },
+    /// One file per article in a folder, named by its id (`ID.md`, `ID.json`…); a new
+    /// revision of an article replaces its file.
+    Files(PathBuf),
+}
+
+/// What records are written as.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OutputFormat {
+    /// Documents in this format, metadata on top; `None`: NDJSON records.
+    pub document: Option<Format>,
+    /// With NDJSON: the article in these formats too, each in a field of the record named
+    /// by the format (`markdown`, `text`, `html`).
+    pub fields: Vec<Format>,
+}
+
+/// A record with the article in other formats in fields of its own.
+#[derive(Serialize)]
+struct WithFields<'a> {
+    #[serde(flatten)]
+    record: &'a Record,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    markdown: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    html: Option<String>,
+}
+
+impl OutputFormat {
+    /// NDJSON records, nothing added.
+    pub fn ndjson() -> Self {
+        Self::default()
+    }
+
+    /// One record as it is written to a stream: an NDJSON line, or a document and a blank
+    /// line, into `out` (cleared first).
+    pub fn encode(&self, record: &Record, out: &mut Vec<u8>) -> io::Result<()> {
+        out.clear();
+        match self.document {
+            Some(f) => {
+                out.extend_from_slice(f.document(record).as_bytes());
+                out.push(b'\n');
+            }
+            None if self.fields.is_empty() => ndjson_line(record, out)?,
+            None => {
+                let field = |f: Format| self.fields.contains(&f).then(|| f.body(record));
+                let with = WithFields {
+                    record,
+                    markdown: field(Format::Markdown),
+                    text: field(Format::Text),
+                    html: field(Format::Html),
+                };
+                ndjson_line(&with, out)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The extension of a file holding one record: `json`, or the document format's.
+    pub fn extension(&self) -> &'static str {
+        self.document.map_or("json", Format::extension)
+    }
 }
 
 impl Destination {
-    /// Opens the destination for writing records: a file is created (and a line a killed
-    /// khabar left unfinished at its end cut off), a folder made.
-    pub fn open(&self) -> io::Result<Box<dyn RecordSink>> {
+    /// Opens the destination for writing records in `format`: a file is created (and a
+    /// line a killed khabar left unfinished at its end cut off), a folder made.
+    pub fn open(&self, format: &OutputFormat) -> io::Result<Box<dyn RecordSink>> {
         Ok(match self {
-            Destination::Stdout => match AppendFile::stdout()? {
+            Destination::Stdout => match AppendFile::stdout(format.clone())? {
                 Some(file) => Box::new(file),
-                None => Box::new(NdjsonWriter::new(BufWriter::with_capacity(
-                    64 * 1024,
-                    io::stdout().lock(),
-                ))),
+                None => Box::new(StreamSink {
+                    out: BufWriter::with_capacity(64 * 1024, io::stdout().lock()),
+                    format: format.clone(),
+                    buf: Vec::new(),
+                }),
             },
-            Destination::File(p) => Box::new(AppendFile::open(p)?),
+            Destination::File(p) => Box::new(AppendFile::open(p, format.clone())?),
             Destination::Dir { dir, rotate } => {
                 std::fs::create_dir_all(dir)?;
                 // a folder that cannot be written fails now, not at the first record
@@ -85,7 +152,17 @@ impl Destination {
                 Box::new(RotatingSink {
                     dir: dir.clone(),
                     rotate: *rotate,
+                    format: format.clone(),
                     current: None,
+                })
+            }
+            Destination::Files(dir) => {
+                std::fs::create_dir_all(dir)?;
+                tempfile_probe(dir)?;
+                Box::new(FilesSink {
+                    dir: dir.clone(),
+                    format: format.clone(),
+                    buf: Vec::new(),
                 })
             }
         })
@@ -96,8 +173,61 @@ impl Destination {
         match self {
             Destination::Stdout => "standard output".into(),
             Destination::File(p) => p.display().to_string(),
-            Destination::Dir { dir, .. } => dir.display().to_string(),
+            Destination::Dir { dir, .. } | Destination::Files(dir) => dir.display().to_string(),
         }
+    }
+}
+
+/// Records written to a stream (a pipe, a terminal), each with one write.
+struct StreamSink<W: Write> {
+    out: W,
+    format: OutputFormat,
+    buf: Vec<u8>,
+}
+
+impl<W: Write> RecordSink for StreamSink<W> {
+    fn write(&mut self, record: &Record) -> io::Result<()> {
+        self.format.encode(record, &mut self.buf)?;
+        self.out.write_all(&self.buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
+    fn close(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// One file per article in a folder, each written to a temporary name first and renamed
+/// into place: a file is whole or not there.
+struct FilesSink {
+    dir: PathBuf,
+    format: OutputFormat,
+    buf: Vec<u8>,
+}
+
+impl RecordSink for FilesSink {
+    fn write(&mut self, record: &Record) -> io::Result<()> {
+        self.format.encode(record, &mut self.buf)?;
+        let name = format!("{}.{}", record.id, self.format.extension());
+        let tmp = self.dir.join(format!(".{name}.tmp"));
+        let result = std::fs::write(&tmp, &self.buf)
+            .and_then(|()| File::open(&tmp)?.sync_all())
+            .and_then(|()| std::fs::rename(&tmp, self.dir.join(&name)));
+        if result.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        result
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn close(&mut self) -> io::Result<()> {
+        File::open(&self.dir)?.sync_all()
     }
 }
 
@@ -176,8 +306,9 @@ impl<W: Write> RecordSink for NdjsonWriter<W> {
 /// file back to its last whole line. Synced to disk when closed.
 pub struct AppendFile {
     file: File,
-    /// The file's length up to its last whole line.
+    /// The file's length up to its last whole record.
     whole: u64,
+    format: OutputFormat,
     line: Vec<u8>,
 }
 
@@ -193,9 +324,9 @@ pub enum TailRepair {
 }
 
 impl AppendFile {
-    /// Opens (creating) `path` for appending records, repairing its end (see
+    /// Opens (creating) `path` for appending records in `format`, repairing its end (see
     /// [`repair_tail`]).
-    pub fn open(path: &Path) -> io::Result<Self> {
+    pub fn open(path: &Path, format: OutputFormat) -> io::Result<Self> {
         let mut file = OpenOptions::new()
             .create(true)
             .append(true)
@@ -216,6 +347,7 @@ impl AppendFile {
         Ok(Self {
             file,
             whole,
+            format,
             line: Vec::with_capacity(16 * 1024),
         })
     }
@@ -223,7 +355,7 @@ impl AppendFile {
     /// Standard output, when it is a regular file (`> out.ndjson`, `>> out.ndjson`): then it
     /// gets a file's guarantees. `None` for a pipe or a terminal.
     #[cfg(unix)]
-    pub fn stdout() -> io::Result<Option<Self>> {
+    pub fn stdout(format: OutputFormat) -> io::Result<Option<Self>> {
         use std::os::fd::AsFd;
         let fd = io::stdout().as_fd().try_clone_to_owned()?;
         let mut file = File::from(fd);
@@ -239,20 +371,31 @@ impl AppendFile {
         Ok(Some(Self {
             file,
             whole,
+            format,
             line: Vec::with_capacity(16 * 1024),
         }))
     }
 
     /// Standard output is never treated as a file here.
     #[cfg(not(unix))]
-    pub fn stdout() -> io::Result<Option<Self>> {
+    pub fn stdout(_: OutputFormat) -> io::Result<Option<Self>> {
         Ok(None)
     }
 
-    /// Writes one record as one line, or, if that fails, cuts the file back to its last
-    /// whole line and returns the error.
-    pub fn write_line<T: Serialize>(&mut self, record: &T) -> io::Result<()> {
-        ndjson_line(record, &mut self.line)?;
+    /// Writes one record, or, if that fails, cuts the file back to its last whole record
+    /// and returns the error.
+    pub fn write_record(&mut self, record: &Record) -> io::Result<()> {
+        self.format.encode(record, &mut self.line)?;
+        self.write_encoded()
+    }
+
+    /// Writes any value as one NDJSON line, as [`AppendFile::write_record`] does.
+    pub fn write_line<T: Serialize>(&mut self, value: &T) -> io::Result<()> {
+        ndjson_line(value, &mut self.line)?;
+        self.write_encoded()
+    }
+
+    fn write_encoded(&mut self) -> io::Result<()> {
         if let Err(e) = self.file.write_all(&self.line) {
             if let Err(cut) = self.file.set_len(self.whole) {
                 tracing::error!("cannot cut the output back to its last whole record: {cut}");
@@ -266,7 +409,7 @@ impl AppendFile {
 
 impl RecordSink for AppendFile {
     fn write(&mut self, record: &Record) -> io::Result<()> {
-        self.write_line(record)
+        self.write_record(record)
     }
 
     fn flush(&mut self) -> io::Result<()> {
@@ -346,6 +489,7 @@ fn is_whole_json(file: &mut File, start: u64, len: u64) -> io::Result<bool> {
 pub struct RotatingSink {
     dir: PathBuf,
     rotate: Rotate,
+    format: OutputFormat,
     current: Option<(String, AppendFile)>,
 }
 
@@ -356,7 +500,7 @@ impl RecordSink for RotatingSink {
             if let Some((_, mut old)) = self.current.take() {
                 old.close()?;
             }
-            let file = AppendFile::open(&self.dir.join(&name))?;
+            let file = AppendFile::open(&self.dir.join(&name), self.format.clone())?;
             self.current = Some((name, file));
         }
         let (_, sink) = self.current.as_mut().expect("just opened");
@@ -394,7 +538,7 @@ mod tests {
         let mut f = OpenOptions::new().append(true).read(true).open(&p).unwrap();
         let repair = repair_tail(&mut f).unwrap();
         drop(f);
-        let mut w = AppendFile::open(&p).unwrap();
+        let mut w = AppendFile::open(&p, OutputFormat::ndjson()).unwrap();
         w.write_line(&serde_json::json!({"b": 2})).unwrap();
         (std::fs::read_to_string(&p).unwrap(), repair)
     }
@@ -437,6 +581,7 @@ mod tests {
         let mut f = AppendFile {
             file: OpenOptions::new().write(true).open(full).unwrap(),
             whole: 0,
+            format: OutputFormat::ndjson(),
             line: Vec::new(),
         };
         let err = f.write_line(&serde_json::json!({"b": 2})).unwrap_err();

@@ -55,6 +55,8 @@ pub struct CrawlStats {
     pub pages: u64,
     /// Records handed to the output (duplicates and unchanged articles not counted).
     pub records: u64,
+    /// Records the output wrote, when it stopped short of `records` (a full disk).
+    pub written: Option<u64>,
     /// Body bytes received.
     pub bytes: u64,
     /// Retries scheduled (after a transient failure or a 408, 429 or 5xx answer).
@@ -151,13 +153,16 @@ impl CrawlStats {
     /// (`finished`, `interrupted`, …).
     pub fn summary(&self, ending: &str, elapsed: Duration) -> String {
         let mut s = String::new();
+        let records = match self.written {
+            Some(w) if w < self.records => format!("{} records ({w} written)", self.records),
+            _ => format!("{} records", self.records),
+        };
         let _ = writeln!(
             s,
-            "crawl {ending} after {:.1} s: {} requests, {} pages, {} records, {:.1} MiB, {} retries, {} blocked by robots.txt",
+            "crawl {ending} after {:.1} s: {} requests, {} pages, {records}, {:.1} MiB, {} retries, {} blocked by robots.txt",
             elapsed.as_secs_f64(),
             self.requests,
             self.pages,
-            self.records,
             self.bytes as f64 / (1024.0 * 1024.0),
             self.retries,
             self.robots_blocked

@@ -7,58 +7,8 @@ use ego_tree::NodeId;
 use ego_tree::iter::Edge;
 use scraper::{ElementRef, Node};
 
+use crate::html::{is_block, is_hidden};
 use crate::text::push_normalized;
-
-/// Elements whose text is never article text.
-fn is_invisible(name: &str) -> bool {
-    matches!(
-        name,
-        "script" | "style" | "noscript" | "template" | "svg" | "math" | "head"
-    )
-}
-
-/// Elements that break a line: a space is put at their edges so that words in adjacent
-/// blocks do not run together.
-pub fn is_block(name: &str) -> bool {
-    matches!(
-        name,
-        "address"
-            | "article"
-            | "aside"
-            | "blockquote"
-            | "br"
-            | "dd"
-            | "details"
-            | "div"
-            | "dl"
-            | "dt"
-            | "figcaption"
-            | "figure"
-            | "footer"
-            | "form"
-            | "h1"
-            | "h2"
-            | "h3"
-            | "h4"
-            | "h5"
-            | "h6"
-            | "header"
-            | "hr"
-            | "li"
-            | "main"
-            | "nav"
-            | "ol"
-            | "p"
-            | "pre"
-            | "section"
-            | "summary"
-            | "table"
-            | "td"
-            | "th"
-            | "tr"
-            | "ul"
-    )
-}
 
 /// The normalised text of an element, blocks separated by a space; `None` when empty.
 pub fn text_of(el: ElementRef<'_>) -> Option<String> {
@@ -71,51 +21,45 @@ pub fn text_without(
     dropped: &dyn Fn(ElementRef<'_>) -> bool,
 ) -> Option<String> {
     let mut out = String::new();
-    walk_text(el, dropped, |piece| match piece {
-        Piece::Text(t) => push_normalized(&mut out, t),
-        Piece::Break | Piece::Block => push_normalized(&mut out, " "),
+    walk(el, |step| {
+        match step {
+            Step::Open(e) => {
+                let name = e.value().name();
+                if e.id() != el.id() && (is_hidden(name) || dropped(e)) {
+                    return false;
+                }
+                if is_block(name) {
+                    push_normalized(&mut out, " ");
+                }
+            }
+            Step::Text(t) => push_normalized(&mut out, t),
+            Step::Close(e) => {
+                if is_block(e.value().name()) {
+                    push_normalized(&mut out, " ");
+                }
+            }
+        }
+        true
     });
     let len = out.trim_end().len();
     out.truncate(len);
     (!out.is_empty()).then_some(out)
 }
 
-/// The paragraphs of one body element: its text split at `<br>`, each piece normalised,
-/// empty pieces left out. Subtrees whose root `dropped` says yes to are skipped.
-pub fn paragraphs_of(
-    el: ElementRef<'_>,
-    dropped: &dyn Fn(ElementRef<'_>) -> bool,
-    out: &mut Vec<String>,
-) {
-    let mut current = String::new();
-    walk_text(el, dropped, |piece| match piece {
-        Piece::Text(t) => push_normalized(&mut current, t),
-        Piece::Block => push_normalized(&mut current, " "),
-        Piece::Break => flush(&mut current, out),
-    });
-    flush(&mut current, out);
-}
-
-/// Ends a paragraph: `current` is already normalised but for a trailing space.
-pub(crate) fn flush(current: &mut String, out: &mut Vec<String>) {
-    let len = current.trim_end_matches(' ').len();
-    current.truncate(len);
-    if !current.is_empty() {
-        out.push(std::mem::take(current));
-    }
-}
-
-enum Piece<'a> {
+/// One step of [`walk`].
+pub enum Step<'a> {
+    /// An element, on the way in.
+    Open(ElementRef<'a>),
+    /// A text node.
     Text(&'a str),
-    Break,
-    Block,
+    /// An element whose inside was walked, on the way out.
+    Close(ElementRef<'a>),
 }
 
-fn walk_text<'a>(
-    el: ElementRef<'a>,
-    dropped: &dyn Fn(ElementRef<'_>) -> bool,
-    mut emit: impl FnMut(Piece<'a>),
-) {
+/// Walks `el` and its subtree in document order, without recursion. `visit` answers
+/// [`Step::Open`] with whether to go inside: an element it says no to gets no
+/// [`Step::Close`]. Comments and other nodes are passed over.
+pub fn walk<'a>(el: ElementRef<'a>, mut visit: impl FnMut(Step<'a>) -> bool) {
     let mut skipping: Option<NodeId> = None;
     for edge in el.traverse() {
         match edge {
@@ -124,17 +68,13 @@ fn walk_text<'a>(
                     continue;
                 }
                 match node.value() {
-                    Node::Text(t) => emit(Piece::Text(t)),
-                    Node::Element(e) => {
-                        let name = e.name();
-                        if node.id() != el.id()
-                            && (is_invisible(name) || ElementRef::wrap(node).is_some_and(dropped))
-                        {
+                    Node::Text(t) => {
+                        visit(Step::Text(t));
+                    }
+                    Node::Element(_) => {
+                        let e = ElementRef::wrap(node).expect("an element");
+                        if !visit(Step::Open(e)) {
                             skipping = Some(node.id());
-                        } else if name == "br" {
-                            emit(Piece::Break);
-                        } else if is_block(name) {
-                            emit(Piece::Block);
                         }
                     }
                     _ => {}
@@ -144,11 +84,9 @@ fn walk_text<'a>(
                 if skipping == Some(node.id()) {
                     skipping = None;
                 } else if skipping.is_none()
-                    && let Node::Element(e) = node.value()
-                    && is_block(e.name())
-                    && e.name() != "br"
+                    && let Some(e) = ElementRef::wrap(node)
                 {
-                    emit(Piece::Block);
+                    visit(Step::Close(e));
                 }
             }
         }
@@ -188,18 +126,6 @@ mod tests {
             "<div id=a><div>one</div><div>two<script>x()</script></div> <b>th</b>ree</div>",
         );
         assert_eq!(text_of(first(&doc, "#a")).unwrap(), "one two three");
-    }
-
-    #[test]
-    fn paragraphs_split_at_br_and_skip_dropped() {
-        let doc = Html::parse_document(
-            "<p id=p><strong>عنوان</strong><br>فقرة أولى<br><br> فقرة <span class=x>مخفية</span>ثانية</p>",
-        );
-        let p = first(&doc, "#p");
-        let x = first(&doc, ".x").id();
-        let mut out = Vec::new();
-        paragraphs_of(p, &|e| e.id() == x, &mut out);
-        assert_eq!(out, vec!["عنوان", "فقرة أولى", "فقرة ثانية"]);
     }
 
     #[test]

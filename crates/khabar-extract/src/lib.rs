@@ -25,6 +25,7 @@
 //! }
 //! ```
 
+pub mod blocks;
 pub mod caption;
 pub mod charset;
 pub mod config;
@@ -35,9 +36,11 @@ pub mod entities;
 pub mod extract;
 
 pub mod generic;
+pub mod html;
 pub mod limits;
 pub mod metadata;
 pub mod record;
+pub mod render;
 pub mod selector;
 pub mod text;
 pub mod urls;

@@ -1,4 +1,4 @@
-//! The NDJSON record: one article, as `../shared/record.md` defines it. Field order here
+//! The NDJSON record: one article, as `docs/record.md` defines it. Field order here
 //! is the order on the wire.
 
 use std::collections::BTreeMap;
@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+pub use crate::blocks::Block;
 pub use crate::caption::Caption;
 pub use crate::dateline::Dateline;
 
@@ -140,7 +141,14 @@ macro_rules! record_fields {
                 /// The standfirst or sub-headline.
                 subtitle:     Option<String>   { hashed: true,  profile: [subtitle],               read: subtitle::read },
                 /// The article's paragraphs in order: no captions, boxes, widgets or links.
+                /// The text of `blocks`, one string per paragraph, heading, quote, listing,
+                /// list item and table row.
                 body:         Vec<String>      { hashed: true,  profile: [body, drop],             read: body::read },
+                /// The article's structure: paragraphs, headings, lists, quotes, code,
+                /// tables and the places of figures, with their links. How the article is
+                /// marked up changes with a site's templates: not part of the content hash
+                /// (`body` is).
+                blocks:       Vec<Block>       { hashed: false, profile: [],                       read: body::blocks },
                 /// The article's own pictures' captions, in page order, each once.
                 captions:     Vec<Caption>     { hashed: true,  profile: [captions: CaptionRules], read: captions::read },
                 /// The place and the credited outlet, agency or reporter.
@@ -273,7 +281,7 @@ mod tests {
     use super::*;
 
     /// A record with every field set, as it goes on the wire.
-    const FULL: &str = r#"{"schema":"khabar.article/1","id":"abc","revision":2,"url":"https://x/a","page_url":"https://x/p","source":{"kind":"http","file":null,"fetched_at":"2025-01-02T03:04:05Z","status":200},"site":"x","language":"ar","headline":"H","title":"H | Site","subtitle":"S","body":["P1","P2"],"captions":[{"text":"C","credit":"K","image_url":"https://x/i.jpg"}],"dateline":{"place":"Cairo","source":"AP","raw":"Cairo (AP)"},"published_at":"2025-01-02T03:04:05+00:00","modified_at":"2025-01-03T03:04:05+00:00","authors":["A","B"],"section":"World","tags":["t1","t2"],"image_url":"https://x/l.jpg","related":[{"url":"https://x/r","title":"R","section":null,"summary":"Sum","dateline":null,"caption":null}],"word_count":2,"extraction":{"profile":"x","sources":{"body":"selector","headline":"meta"},"warnings":["w"],"charset":"utf-8 (default)"}}"#;
+    const FULL: &str = r#"{"schema":"khabar.article/1","id":"abc","revision":2,"url":"https://x/a","page_url":"https://x/p","source":{"kind":"http","file":null,"fetched_at":"2025-01-02T03:04:05Z","status":200},"site":"x","language":"ar","headline":"H","title":"H | Site","subtitle":"S","body":["P1","P2"],"blocks":[{"kind":"paragraph","text":"P1"},{"kind":"paragraph","text":"P2"}],"captions":[{"text":"C","credit":"K","image_url":"https://x/i.jpg"}],"dateline":{"place":"Cairo","source":"AP","raw":"Cairo (AP)"},"published_at":"2025-01-02T03:04:05+00:00","modified_at":"2025-01-03T03:04:05+00:00","authors":["A","B"],"section":"World","tags":["t1","t2"],"image_url":"https://x/l.jpg","related":[{"url":"https://x/r","title":"R","section":null,"summary":"Sum","dateline":null,"caption":null}],"word_count":2,"extraction":{"profile":"x","sources":{"body":"selector","headline":"meta"},"warnings":["w"],"charset":"utf-8 (default)"}}"#;
 
     #[test]
     fn fields_go_on_the_wire_in_the_record_order() {

@@ -1,4 +1,4 @@
-//! Text normalisation shared by every field of the record (see `record.md`).
+//! Text normalisation shared by every field of the record (see `docs/record.md`).
 
 /// Characters removed outright: bidi controls, zero-width space and the byte-order mark.
 fn is_removed(c: char) -> bool {

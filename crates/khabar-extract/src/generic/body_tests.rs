@@ -12,7 +12,7 @@ fn body_of(html: &str) -> (Vec<String>, Vec<String>) {
     let flat = Flat::build(doc.root_element());
     let choice = choose(&flat).expect("a body block");
     let mut why = choice.why.clone();
-    let paragraphs = read(&flat, &choice, None, &mut why);
+    let paragraphs = crate::blocks::body_of(&read(&flat, &choice, None, None, &mut why));
     (paragraphs, why)
 }
 
@@ -388,4 +388,43 @@ fn a_list_item_is_read_whole_and_a_credit_in_a_paragraph_goes() {
             .any(|p| p == "Guests pick pastries from the cabinets."),
         "{body:?}"
     );
+}
+
+#[test]
+fn several_h1s_are_the_sections_headings_one_is_the_headline() {
+    let one = format!(
+        "<body><article><h1>The headline</h1><p>{}</p><p>{}</p></article></body>",
+        prose("lead", 4),
+        prose("body", 4)
+    );
+    let (body, _) = body_of(&one);
+    assert!(!body.iter().any(|p| p == "The headline"), "{body:?}");
+    let sections = format!(
+        "<body><article><h1>Definitions</h1><p>{}</p><h1>Why monitor?</h1><p>{}</p>\
+         </article></body>",
+        prose("lead", 4),
+        prose("body", 4)
+    );
+    let (body, _) = body_of(&sections);
+    assert_eq!(body[0], "Definitions");
+    assert!(body.iter().any(|p| p == "Why monitor?"), "{body:?}");
+}
+
+#[test]
+fn an_entry_that_is_one_link_stays_in_a_list_of_text() {
+    let html = format!(
+        "<body><article><p>{}</p><p>A body may be one of these types:</p><ul>\
+         <li><a href=/ab>ArrayBuffer</a></li>\
+         <li>ArrayBufferView (Uint8Array and friends), which is a view on a buffer</li>\
+         <li><a href=/blob>Blob</a></li>\
+         <li>a string, read as UTF-8 text and sent as it is written here</li></ul>\
+         <p>{}</p></article><ul><li><a href=/a>Home</a></li><li><a href=/b>About</a></li></ul>\
+         </body>",
+        prose("lead", 4),
+        prose("body", 4)
+    );
+    let (body, _) = body_of(&html);
+    assert!(body.iter().any(|p| p == "ArrayBuffer"), "{body:?}");
+    assert!(body.iter().any(|p| p == "Blob"), "{body:?}");
+    assert!(!body.iter().any(|p| p == "Home"), "{body:?}");
 }

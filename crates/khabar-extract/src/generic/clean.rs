@@ -4,11 +4,13 @@
 //! below say what stays (a section with sentences of its own, references, a table's cells,
 //! linked section headings, a figure holding a table).
 
+use url::Url;
+
 use super::body::{BodyChoice, text_only_out};
 use super::hints::Hint;
 use super::tree::{Flat, Ix, NO_PARENT, Step};
-use crate::dom::{flush, is_block};
-use crate::text::push_normalized;
+use crate::blocks::{Block, BlockBuilder, body_of, without_headline};
+use crate::html::{self, Kind};
 
 /// A block mostly of links is a link list only when it holds less running text than this
 /// in paragraphs of few links: a section of an article with its own sentences and a list of
@@ -23,23 +25,17 @@ const WEAK_MAX_PROSE: u32 = 100;
 /// (other blocks: above half).
 const LIST_ITEM_MAX_LINK_DENSITY: f32 = 0.8;
 
-/// Elements that start and end a paragraph of their own: the blocks, but for table
-/// cells (a row is one paragraph, its cells joined with spaces) and `<br>` (read apart).
-fn breaks_paragraph(name: &str) -> bool {
-    is_block(name) && !matches!(name, "td" | "th" | "br")
-}
-
 /// Whether a subtree inside the body block is left out, and why not read as text.
-fn dropped(flat: &Flat<'_>, ix: Ix, root: Ix, lenient: bool) -> bool {
+fn dropped(flat: &Flat<'_>, ix: Ix, root: Ix, how: Reading) -> bool {
     let block_letters = flat.items[root].letters;
     let it = &flat.items[ix];
     if it.behind_dialog {
         return true;
     }
-    if lenient {
+    if how.lenient {
         // the text-only reading: comment sections and the furniture tags go, class and id
         // words are not read
-        if text_only_out(flat, ix) || media(flat, ix) {
+        if text_only_out(flat, ix) || media(flat, ix, how) {
             return true;
         }
         return it.links >= 2
@@ -48,7 +44,7 @@ fn dropped(flat: &Flat<'_>, ix: Ix, root: Ix, lenient: bool) -> bool {
             && !holds_the_block(flat, ix, root);
     }
     let name = it.name();
-    if media(flat, ix) {
+    if media(flat, ix, how) {
         return true;
     }
     // furniture unless it holds most of the block (then the hint is wrong)
@@ -67,8 +63,9 @@ fn dropped(flat: &Flat<'_>, ix: Ix, root: Ix, lenient: bool) -> bool {
     {
         return true;
     }
-    // lists of links: menus, tag clouds, "more stories"
-    let exempt = kept_whatever_its_links(name);
+    // lists of links: menus, tag clouds, "more stories"; an entry of a list of text is
+    // judged with its list, which was kept (a list of an API's types, each linked)
+    let exempt = kept_whatever_its_links(name) || entry_of_a_list_of_text(flat, ix);
     // a list item or a paragraph (a reference, a source) is a link list only when it is
     // nearly all links
     let max_density = if matches!(name, "li" | "p" | "dd") {
@@ -99,6 +96,15 @@ fn dropped(flat: &Flat<'_>, ix: Ix, root: Ix, lenient: bool) -> bool {
     false
 }
 
+/// A list item whose list is mostly text, not links.
+fn entry_of_a_list_of_text(flat: &Flat<'_>, ix: Ix) -> bool {
+    let it = &flat.items[ix];
+    it.name() == "li"
+        && it.parent != NO_PARENT
+        && matches!(flat.items[it.parent].name(), "ul" | "ol")
+        && flat.items[it.parent].link_density() <= 0.5
+}
+
 /// The nearest block around an inline element, below the body block, is a list item.
 fn in_list_item(flat: &Flat<'_>, ix: Ix, root: Ix) -> bool {
     let mut up = flat.items[ix].parent;
@@ -112,14 +118,16 @@ fn in_list_item(flat: &Flat<'_>, ix: Ix, root: Ix) -> bool {
     false
 }
 
-/// Pictures, players and their captions (read by `fields.rs`), and the headline: not the
-/// body's text. A `<figure>` that holds a table or a code listing is the article's own
+/// Pictures, players and their captions (read by `fields.rs`), and the headline (an `<h1>`,
+/// unless the block holds several: then they are its sections' headings): not the body's
+/// text. A `<figure>` that holds a table or a code listing is the article's own
 /// (editors wrap tables in figures: `figure.wp-block-table`); its caption still goes.
-fn media(flat: &Flat<'_>, ix: Ix) -> bool {
+fn media(flat: &Flat<'_>, ix: Ix, how: Reading) -> bool {
     let it = &flat.items[ix];
     match it.name() {
         "figure" => !it.holds_listing,
-        "figcaption" | "h1" | "picture" | "video" | "audio" => true,
+        "h1" => !how.h1_sections,
+        "figcaption" | "picture" | "video" | "audio" => true,
         _ => false,
     }
 }
@@ -139,84 +147,91 @@ fn kept_whatever_its_links(name: &str) -> bool {
 }
 
 fn is_heading(name: &str) -> bool {
-    matches!(name, "h2" | "h3" | "h4" | "h5" | "h6")
+    html::heading_level(name).is_some_and(|l| l >= 2)
 }
 
+/// Inside a run of text: links and phrasing elements (judged with their block).
 fn is_inline(name: &str) -> bool {
-    matches!(
-        name,
-        "a" | "span"
-            | "b"
-            | "strong"
-            | "em"
-            | "i"
-            | "u"
-            | "small"
-            | "sup"
-            | "sub"
-            | "code"
-            | "mark"
-    )
+    matches!(html::kind(name), Kind::Link | Kind::Phrasing)
 }
 
-/// Reads the chosen blocks' paragraphs in document order, cleaned. When cleaning leaves
-/// nothing of a block that holds paragraphs, it is read again the text-only way (the
-/// reason goes to `why`).
+/// Reads the chosen blocks in document order, cleaned, as blocks of the article (links
+/// resolved against `base`). When cleaning leaves nothing of a block that holds paragraphs,
+/// it is read again the text-only way (the reason goes to `why`).
 pub fn read(
     flat: &Flat<'_>,
     choice: &BodyChoice,
     headline: Option<&str>,
+    base: Option<&Url>,
     why: &mut Vec<String>,
-) -> Vec<String> {
-    let mut paragraphs = Vec::new();
-    for &root in &choice.roots {
-        read_block(flat, root, choice.text_only, &mut paragraphs);
-    }
+) -> Vec<Block> {
+    let mut blocks = read_blocks(flat, &choice.roots, choice.text_only, base);
     if let Some(h) = headline {
-        paragraphs.retain(|p| p != h);
+        without_headline(&mut blocks, h);
     }
-    if paragraphs.is_empty() && !choice.text_only {
+    if body_of(&blocks).is_empty() && !choice.text_only {
         why.push(
             "fallback: cleaning by markup left nothing of the block; read again without \
              class or id words"
                 .to_string(),
         );
-        for &root in &choice.roots {
-            read_block(flat, root, true, &mut paragraphs);
-        }
+        blocks = read_blocks(flat, &choice.roots, true, base);
         if let Some(h) = headline {
-            paragraphs.retain(|p| p != h);
+            without_headline(&mut blocks, h);
         }
     }
-    paragraphs
+    blocks
 }
 
-fn read_block(flat: &Flat<'_>, root: Ix, lenient: bool, paragraphs: &mut Vec<String>) {
-    let mut current = String::new();
-    flat.walk(root, |step| {
-        match step {
-            Step::Enter(ix) => {
-                let it = &flat.items[ix];
-                if ix != root && dropped(flat, ix, root, lenient) {
-                    if breaks_paragraph(it.name()) {
-                        flush(&mut current, paragraphs);
+/// How a block is read: the text-only way or not, and whether its `<h1>`s are sections'
+/// headings.
+#[derive(Clone, Copy)]
+struct Reading {
+    lenient: bool,
+    h1_sections: bool,
+}
+
+fn read_blocks(flat: &Flat<'_>, roots: &[Ix], lenient: bool, base: Option<&Url>) -> Vec<Block> {
+    let mut builder = BlockBuilder::new(base);
+    for &root in roots {
+        let h1s = (root..flat.items[root].end)
+            .filter(|&i| flat.items[i].name() == "h1")
+            .count();
+        let how = Reading {
+            lenient,
+            h1_sections: h1s >= 2,
+        };
+        flat.walk(root, |step| {
+            match step {
+                Step::Enter(ix) => {
+                    let it = &flat.items[ix];
+                    if ix != root && dropped(flat, ix, root, how) {
+                        if is_own_figure(flat, ix) {
+                            builder.figure(it.el);
+                        } else {
+                            // what was around it does not run on across it
+                            builder.open(it.el);
+                            builder.close(it.el);
+                        }
+                        return false;
                     }
-                    return false;
+                    builder.open(it.el);
                 }
-                if it.name() == "br" || breaks_paragraph(it.name()) {
-                    flush(&mut current, paragraphs);
-                } else if matches!(it.name(), "td" | "th") {
-                    push_normalized(&mut current, " ");
-                }
+                Step::Text(t) => builder.text(t),
+                Step::Leave(ix) => builder.close(flat.items[ix].el),
             }
-            Step::Text(t) => push_normalized(&mut current, t),
-            Step::Leave(ix) => {
-                if breaks_paragraph(flat.items[ix].name()) {
-                    flush(&mut current, paragraphs);
-                }
-            }
-        }
-        true
-    });
-    flush(&mut current, paragraphs);
+            true
+        });
+    }
+    builder.finish()
+}
+
+/// A figure of the article's own, read as a figure in its place: not furniture, not a
+/// table or listing in a figure (read as what it holds).
+fn is_own_figure(flat: &Flat<'_>, ix: Ix) -> bool {
+    let it = &flat.items[ix];
+    it.name() == "figure"
+        && !it.holds_listing
+        && !it.behind_dialog
+        && !matches!(it.hint, Hint::Furniture | Hint::Comments)
 }

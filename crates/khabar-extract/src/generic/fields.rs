@@ -341,14 +341,14 @@ mod tests {
             "<header><h1>The Slow Loaf</h1></header><main><h2>Why My Sourdough Stopped Rising</h2>\
              <p>Long enough paragraph of text, with commas, to be a body.</p></main>",
         );
-        let g = GenericPage::new(doc.root_element());
+        let g = GenericPage::new(doc.root_element(), None);
         let h = g
             .headline(&["Why My Sourdough Stopped Rising"], Some("The Slow Loaf"))
             .unwrap();
         assert_eq!(h.text, "Why My Sourdough Stopped Rising");
         let doc =
             page("<h1>Top 10: Best Apps (tested)</h1><p>Some body text here, long enough.</p>");
-        let g = GenericPage::new(doc.root_element());
+        let g = GenericPage::new(doc.root_element(), None);
         assert_eq!(
             g.headline(&["Something else entirely"], None).unwrap().text,
             "Top 10: Best Apps (tested)"
@@ -361,7 +361,7 @@ mod tests {
             "<h1><a class='toc-backref' href='#id4'>Evolve: Shared History</a>\
              <a class='headerlink' href='#evolve'>¶</a></h1><p>Body text here, long enough.</p>",
         );
-        let g = GenericPage::new(doc.root_element());
+        let g = GenericPage::new(doc.root_element(), None);
         assert_eq!(
             g.headline(&["Evolve: Shared History — evolve"], None)
                 .unwrap()
@@ -373,14 +373,14 @@ mod tests {
             "<h2>Installing it <a href='https://docs.example/guide#installing-it'>🔗</a></h2>\
              <p>Body text here, long enough.</p>",
         );
-        let g = GenericPage::new(doc.root_element());
+        let g = GenericPage::new(doc.root_element(), None);
         assert_eq!(
             g.headline(&["Installing it"], None).unwrap().text,
             "Installing it"
         );
         // a link to elsewhere in the page that has words stays
         let doc = page("<h1>Part two <a href='#p1'>of three</a></h1><p>Body text.</p>");
-        let g = GenericPage::new(doc.root_element());
+        let g = GenericPage::new(doc.root_element(), None);
         assert_eq!(
             g.headline(&["Part two of three"], None).unwrap().text,
             "Part two of three"
@@ -397,7 +397,7 @@ mod tests {
              <figure><img src='/b.jpg'><figcaption>Boats <span class=credit>J. Doe</span></figcaption></figure>\
              </div></article><aside><figure><img src='/c.jpg'><figcaption>Sidebar promo</figcaption></figure></aside>",
         );
-        let g = GenericPage::new(doc.root_element());
+        let g = GenericPage::new(doc.root_element(), None);
         let h = g.headline(&["A headline for the story"], None).unwrap();
         let base = Url::parse("https://x.example/s").unwrap();
         let caps = g.captions(Some(h.ix), Some(&base)).into_vec();

@@ -22,9 +22,12 @@ pub mod related;
 pub mod tree;
 
 use scraper::ElementRef;
+use url::Url;
 
 use body::{BodyChoice, Candidate};
 use tree::Flat;
+
+use crate::blocks::{Block, body_of};
 
 /// How far above the headline and past the body block the byline and the published date
 /// are looked for, in elements: «Last updated: …» above the title, «Posted on … by …» at the
@@ -54,12 +57,15 @@ pub struct BlockNote {
 pub struct GenericPage<'a> {
     flat: Flat<'a>,
     choice: Option<BodyChoice>,
+    base: Option<&'a Url>,
 }
 
 /// What the generic body step found.
 #[derive(Debug, Default)]
 pub struct GenericBody {
-    /// The body's paragraphs, cleaned, in page order.
+    /// The body's blocks, cleaned, in page order.
+    pub blocks: Vec<Block>,
+    /// The body's paragraphs ([`body_of`] the blocks).
     pub paragraphs: Vec<String>,
     /// The block they came from.
     pub chosen: Option<BlockNote>,
@@ -68,11 +74,12 @@ pub struct GenericBody {
 }
 
 impl<'a> GenericPage<'a> {
-    /// Flattens and scores the subtree under `root` (the page, or a profile's container).
-    pub fn new(root: ElementRef<'a>) -> Self {
+    /// Flattens and scores the subtree under `root` (the page, or a profile's container);
+    /// links are resolved against `base`.
+    pub fn new(root: ElementRef<'a>, base: Option<&'a Url>) -> Self {
         let flat = Flat::build(root);
         let choice = body::choose(&flat);
-        Self { flat, choice }
+        Self { flat, choice, base }
     }
 
     /// The body block's paragraphs, cleaned; `headline` is left out where it repeats.
@@ -81,10 +88,12 @@ impl<'a> GenericPage<'a> {
             return GenericBody::default();
         };
         let mut why = choice.why.clone();
-        let paragraphs = clean::read(&self.flat, choice, headline, &mut why);
+        let blocks = clean::read(&self.flat, choice, headline, self.base, &mut why);
+        let paragraphs = body_of(&blocks);
         let mut chosen = self.note(choice.best);
         chosen.why = why;
         GenericBody {
+            blocks,
             paragraphs,
             chosen: Some(chosen),
             runner_up: choice.runner_up.map(|c| self.note(c)),

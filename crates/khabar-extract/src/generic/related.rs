@@ -159,7 +159,7 @@ mod tests {
              <a href='/d'>Fourth story about things</a></div>\
              <div class=related><a href='/e'>A lone link is an aside</a></div>",
         );
-        let g = GenericPage::new(doc.root_element());
+        let g = GenericPage::new(doc.root_element(), None);
         let base = Url::parse("https://x.example/story").unwrap();
         let r = g.related(None, Some(&base), &base);
         let urls: Vec<&str> = r.iter().map(|r| r.url.as_str()).collect();

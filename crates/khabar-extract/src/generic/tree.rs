@@ -88,25 +88,7 @@ pub struct Flat<'a> {
 
 /// Subtrees whose text a reader never sees.
 pub fn invisible(el: &scraper::node::Element) -> bool {
-    matches!(
-        el.name(),
-        "script"
-            | "style"
-            | "noscript"
-            | "template"
-            | "svg"
-            | "math"
-            | "head"
-            | "iframe"
-            | "object"
-            | "embed"
-            | "canvas"
-            | "select"
-            | "option"
-            | "textarea"
-            | "button"
-            | "title"
-    )
+    crate::html::is_hidden(el.name())
 }
 
 /// Whether an element's class and id words are read for its hint: not on a phrasing
@@ -122,7 +104,7 @@ fn reads_words(node: NodeRef<'_, Node>, e: &scraper::node::Element, in_listing: 
         || node.children().any(|c| {
             c.value()
                 .as_element()
-                .is_some_and(|c| crate::dom::is_block(c.name()))
+                .is_some_and(|c| crate::html::is_block(c.name()))
         })
 }
 
@@ -130,37 +112,7 @@ fn reads_words(node: NodeRef<'_, Node>, e: &scraper::node::Element, in_listing: 
 /// whose sentences are wrapped in one `<i>` still holds its own text). Links are left out:
 /// a `<div>` whose text is mostly links is a list of them, not a paragraph.
 fn is_phrasing(name: &str) -> bool {
-    matches!(
-        name,
-        "abbr"
-            | "b"
-            | "bdi"
-            | "bdo"
-            | "big"
-            | "cite"
-            | "code"
-            | "del"
-            | "dfn"
-            | "em"
-            | "font"
-            | "i"
-            | "ins"
-            | "kbd"
-            | "mark"
-            | "q"
-            | "s"
-            | "samp"
-            | "small"
-            | "span"
-            | "strike"
-            | "strong"
-            | "sub"
-            | "sup"
-            | "time"
-            | "tt"
-            | "u"
-            | "var"
-    )
+    crate::html::is_phrasing(name)
 }
 
 fn is_punct(c: char) -> bool {

@@ -1,5 +1,6 @@
-//! The body: the paragraphs of the profile's `body` elements (less `drop`), else JSON-LD
-//! articleBody or the generic block, whichever is the article rather than a teaser of it.
+//! The body: the blocks of the profile's `body` elements (less `drop`), else JSON-LD
+//! articleBody or the generic block, whichever is the article rather than a teaser of it;
+//! the record's `body` is their text ([`body_of`]), its `blocks` the blocks.
 
 use std::collections::{HashMap, HashSet};
 
@@ -7,7 +8,7 @@ use ego_tree::NodeId;
 use scraper::ElementRef;
 
 use super::Cascade;
-use crate::dom::paragraphs_of;
+use crate::blocks::{Block, BlockBuilder, body_of, paragraphs};
 use crate::extract::article::tried;
 use crate::extract::trace::Trace;
 use crate::record::ArticleFields;
@@ -21,6 +22,18 @@ use crate::text::{normalize_opt, word_count};
 const LD_BODY_SHARE: f32 = 1.1;
 
 pub(super) fn read(cx: &mut Cascade<'_>, f: &ArticleFields, trace: &mut Trace) -> Vec<String> {
+    let blocks = read_blocks(cx, f, trace);
+    let body = body_of(&blocks);
+    cx.blocks = Some(blocks);
+    body
+}
+
+/// The blocks [`read`] found.
+pub(super) fn blocks(cx: &mut Cascade<'_>, _: &ArticleFields, _: &mut Trace) -> Vec<Block> {
+    cx.blocks.take().unwrap_or_default()
+}
+
+fn read_blocks(cx: &mut Cascade<'_>, f: &ArticleFields, trace: &mut Trace) -> Vec<Block> {
     let Cascade {
         scope,
         profile,
@@ -36,6 +49,7 @@ pub(super) fn read(cx: &mut Cascade<'_>, f: &ArticleFields, trace: &mut Trace) -
             scope.excluded.contains(&el.id()) || p.drop.iter().any(|s| s.matches(el))
         };
         if let Some((elements, sel)) = p.body.elements(c) {
+            let mut builder = BlockBuilder::new(cx.page.base);
             let picked: HashSet<NodeId> = elements.iter().map(|e| e.id()).collect();
             // whether an ancestor (below the container) is picked or dropped, remembered
             // per node: each ancestor is looked at once however many elements share it
@@ -66,11 +80,14 @@ pub(super) fn read(cx: &mut Cascade<'_>, f: &ArticleFields, trace: &mut Trace) -
                     }
                 }
                 if !skip {
-                    paragraphs_of(el, &dropped, &mut body);
+                    builder.read(el, &dropped);
                 }
             }
-            if !body.is_empty() {
+            body = builder.finish();
+            if !body_of(&body).is_empty() {
                 trace.found("body", "selector", sel.as_str());
+            } else {
+                body.clear();
             }
         }
     }
@@ -86,10 +103,10 @@ pub(super) fn read(cx: &mut Cascade<'_>, f: &ArticleFields, trace: &mut Trace) -
         if !from_ld.is_empty()
             && ld_words as f32 >= LD_BODY_SHARE * word_count(&found.paragraphs) as f32
         {
-            body = from_ld;
+            body = paragraphs(from_ld);
             trace.found("body", "json-ld", "articleBody");
         } else if !found.paragraphs.is_empty() {
-            body = found.paragraphs;
+            body = found.blocks;
             trace.found(
                 "body",
                 "heuristic",

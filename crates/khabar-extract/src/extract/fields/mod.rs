@@ -52,6 +52,8 @@ pub(super) struct Cascade<'a> {
     headline_ix: Option<Ix>,
     /// A person the profile's byline names: the author when the profile's selectors find none.
     byline_author: Option<String>,
+    /// The blocks the body rule read, for the blocks rule to take.
+    blocks: Option<Vec<crate::blocks::Block>>,
 }
 
 impl<'a> Cascade<'a> {
@@ -78,11 +80,13 @@ impl<'a> Cascade<'a> {
             generic: OnceCell::new(),
             headline_ix: None,
             byline_author: None,
+            blocks: None,
         }
     }
 
     fn generic(&self) -> &GenericPage<'a> {
-        self.generic.get_or_init(|| GenericPage::new(self.c))
+        self.generic
+            .get_or_init(|| GenericPage::new(self.c, self.page.base))
     }
 }
 
