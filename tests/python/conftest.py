@@ -12,7 +12,7 @@ REPO = pathlib.Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")
-def khabar():
+def cli():
     """Runs the khabar binary from the repository root; returns its stdout."""
     binary = os.environ.get("KHABAR_BIN")
     if not binary:
@@ -29,11 +29,11 @@ def khabar():
 
 
 @pytest.fixture(scope="session")
-def structure_ndjson(khabar, tmp_path_factory) -> pathlib.Path:
+def structure_ndjson(cli, tmp_path_factory) -> pathlib.Path:
     """The records of the structure fixtures, in an NDJSON file."""
     out = tmp_path_factory.mktemp("records") / "structure.ndjson"
     out.write_text(
-        khabar("extract", "--manifest", "fixtures/structure/manifest.ndjson", "fixtures/structure"),
+        cli("extract", "--manifest", "fixtures/structure/manifest.ndjson", "fixtures/structure"),
         encoding="utf-8",
     )
     assert len(out.read_text(encoding="utf-8").splitlines()) == 5

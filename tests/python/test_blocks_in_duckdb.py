@@ -64,10 +64,10 @@ def test_links_and_table_cells_unnest_again(structure_ndjson):
     assert code[1].startswith("def records(stream):\n    while True:")
 
 
-def test_markdown_field_reads_as_one_column(khabar, tmp_path):
+def test_markdown_field_reads_as_one_column(cli, tmp_path):
     out = tmp_path / "with-markdown.ndjson"
     out.write_text(
-        khabar(
+        cli(
             "extract",
             "--manifest",
             "fixtures/structure/manifest.ndjson",

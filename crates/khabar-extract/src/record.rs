@@ -25,12 +25,14 @@ pub enum SourceKind {
     Stdin,
     /// Read from a WARC archive (`.warc` or `.warc.gz`).
     Warc,
+    /// Handed over in memory by a program (the Python API's `extract`).
+    Memory,
 }
 
 /// Where the bytes came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceInfo {
-    /// `http`, `file`, `stdin` or `warc`.
+    /// `http`, `file`, `stdin`, `warc` or `memory`.
     pub kind: SourceKind,
     /// The saved page or the archive it was read from.
     pub file: Option<String>,

@@ -61,6 +61,7 @@ mod error;
 mod headers;
 mod http;
 mod input;
+mod pages;
 mod reader;
 mod record;
 mod time;
@@ -73,6 +74,7 @@ pub use http::{
     DEFAULT_MAX_BODY_SIZE, HttpResponse, looks_like_html, parse_http_response,
     parse_http_response_with_limit,
 };
+pub use pages::{HtmlPage, HtmlPages, PageError};
 pub use reader::{Compression, DEFAULT_MAX_HEADER_SIZE, DEFAULT_MAX_RECORD_SIZE, WarcReader};
 pub use record::{RecordType, WarcRecord};
 pub use time::format_warc_date;

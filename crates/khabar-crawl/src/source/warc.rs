@@ -3,13 +3,12 @@
 //! Each page's address is the record's target URI and its charset the one its HTTP header
 //! named; a damaged record is reported with the file and offset and the next one is read.
 
-use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
 
 use khabar_extract::record::{SourceInfo, SourceKind};
-use khabar_warc::{RecordType, WarcReader};
+use khabar_warc::{HtmlPages, PageError, WarcReader};
 use url::Url;
 
 use super::{InputError, LoadedPage};
@@ -27,10 +26,8 @@ pub fn is_warc_name(path: &Path) -> bool {
 /// The HTML pages of one archive, in file order.
 pub struct WarcPages {
     label: String,
-    records: WarcReader<BufReader<File>>,
+    pages: HtmlPages<BufReader<File>>,
     extracted: u64,
-    /// Records passed over, by why.
-    passed: BTreeMap<&'static str, u64>,
     damaged: u64,
     reported: bool,
 }
@@ -45,16 +42,11 @@ impl WarcPages {
         })?;
         Ok(Self {
             label,
-            records: WarcReader::new(BufReader::with_capacity(256 * 1024, file)),
+            pages: HtmlPages::new(WarcReader::new(BufReader::with_capacity(256 * 1024, file))),
             extracted: 0,
-            passed: BTreeMap::new(),
             damaged: 0,
             reported: false,
         })
-    }
-
-    fn pass(&mut self, why: &'static str) {
-        *self.passed.entry(why).or_default() += 1;
     }
 
     /// One line for the log once the archive is read: what was extracted and passed over.
@@ -64,7 +56,8 @@ impl WarcPages {
         }
         self.reported = true;
         let passed: Vec<String> = self
-            .passed
+            .pages
+            .passed()
             .iter()
             .map(|(why, n)| format!("{why} {n}"))
             .collect();
@@ -90,86 +83,52 @@ impl Iterator for WarcPages {
     type Item = Result<LoadedPage, InputError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            let record = match self.records.next() {
-                None => {
-                    self.report();
-                    return None;
-                }
-                Some(Err(e)) => {
-                    self.damaged += 1;
-                    return Some(Err(InputError::Warc {
-                        path: self.label.clone(),
-                        offset: e.offset(),
-                        message: e.to_string(),
-                    }));
-                }
-                Some(Ok(r)) => r,
-            };
-            match record.record_type() {
-                RecordType::Response => {}
-                RecordType::Revisit => {
-                    self.pass("revisit records");
-                    continue;
-                }
-                RecordType::Request => {
-                    self.pass("request records");
-                    continue;
-                }
-                RecordType::Warcinfo => continue,
-                _ => {
-                    self.pass("other records");
-                    continue;
-                }
+        let page = match self.pages.next() {
+            None => {
+                self.report();
+                return None;
             }
-            let offset = record.offset;
-            let http = match record.http_response() {
-                Some(Ok(h)) => h,
-                Some(Err(e)) => {
-                    self.damaged += 1;
-                    return Some(Err(InputError::Warc {
-                        path: self.label.clone(),
-                        offset,
-                        message: format!("the response record's HTTP message is unreadable: {e}"),
-                    }));
-                }
-                None => {
-                    self.pass("non-HTTP responses");
-                    continue;
-                }
-            };
-            if !(200..300).contains(&http.status) {
-                self.pass("non-2xx responses");
-                continue;
-            }
-            if !http.is_html() {
-                self.pass("non-HTML responses");
-                continue;
-            }
-            self.extracted += 1;
-            let url = record.target_uri().and_then(|u| Url::parse(u).ok());
-            let http_charset = http.charset().map(str::to_string);
-            let bytes = http.body;
-            if bytes.iter().all(u8::is_ascii_whitespace) {
-                return Some(Err(InputError::Empty {
-                    path: format!("{}@{offset}", self.label),
+            Some(Err(e)) => {
+                self.damaged += 1;
+                let message = match &e {
+                    PageError::Record(e) => e.to_string(),
+                    PageError::Http { source, .. } => {
+                        format!("the response record's HTTP message is unreadable: {source}")
+                    }
+                };
+                return Some(Err(InputError::Warc {
+                    path: self.label.clone(),
+                    offset: e.offset(),
+                    message,
                 }));
             }
-            return Some(Ok(LoadedPage {
-                label: format!("{}@{offset}", self.label),
-                url,
-                http_charset,
-                bytes,
-                source: SourceInfo {
-                    kind: SourceKind::Warc,
-                    file: Some(self.label.clone()),
-                    fetched_at: record.date().map(str::to_string),
-                    status: Some(http.status),
-                    record_id: record.record_id().map(str::to_string),
-                    offset: Some(offset),
-                },
-                fallback_url: None,
+            Some(Ok(p)) => p,
+        };
+        self.extracted += 1;
+        let offset = page.offset;
+        let url = page.target_uri.as_deref().and_then(|u| Url::parse(u).ok());
+        let http_charset = page.http.charset().map(str::to_string);
+        let status = page.http.status;
+        let bytes = page.http.body;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Some(Err(InputError::Empty {
+                path: format!("{}@{offset}", self.label),
             }));
         }
+        Some(Ok(LoadedPage {
+            label: format!("{}@{offset}", self.label),
+            url,
+            http_charset,
+            bytes,
+            source: SourceInfo {
+                kind: SourceKind::Warc,
+                file: Some(self.label.clone()),
+                fetched_at: page.date,
+                status: Some(status),
+                record_id: page.record_id,
+                offset: Some(offset),
+            },
+            fallback_url: None,
+        }))
     }
 }
