@@ -367,3 +367,71 @@ tags = ["ul.tags li"]
     assert_eq!(r["word_count"], 4);
     assert_eq!(r["language"], "en");
 }
+
+/// A profile's `timezone` may be an IANA zone: the same printed clock time on either side
+/// of Beirut's spring change is read at two offsets; a wrong zone name stops the run
+/// with the file and line.
+#[test]
+fn a_profile_in_a_zone_with_daylight_saving() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write(
+        dir.path(),
+        "sites.toml",
+        br#"[profiles.beirut]
+hosts = ["news.example"]
+timezone = "Asia/Beirut"
+headline = ["h1"]
+body = ["div.story > p"]
+published = ["span.when"]
+"#,
+    );
+    let page = |name: &str, day: u32| {
+        write(
+            dir.path(),
+            name,
+            format!(
+                "<html><head><link rel=canonical href='https://news.example/s/{day}'></head><body>\
+                 <h1>Story {day}</h1><span class=when>{day} March 2024 10:15</span>\
+                 <div class=story><p>Text of the story.</p></div></body></html>"
+            )
+            .as_bytes(),
+        )
+    };
+    let before = page("before.html", 30);
+    let after = page("after.html", 31);
+    let out = run(&[
+        "--config",
+        cfg.to_str().unwrap(),
+        "extract",
+        before.to_str().unwrap(),
+        after.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let dates: Vec<_> = records(&out)
+        .iter()
+        .map(|r| r["published_at"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        dates,
+        ["2024-03-30T10:15:00+02:00", "2024-03-31T10:15:00+03:00"]
+    );
+
+    let bad = write(
+        dir.path(),
+        "bad.toml",
+        b"[profiles.x]\nhosts = [\"x.example\"]\ntimezone = \"Asia/Beyrouth\"\n",
+    );
+    let out = run(&[
+        "--config",
+        bad.to_str().unwrap(),
+        "extract",
+        before.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("bad.toml:3:"), "{err}");
+    assert!(
+        err.contains("Asia/Beyrouth") && err.contains("Africa/Cairo"),
+        "{err}"
+    );
+}

@@ -466,3 +466,103 @@ fn a_sitemap_lastmod_older_than_the_last_fetch_skips_the_fetch() {
     site.set("/news/7-story", article(&base, 7, "نص جديد"), None);
     assert_eq!(run("3.ndjson"), 1);
 }
+
+/// An article of a site no profile covers, found through a feed, is revisited the way a
+/// profile's is: the second run asks conditionally (304 for what did not change) and
+/// writes only the changed article; within the crawl's `recrawl_after_secs` nothing is
+/// asked at all. The feed itself is read in full every run.
+#[test]
+fn articles_of_a_site_no_profile_covers_are_revisited_conditionally() {
+    let (site, base) = Site::start();
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = |recrawl: &str| {
+        let path = dir.path().join(format!("generic{}.toml", recrawl.len()));
+        std::fs::write(&path, format!("[crawl]\n{recrawl}\n")).unwrap();
+        path
+    };
+    let state = dir.path().join("state.db");
+    let page = |id: u32, text: &str| {
+        format!(
+            "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>Story {id}</title>\
+             <meta property='og:type' content='article'>\
+             <link rel=canonical href='{base}/a/{id}'></head><body><article><h1>Story {id}</h1>\
+             <p>{text} This paragraph carries the story's words, enough of them to be read \
+             as the body of an article by the generic extractor.</p></article></body></html>"
+        )
+    };
+    let feed = format!(
+        "<?xml version='1.0'?><rss version='2.0'><channel><title>x</title>\
+         <item><link>{base}/a/1</link></item><item><link>{base}/a/2</link></item>\
+         <item><link>{base}/a/3</link></item></channel></rss>"
+    );
+    site.set("/robots.txt", "User-agent: *\nDisallow:\n".into(), None);
+    site.set("/feed.xml", feed, Some("\"feed\""));
+    for (id, etag) in [(1, "\"1a\""), (2, "\"2a\""), (3, "\"3a\"")] {
+        site.set(&format!("/a/{id}"), page(id, "First words."), Some(etag));
+    }
+    let crawl_feed = |cfg: &Path, out: &Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_khabar"))
+            .env_remove("KHABAR_LOG")
+            .arg("--config")
+            .arg(cfg)
+            .args(["crawl", &format!("{base}/feed.xml"), "--rate", "0"])
+            .arg("--state")
+            .arg(&state)
+            .arg("-o")
+            .arg(out)
+            .output()
+            .unwrap()
+    };
+    let due_at_once = cfg("recrawl_after_secs = 0");
+
+    let out1 = dir.path().join("run1.ndjson");
+    let o = crawl_feed(&due_at_once, &out1);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(records(&out1).len(), 3);
+    assert!(
+        records(&out1)
+            .iter()
+            .all(|r| r["extraction"]["profile"].is_null())
+    );
+    site.take_log();
+
+    site.set("/a/2", page(2, "Corrected words."), Some("\"2b\""));
+    let out2 = dir.path().join("run2.ndjson");
+    let o = crawl_feed(&due_at_once, &out2);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let second = records(&out2);
+    assert_eq!(second.len(), 1, "only the changed article: {second:?}");
+    assert!(second[0]["url"].as_str().unwrap().ends_with("/a/2"));
+    assert_eq!(second[0]["revision"], 2);
+    let log = site.take_log();
+    let seen = |p: &str| log.iter().find(|s| s.path == p).cloned().unwrap();
+    for (path, etag, status) in [
+        ("/a/1", "\"1a\"", 304),
+        ("/a/2", "\"2a\"", 200),
+        ("/a/3", "\"3a\"", 304),
+    ] {
+        assert_eq!(seen(path).if_none_match.as_deref(), Some(etag), "{path}");
+        assert_eq!(seen(path).status, status, "{path}");
+    }
+    assert_eq!(
+        seen("/feed.xml").if_none_match,
+        None,
+        "a feed is read in full"
+    );
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("not modified (304) 2"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+
+    // with the default (an hour), a run right after asks for no article at all
+    let out3 = dir.path().join("run3.ndjson");
+    let o = crawl_feed(&cfg(""), &out3);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(records(&out3).is_empty());
+    let log = site.take_log();
+    assert!(
+        log.iter().all(|s| !s.path.starts_with("/a/")),
+        "nothing due: {log:?}"
+    );
+}

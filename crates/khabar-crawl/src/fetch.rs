@@ -396,18 +396,15 @@ fn content_type(headers: &HeaderMap) -> (Option<String>, Option<String>) {
     (media, charset)
 }
 
-/// `Retry-After`: delay seconds or an HTTP date.
+/// `Retry-After`: delay seconds or an HTTP date, in any of the three forms a recipient
+/// must accept (RFC 9110 §5.6.7: IMF-fixdate, the obsolete RFC 850 form, asctime).
 pub fn parse_retry_after(v: &str, now: DateTime<Utc>) -> Option<Duration> {
     let v = v.trim();
     if let Ok(secs) = v.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
-    let when = DateTime::parse_from_rfc2822(v).ok()?;
-    Some(
-        (when.with_timezone(&Utc) - now)
-            .to_std()
-            .unwrap_or(Duration::ZERO),
-    )
+    let when: DateTime<Utc> = httpdate::parse_http_date(v).ok()?.into();
+    Some((when - now).to_std().unwrap_or(Duration::ZERO))
 }
 
 #[cfg(test)]
@@ -428,7 +425,20 @@ mod tests {
             parse_retry_after("Wed, 27 Mar 2024 13:00:00 GMT", now),
             Some(Duration::ZERO)
         );
+        // the obsolete forms a recipient must still accept
+        assert_eq!(
+            parse_retry_after("Wednesday, 27-Mar-24 13:52:30 GMT", now),
+            Some(Duration::from_secs(30))
+        );
+        assert_eq!(
+            parse_retry_after("Wed Mar 27 13:53:00 2024", now),
+            Some(Duration::from_secs(60))
+        );
         assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(
+            parse_retry_after("Wed, 32 Mar 2024 13:00:00 GMT", now),
+            None
+        );
     }
 
     /// The guard's decision for names a test resolver maps to addresses: nothing is looked

@@ -1,6 +1,6 @@
 //! What a crawl with a state does with pages it has seen before: when an article page is
-//! fetched again (its profile's `recrawl_after`, its sitemap `<lastmod>`, conditionally),
-//! and whether what came back is a new revision.
+//! fetched again (its `recrawl_after`, its sitemap `<lastmod>`, conditionally), and
+//! whether what came back is a new revision.
 
 use std::time::Duration;
 
@@ -10,26 +10,27 @@ use crate::frontier::Validators;
 use crate::policy::SkipReason;
 use crate::state::{ArticleUpdate, CrawlState};
 use khabar_extract::record::{Record, content_hash};
+use khabar_extract::zone::Zone;
 
-/// What to do with an article page an earlier run fetched.
+/// What to do with a page an earlier run fetched.
 pub(super) enum Revisit {
     New,
     Skip(SkipReason),
     Conditional(Validators),
 }
 
-/// Whether an article page known from an earlier run is fetched again: not before its
-/// profile's `recrawl_after`, not when its sitemap `<lastmod>` is older than the last
-/// fetch, and otherwise conditionally.
+/// Whether a page known from an earlier run is fetched again. An article page (one its
+/// profile's `article_urls` name, or one that gave a record when it was last read) is
+/// not fetched again before `recrawl_after`, nor when its sitemap `<lastmod>` is older
+/// than the last fetch, and otherwise conditionally. Any other page (a section front, a
+/// listing) is fetched in full every run: its links are what is new.
 pub(super) fn revisit(
-    state: Option<&dyn CrawlState>,
+    state: &dyn CrawlState,
     url: &Url,
+    article_page: bool,
     recrawl_after: Duration,
     lastmod: Option<&str>,
 ) -> Revisit {
-    let Some(state) = state else {
-        return Revisit::New;
-    };
     let known = match state.url_state(url.as_str()) {
         Ok(Some(k)) => k,
         Ok(None) => return Revisit::New,
@@ -38,6 +39,9 @@ pub(super) fn revisit(
             return Revisit::New;
         }
     };
+    if !(article_page || known.article) {
+        return Revisit::New;
+    }
     let (Some(fetched_at), Some(200..=399)) = (known.fetched_at, known.status) else {
         return Revisit::New;
     };
@@ -48,9 +52,7 @@ pub(super) fn revisit(
         return Revisit::Skip(SkipReason::NotDue);
     }
     let changed_since = lastmod
-        .and_then(|l| {
-            khabar_extract::dates::parse_machine(l, chrono::FixedOffset::east_opt(0).expect("utc"))
-        })
+        .and_then(|l| khabar_extract::dates::parse_machine(l, Zone::utc()))
         .map(|l| l.with_timezone(&chrono::Utc) > fetched_at);
     if changed_since == Some(false) {
         return Revisit::Skip(SkipReason::UnchangedSinceLastFetch);
@@ -61,12 +63,16 @@ pub(super) fn revisit(
     })
 }
 
-/// The validators of the last fetch of `url` when it was answered 2xx or 3xx and sent
-/// any: for a request that waited in a frontier store, which does not keep them (the same
-/// rule [`revisit`] applies when the URL is queued).
-pub(super) fn known_validators(state: Option<&dyn CrawlState>, url: &Url) -> Option<Validators> {
+/// The validators of the last fetch of `url` when it is an article page (see
+/// [`revisit`]) answered 2xx or 3xx with any: for a request that waited in a frontier
+/// store, which does not keep them.
+pub(super) fn known_validators(
+    state: Option<&dyn CrawlState>,
+    url: &Url,
+    article_page: bool,
+) -> Option<Validators> {
     let known = state?.url_state(url.as_str()).ok()??;
-    if !matches!(known.status, Some(200..=399)) {
+    if !(article_page || known.article) || !matches!(known.status, Some(200..=399)) {
         return None;
     }
     (known.etag.is_some() || known.last_modified.is_some()).then_some(Validators {

@@ -49,6 +49,7 @@ pub struct RawCrawl {
     backoff_base_ms: Option<Spanned<u64>>,
     max_retry_after_secs: Option<Spanned<u64>>,
     max_crawl_delay_secs: Option<Spanned<u64>>,
+    recrawl_after_secs: Option<Spanned<u64>>,
     robots: Option<bool>,
     robots_timeout_secs: Option<Spanned<u64>>,
     user_agent: Option<Spanned<String>>,
@@ -132,6 +133,11 @@ pub struct CrawlSettings {
     /// The longest robots.txt `Crawl-delay` honoured; a longer one is cut to this
     /// (`max_crawl_delay_secs`, in seconds). Default 30 s.
     pub max_crawl_delay: Duration,
+    /// With a crawl state, an article page of a site no profile covers, fetched by an
+    /// earlier run less than this long ago, is not fetched again; after it, it is asked
+    /// for conditionally (`recrawl_after_secs`; a profile's own key wins on its hosts).
+    /// Default 3600 s.
+    pub recrawl_after: Duration,
     /// Whether robots.txt is read and obeyed (`--ignore-robots` turns it off). Default true.
     pub robots: bool,
     /// The time limit of a request for a host's robots.txt, each redirect hop on its own
@@ -364,6 +370,7 @@ impl Default for CrawlSettings {
             backoff_base: Duration::from_millis(500),
             max_retry_after: Duration::from_secs(120),
             max_crawl_delay: Duration::from_secs(30),
+            recrawl_after: khabar_extract::config::DEFAULT_RECRAWL_AFTER,
             robots: true,
             robots_timeout: Duration::from_secs(10),
             user_agent: DEFAULT_USER_AGENT.to_string(),
@@ -624,6 +631,12 @@ impl CrawlSettings {
                 WAIT_SECS,
                 d.max_crawl_delay,
             )?,
+            recrawl_after: secs(
+                raw.recrawl_after_secs,
+                "recrawl_after_secs",
+                MAX_DURATION_SECS,
+                d.recrawl_after,
+            )?,
             robots: raw.robots.unwrap_or(d.robots),
             robots_timeout: secs(
                 raw.robots_timeout_secs,
@@ -762,6 +775,7 @@ mod tests {
         "backoff_base_ms",
         "max_retry_after_secs",
         "max_crawl_delay_secs",
+        "recrawl_after_secs",
         "robots_timeout_secs",
         "lease_timeout_secs",
         "max_links_per_page",

@@ -10,13 +10,12 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use chrono::FixedOffset;
+use crate::zone::Zone;
 use serde::Deserialize;
 use toml::Spanned;
 
 use regex::Regex;
 
-use crate::dates::parse_offset;
 use crate::selector::{FieldSelector, SelectorList};
 
 /// A mistake in a configuration file.
@@ -137,7 +136,7 @@ macro_rules! profile_types {
             /// The hosts the profile covers, each with its subdomains.
             pub hosts: Vec<String>,
             /// The offset for dates the site prints without one.
-            pub timezone: FixedOffset,
+            pub timezone: Zone,
             /// Where each article is on a page (a page may hold several); empty: the whole page.
             pub article: SelectorList,
             /// Where the article's own URL is read, inside the article.
@@ -554,20 +553,16 @@ impl ConfigText<'_> {
     }
 
     /// A profile's `timezone`: UTC when it has none.
-    fn timezone(
-        &self,
-        name: &str,
-        timezone: Option<Spanned<String>>,
-    ) -> Result<FixedOffset, ConfigError> {
+    fn timezone(&self, name: &str, timezone: Option<Spanned<String>>) -> Result<Zone, ConfigError> {
         Ok(match timezone {
-            None => FixedOffset::east_opt(0).expect("zero offset"),
-            Some(tz) => parse_offset(tz.get_ref()).ok_or_else(|| ConfigError::Value {
+            None => Zone::utc(),
+            Some(tz) => Zone::parse(tz.get_ref()).ok_or_else(|| ConfigError::Value {
                 path: self.origin.to_path_buf(),
                 line: self.line(&tz.span()),
                 profile: name.to_string(),
                 field: "timezone".into(),
                 message: format!(
-                    "`{}` is not an offset; write it as \"+03:00\", \"-05:00\" or \"UTC\"",
+                    "`{}` is neither an offset nor a time zone; write an IANA zone name such as \"Africa/Cairo\" (daylight saving followed), or an offset such as \"+03:00\" or \"UTC\"",
                     tz.get_ref()
                 ),
             })?,

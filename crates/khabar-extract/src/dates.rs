@@ -10,6 +10,7 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 use crate::text::fold_for_matching;
+use crate::zone::Zone;
 
 /// Formats a timestamp the way every record carries it: `2024-03-27T13:52:00+00:00`.
 pub fn format_rfc3339(dt: &DateTime<FixedOffset>) -> String {
@@ -18,16 +19,13 @@ pub fn format_rfc3339(dt: &DateTime<FixedOffset>) -> String {
 
 /// Parses a machine timestamp: RFC 3339, ISO 8601 with or without an offset or with a
 /// compact one (`+0300`), a space instead of `T`, a bare date, or RFC 2822 (feeds). A
-/// timestamp without an offset is read in `default_offset`.
-pub fn parse_machine(input: &str, default_offset: FixedOffset) -> Option<DateTime<FixedOffset>> {
+/// timestamp without an offset is read in `default_zone`.
+pub fn parse_machine(input: &str, default_zone: Zone) -> Option<DateTime<FixedOffset>> {
     // RFC 3339 has four-digit years; chrono reads signed and longer ones
-    parse_machine_any_year(input, default_offset).filter(|d| (1..=9999).contains(&d.year()))
+    parse_machine_any_year(input, default_zone).filter(|d| (1..=9999).contains(&d.year()))
 }
 
-fn parse_machine_any_year(
-    input: &str,
-    default_offset: FixedOffset,
-) -> Option<DateTime<FixedOffset>> {
+fn parse_machine_any_year(input: &str, default_zone: Zone) -> Option<DateTime<FixedOffset>> {
     let s = input.trim();
     if s.is_empty() || s.len() > 64 {
         return None;
@@ -51,7 +49,7 @@ fn parse_machine_any_year(
         return Some(FixedOffset::east_opt(0)?.from_utc_datetime(&dt));
     }
     if let Some(naive) = parse_naive(&iso) {
-        return default_offset.from_local_datetime(&naive).single();
+        return default_zone.local(&naive);
     }
     if let Ok(dt) = DateTime::parse_from_rfc2822(s) {
         return Some(dt);
@@ -180,9 +178,9 @@ static DMY_DATE: LazyLock<Regex> =
 /// reader would write it («July 17, 2025», [`parse_visible`]), or a value that is only a
 /// year-first date, as citation metadata writes it («2023 Jan 7»). Year first is read only
 /// when it is the whole value: in running text «the 2021 Jan. 6 riot» is not a date line.
-pub fn parse_meta_value(input: &str, offset: FixedOffset) -> Option<DateTime<FixedOffset>> {
-    parse_machine(input, offset)
-        .or_else(|| parse_visible(input, offset))
+pub fn parse_meta_value(input: &str, zone: Zone) -> Option<DateTime<FixedOffset>> {
+    parse_machine(input, zone)
+        .or_else(|| parse_visible(input, zone))
         .or_else(|| {
             let folded = fold_for_matching(input);
             let words: Vec<&str> = folded.split_whitespace().collect();
@@ -192,17 +190,15 @@ pub fn parse_meta_value(input: &str, offset: FixedOffset) -> Option<DateTime<Fix
                 return None;
             };
             let date = NaiveDate::from_ymd_opt(year, month, day_number(day)?)?;
-            offset
-                .from_local_datetime(&date.and_time(NaiveTime::MIN))
-                .single()
+            zone.local(&date.and_time(NaiveTime::MIN))
         })
 }
 
 /// Reads a visible date line such as «نُشر: 13:52-27 مارس (آذار) 2024 م ـ 17 رَمضان 1445 هـ»,
 /// «١٢ شباط/فبراير ٢٠٢٤», «March 27, 2024 1:52 PM» or «27/03/2024». The Gregorian date is
 /// taken; a Hijri date beside it is never mistaken for it. A time with no offset is read
-/// in `offset`; a date with no time is midnight.
-pub fn parse_visible(input: &str, offset: FixedOffset) -> Option<DateTime<FixedOffset>> {
+/// in `zone`; a date with no time is midnight.
+pub fn parse_visible(input: &str, zone: Zone) -> Option<DateTime<FixedOffset>> {
     if input.len() > 512 {
         return None;
     }
@@ -229,7 +225,7 @@ pub fn parse_visible(input: &str, offset: FixedOffset) -> Option<DateTime<FixedO
     };
     let date = find_date(&rest)?;
     let naive = date.and_time(time.unwrap_or(NaiveTime::MIN));
-    offset.from_local_datetime(&naive).single()
+    zone.local(&naive)
 }
 
 fn find_date(folded: &str) -> Option<NaiveDate> {
@@ -339,8 +335,8 @@ pub fn parse_offset(s: &str) -> Option<FixedOffset> {
 mod tests {
     use super::*;
 
-    fn utc() -> FixedOffset {
-        FixedOffset::east_opt(0).unwrap()
+    fn utc() -> Zone {
+        Zone::utc()
     }
     fn visible(s: &str) -> Option<String> {
         parse_visible(s, utc()).map(|d| format_rfc3339(&d))
@@ -389,7 +385,7 @@ mod tests {
 
     #[test]
     fn machine_timestamp_without_offset_uses_the_profile_offset() {
-        let riyadh = parse_offset("+03:00").unwrap();
+        let riyadh = Zone::parse("+03:00").unwrap();
         let d = parse_machine("2024-03-27T16:52:00", riyadh).unwrap();
         assert_eq!(format_rfc3339(&d), "2024-03-27T16:52:00+03:00");
     }
@@ -545,9 +541,7 @@ mod tests {
 
     #[test]
     fn a_year_first_date_is_read_only_as_a_whole_meta_value() {
-        let meta = |s: &str| {
-            parse_meta_value(s, FixedOffset::east_opt(0).unwrap()).map(|d| format_rfc3339(&d))
-        };
+        let meta = |s: &str| parse_meta_value(s, Zone::utc()).map(|d| format_rfc3339(&d));
         assert_eq!(meta("2023 Jan 7").unwrap(), "2023-01-07T00:00:00+00:00");
         assert_eq!(meta(" 2024 June 30 ").unwrap(), "2024-06-30T00:00:00+00:00");
         assert_eq!(meta("July 17, 2025").unwrap(), "2025-07-17T00:00:00+00:00");

@@ -44,6 +44,7 @@ pub mod render;
 pub mod selector;
 pub mod text;
 pub mod urls;
+pub mod zone;
 
 pub use config::{ConfigError, Profiles};
 pub use extract::{Extractor, PageInput, PageOutput};

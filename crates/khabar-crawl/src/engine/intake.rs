@@ -97,18 +97,15 @@ impl Run<'_> {
             return;
         }
         let mut validators = None;
-        if let (Kind::Page { article: true }, Some(p)) = (kind, profile) {
+        if let (Kind::Page { article }, Some(state)) = (kind, self.crawler.state.as_deref()) {
             // seen in this crawl already: a duplicate, whatever an earlier run says of it
-            if self.crawler.state.is_some() && self.frontier.seen(&url) {
+            if self.frontier.seen(&url) {
                 self.stats.skip(&SkipReason::Duplicate);
                 return;
             }
-            match revisit(
-                self.crawler.state.as_deref(),
-                &url,
-                p.recrawl_after,
-                lastmod,
-            ) {
+            // a profile's `recrawl_after` for its hosts, the crawl's for the others
+            let recrawl_after = profile.map_or(self.settings.recrawl_after, |p| p.recrawl_after);
+            match revisit(state, &url, article, recrawl_after, lastmod) {
                 Revisit::Skip(why) => {
                     self.stats.skip(&why);
                     self.frontier.mark_seen(&url);
@@ -175,6 +172,9 @@ impl Run<'_> {
             fetch,
         } = done;
         self.stats.bytes += bytes;
+        // remembered with the fetch: a page that gave a record is an article page, revisited
+        // as one by later runs, profile or not
+        let gave_record = matches!(&outcome, Outcome::Html { records, .. } if !records.is_empty());
         if let Some(h) = self.frontier.hosts.get_mut(&host) {
             h.in_flight = h.in_flight.saturating_sub(1);
         }
@@ -299,6 +299,7 @@ impl Run<'_> {
                 etag: f.etag,
                 last_modified: f.last_modified,
                 error: f.error,
+                article: gave_record,
             };
             outbox.push(Output::Fetch(update));
         }

@@ -510,9 +510,9 @@ impl<'a> Run<'a> {
                 // a request that waited in a store lost its validators: looked up again, once
                 // it is sure to go
                 let mut request = request;
-                if request.validators.is_none() && request.kind == (Kind::Page { article: true }) {
+                if let (None, Kind::Page { article }) = (&request.validators, request.kind) {
                     request.validators =
-                        known_validators(self.crawler.state.as_deref(), &request.url);
+                        known_validators(self.crawler.state.as_deref(), &request.url, article);
                 }
                 let host = self
                     .frontier

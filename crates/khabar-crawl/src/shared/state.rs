@@ -1,7 +1,7 @@
 //! [`RedisState`]: the crawl state many workers share, on the Redis server of the shared
 //! frontier: the fetch log (status, validators), the articles written (content hash,
 //! revision), the runs and the hosts. Lasting keys:
-//! - `khabar:fetch`: hash url → `{"t": fetched at, "s": status, "e": ETag, "m": Last-Modified, "h": host, "x": error}`;
+//! - `khabar:fetch`: hash url → `{"t": fetched at, "s": status, "e": ETag, "m": Last-Modified, "h": host, "x": error, "a": gave a record}`;
 //! - `khabar:articles`: hash id → `{"h": content hash, "r": revision, "u": url}`;
 //! - `khabar:counts`: hash of counters (`ok`, `errors`, `revised`);
 //! - `khabar:runs:next`, `khabar:run:{n}` (hash: started, ended, worker, summary), `khabar:runs`
@@ -35,6 +35,8 @@ struct FetchEntry {
     host: String,
     #[serde(rename = "x", skip_serializing_if = "Option::is_none")]
     error: Option<String>,
+    #[serde(rename = "a", default, skip_serializing_if = "std::ops::Not::not")]
+    article: bool,
 }
 
 impl FetchEntry {
@@ -173,6 +175,7 @@ impl CrawlState for RedisState {
                 status: e.status,
                 etag: e.etag,
                 last_modified: e.last_modified,
+                article: e.article,
             }))
     }
 
@@ -183,12 +186,12 @@ impl CrawlState for RedisState {
             new.clone()
                 .or(if f.status == Some(304) { old } else { None })
         };
-        let (old_etag, old_modified, was_ok) = match old {
+        let (old_etag, old_modified, was_ok, was_article) = match old {
             Some(o) => {
                 let ok = Some(o.ok());
-                (o.etag, o.last_modified, ok)
+                (o.etag, o.last_modified, ok, o.article)
             }
-            None => (None, None, None),
+            None => (None, None, None, false),
         };
         let entry = FetchEntry {
             fetched_at: now_text(),
@@ -197,6 +200,12 @@ impl CrawlState for RedisState {
             last_modified: keep(&f.last_modified, old_modified),
             host: f.host.clone(),
             error: f.error.clone(),
+            // a 304 keeps what the last full answer said
+            article: if f.status == Some(304) {
+                was_article
+            } else {
+                f.article
+            },
         };
         let mut pipe = redis::pipe();
         pipe.hset(lasting("fetch"), &f.url, json(&entry)).ignore();

@@ -3,14 +3,14 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
-use super::{StateError, StateStore, UrlState, now_text};
+use super::{FetchUpdate, StateError, StateStore, UrlState, now_text};
 
 impl StateStore {
     /// What the last fetch of `url` gave, if it was fetched before.
     pub fn url_state(&self, url: &str) -> Result<Option<UrlState>, StateError> {
         self.conn
             .query_row(
-                "SELECT fetched_at, status, etag, last_modified FROM urls WHERE url = ?1",
+                "SELECT fetched_at, status, etag, last_modified, article FROM urls WHERE url = ?1",
                 params![url],
                 |r| {
                     let fetched: Option<String> = r.get(0)?;
@@ -21,6 +21,7 @@ impl StateStore {
                         status: r.get::<_, Option<u16>>(1)?,
                         etag: r.get(2)?,
                         last_modified: r.get(3)?,
+                        article: r.get::<_, i64>(4)? != 0,
                     })
                 },
             )
@@ -28,25 +29,28 @@ impl StateStore {
             .map_err(|e| self.sql(e))
     }
 
-    /// Records a fetch of `url`: its status and validators, or the error.
-    pub fn record_fetch(
-        &mut self,
-        url: &str,
-        host: &str,
-        status: Option<u16>,
-        etag: Option<&str>,
-        last_modified: Option<&str>,
-        error: Option<&str>,
-    ) -> Result<(), StateError> {
+    /// Records a fetch: its status and validators, or the error, and whether the page gave
+    /// a record (a 304 keeps what the last full answer said).
+    pub fn record_fetch(&mut self, f: &FetchUpdate) -> Result<(), StateError> {
         self.conn
             .execute(
-                "INSERT INTO urls (url, host, status, fetched_at, etag, last_modified, error)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                "INSERT INTO urls (url, host, status, fetched_at, etag, last_modified, error, article)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
                  ON CONFLICT(url) DO UPDATE SET status = ?3, fetched_at = ?4,
                     etag = COALESCE(?5, CASE WHEN ?3 = 304 THEN etag END),
                     last_modified = COALESCE(?6, CASE WHEN ?3 = 304 THEN last_modified END),
-                    error = ?7",
-                params![url, host, status, now_text(), etag, last_modified, error],
+                    error = ?7,
+                    article = CASE WHEN ?3 = 304 THEN article ELSE ?8 END",
+                params![
+                    f.url,
+                    f.host,
+                    f.status,
+                    now_text(),
+                    f.etag,
+                    f.last_modified,
+                    f.error,
+                    f.article
+                ],
             )
             .map_err(|e| self.sql(e))?;
         Ok(())

@@ -24,7 +24,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OpenFlags};
 
 /// The schema this build writes. Older stores are migrated on open.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// What went wrong with the crawl state.
 #[derive(Debug, thiserror::Error)]
@@ -145,6 +145,9 @@ pub struct UrlState {
     pub etag: Option<String>,
     /// The last answer's `Last-Modified` (kept over a 304 answer that sends none).
     pub last_modified: Option<String>,
+    /// The page gave a record when it was last read (kept over a 304): an article page,
+    /// revisited as one whether or not a profile covers its site.
+    pub article: bool,
 }
 
 /// What the store knows of one article.
@@ -171,6 +174,8 @@ pub struct FetchUpdate {
     pub last_modified: Option<String>,
     /// What went wrong, if anything.
     pub error: Option<String>,
+    /// The page gave at least one record.
+    pub article: bool,
 }
 
 /// An article as the crawl state keeps it.
@@ -431,14 +436,15 @@ mod tests {
         {
             let mut s = StateStore::open(&path).unwrap();
             let run = s.begin_run().unwrap();
-            s.record_fetch(
-                "https://a.com/1",
-                "a.com",
-                Some(200),
-                Some("\"v1\""),
-                Some("Wed, 27 Mar 2024 13:52:00 GMT"),
-                None,
-            )
+            s.record_fetch(&FetchUpdate {
+                url: "https://a.com/1".into(),
+                host: "a.com".into(),
+                status: Some(200),
+                etag: Some("\"v1\"".into()),
+                last_modified: Some("Wed, 27 Mar 2024 13:52:00 GMT".into()),
+                error: None,
+                article: true,
+            })
             .unwrap();
             s.record_article("id1", "https://a.com/1", "h1", 1).unwrap();
             s.end_run(run, "ok").unwrap();
@@ -447,18 +453,21 @@ mod tests {
         let u = s.url_state("https://a.com/1").unwrap().unwrap();
         assert_eq!(u.status, Some(200));
         assert_eq!(u.etag.as_deref(), Some("\"v1\""));
-        assert!(u.fetched_at.is_some());
-        // a 304 keeps the validators it had
-        s.record_fetch("https://a.com/1", "a.com", Some(304), None, None, None)
-            .unwrap();
-        assert_eq!(
-            s.url_state("https://a.com/1")
-                .unwrap()
-                .unwrap()
-                .etag
-                .as_deref(),
-            Some("\"v1\"")
-        );
+        assert!(u.fetched_at.is_some() && u.article);
+        // a 304 keeps the validators it had, and what the page was
+        s.record_fetch(&FetchUpdate {
+            url: "https://a.com/1".into(),
+            host: "a.com".into(),
+            status: Some(304),
+            etag: None,
+            last_modified: None,
+            error: None,
+            article: false,
+        })
+        .unwrap();
+        let u = s.url_state("https://a.com/1").unwrap().unwrap();
+        assert_eq!(u.etag.as_deref(), Some("\"v1\""));
+        assert!(u.article);
         assert_eq!(
             s.article("id1").unwrap(),
             Some(ArticleState {
@@ -583,14 +592,15 @@ mod tests {
         {
             let mut s = StateStore::open(&path).unwrap();
             for i in 0..2_000 {
-                s.record_fetch(
-                    &format!("https://a.com/{i}"),
-                    "a.com",
-                    Some(200),
-                    None,
-                    None,
-                    None,
-                )
+                s.record_fetch(&FetchUpdate {
+                    url: format!("https://a.com/{i}"),
+                    host: "a.com".into(),
+                    status: Some(200),
+                    etag: None,
+                    last_modified: None,
+                    error: None,
+                    article: false,
+                })
                 .unwrap();
             }
         }

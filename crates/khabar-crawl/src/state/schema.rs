@@ -84,6 +84,18 @@ impl StateStore {
                 )
                 .map_err(|e| self.sql(e))?;
         }
+        if version < 3 {
+            // v3: which pages gave a record, so that an article of a site no profile covers
+            // is revisited conditionally like a profile's
+            self.conn
+                .execute_batch(
+                    "BEGIN;
+                     ALTER TABLE urls ADD COLUMN article INTEGER NOT NULL DEFAULT 0;
+                     PRAGMA user_version = 3;
+                     COMMIT;",
+                )
+                .map_err(|e| self.sql(e))?;
+        }
         Ok(())
     }
 }

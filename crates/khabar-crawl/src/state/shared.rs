@@ -141,16 +141,7 @@ impl CrawlState for SqliteState {
     }
 
     fn record_fetch(&self, f: &FetchUpdate) -> Result<(), StateError> {
-        self.store.write(|s| {
-            s.record_fetch(
-                &f.url,
-                &f.host,
-                f.status,
-                f.etag.as_deref(),
-                f.last_modified.as_deref(),
-                f.error.as_deref(),
-            )
-        })
+        self.store.write(|s| s.record_fetch(f))
     }
 
     fn article(&self, id: &str) -> Result<Option<ArticleState>, StateError> {

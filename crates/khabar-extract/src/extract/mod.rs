@@ -13,7 +13,7 @@ pub use trace::{FieldNote, Trace};
 
 use std::collections::HashSet;
 
-use chrono::FixedOffset;
+use crate::zone::Zone;
 use ego_tree::NodeId;
 use scraper::{ElementRef, Html};
 use url::Url;
@@ -76,8 +76,8 @@ pub struct Page<'a> {
     pub base: Option<&'a Url>,
     /// The site profile in use, if any.
     pub profile: Option<&'a Profile>,
-    /// The offset for dates printed without one.
-    pub offset: FixedOffset,
+    /// The zone of dates printed without an offset.
+    pub offset: Zone,
 }
 
 /// A decoded, parsed page with its metadata and profile.
@@ -255,9 +255,7 @@ impl Extractor {
         let (doc, meta, base, profile) = (&parsed.doc, &parsed.meta, &parsed.base, parsed.profile);
         let profile_choice = &parsed.profile_choice;
         let charset = &parsed.charset;
-        let offset = profile.map_or(FixedOffset::east_opt(0).expect("zero offset"), |p| {
-            p.timezone
-        });
+        let offset = profile.map_or(Zone::utc(), |p| p.timezone);
         let page = Page {
             doc,
             meta,

@@ -3,7 +3,7 @@
 
 use std::sync::LazyLock;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
 use regex::Regex;
 use scraper::ElementRef;
 use url::Url;
@@ -12,6 +12,7 @@ use super::tree::Ix;
 use super::{BEFORE_HEADLINE, GenericPage};
 use crate::dates::{parse_machine, parse_visible};
 use crate::dom::text_of;
+use crate::zone::Zone;
 
 /// Elements read for a visible date hold at most this many letters.
 const MAX_DATE_LETTERS: u32 = 120;
@@ -28,10 +29,7 @@ pub struct FoundDate {
 
 /// A `<time>` element's date: its `datetime` attribute read as a timestamp, or as text
 /// when a site writes prose there («on Friday December 19, 2025 @08:00PM»), else its text.
-fn time_element_date(
-    el: ElementRef<'_>,
-    offset: FixedOffset,
-) -> Option<(DateTime<FixedOffset>, String)> {
+fn time_element_date(el: ElementRef<'_>, offset: Zone) -> Option<(DateTime<FixedOffset>, String)> {
     if let Some(v) = el.value().attr("datetime") {
         if let Some(d) = parse_machine(v, offset) {
             return Some((d, "time[datetime]".into()));
@@ -51,11 +49,7 @@ impl GenericPage<'_> {
     /// only inside the article's own container (a byline box marked `meta`), never in
     /// comments: a sidebar's or a comment's date is another item's. Last, any
     /// `<time datetime>` outside furniture.
-    pub fn date_near_headline(
-        &self,
-        headline_ix: Option<Ix>,
-        offset: FixedOffset,
-    ) -> Option<FoundDate> {
+    pub fn date_near_headline(&self, headline_ix: Option<Ix>, offset: Zone) -> Option<FoundDate> {
         let flat = self.flat();
         let items = &flat.items;
         // from a little before the headline: «Last updated: Dec 12, 2025» above it
@@ -127,12 +121,10 @@ static URL_DATE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A date in an article's address, `/2025/09/04/slug`: the last resort.
-pub fn date_in_url(url: &Url, offset: FixedOffset) -> Option<DateTime<FixedOffset>> {
+pub fn date_in_url(url: &Url, zone: Zone) -> Option<DateTime<FixedOffset>> {
     let c = URL_DATE.captures(url.path())?;
     let date = NaiveDate::from_ymd_opt(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?)?;
-    offset
-        .from_local_datetime(&date.and_time(NaiveTime::MIN))
-        .single()
+    zone.local(&date.and_time(NaiveTime::MIN))
 }
 
 #[cfg(test)]
@@ -141,7 +133,7 @@ mod tests {
 
     #[test]
     fn dates_in_addresses() {
-        let utc = FixedOffset::east_opt(0).unwrap();
+        let utc = Zone::utc();
         let u = Url::parse("https://x.example/2025/09/04/slug/").unwrap();
         assert_eq!(
             date_in_url(&u, utc).unwrap().to_rfc3339(),

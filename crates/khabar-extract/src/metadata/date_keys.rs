@@ -81,7 +81,7 @@ fn published_key_rank(key: &str) -> Option<(usize, &'static str)> {
 /// "publish" times are when it was rendered or re-issued). A value before 1990 is a
 /// placeholder (`0001-01-01`, `1970-01-01`), as good as none.
 fn better_site_named_date(new: &str, current: &str) -> bool {
-    let utc = chrono::FixedOffset::east_opt(0).expect("UTC");
+    let utc = crate::zone::Zone::utc();
     let read = |v: &str| crate::dates::parse_meta_value(v, utc).filter(|d| d.year() >= 1990);
     match (read(new), read(current)) {
         (Some(new), Some(current)) => new < current,
