@@ -101,7 +101,7 @@ pub(super) async fn run_request(ctx: Arc<TaskCtx>, req: Request, host: String) -
     if req.kind == Kind::Robots {
         let answer = match fetch_robots(&ctx, &req.url).await {
             Ok(f) if (200..300).contains(&f.status) => {
-                RobotsAnswer::Rules(Robots::parse(&String::from_utf8_lossy(&f.body), &ctx.agent))
+                RobotsAnswer::Rules(Robots::parse_bytes(&f.body, &ctx.agent))
             }
             Ok(f) if (400..500).contains(&f.status) && f.status != 429 => {
                 RobotsAnswer::Rules(Robots::allow_all())

@@ -1,17 +1,25 @@
 //! Turning a page's bytes into text, deciding the encoding in the order browsers use:
-//! byte-order mark, then the HTTP `charset`, then a `<meta>` prescan of the page's start,
-//! then (bytes that are not UTF-8, with nothing declared) detection on the first 64 KiB.
+//! byte-order mark, then the HTTP `charset`, then the HTML Standard's `<meta>` prescan of the
+//! page's first 1,024 bytes ([`prescan`]), then — for bytes that are not UTF-8 — a `<meta>`
+//! further into the `<head>`, then detection on the first 64 KiB.
 //! A `<meta>` charset the bytes are not valid in gives way to UTF-8 when they are valid
-//! UTF-8 (a page saved again as UTF-8 that kept its old declaration).
+//! UTF-8 (a page saved again as UTF-8 that kept its old declaration); for the same reason a
+//! `<meta>` past the first 1,024 bytes is only read when the bytes are not valid UTF-8.
 
 use std::borrow::Cow;
-use std::sync::LazyLock;
 
-use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
-use regex::bytes::Regex;
+use encoding_rs::{Encoding, UTF_8};
 
-/// How far into the page the `<meta>` prescan looks.
-const PRESCAN_BYTES: usize = 4096;
+mod prescan;
+pub use prescan::{prescan, prescan_head};
+
+/// How far into the page the `<meta>` prescan looks: the first 1,024 bytes, as the HTML
+/// Standard advises and browsers do.
+pub const PRESCAN_BYTES: usize = 1024;
+/// How far a `<meta>` is looked for when there is none in the first [`PRESCAN_BYTES`] and
+/// the bytes are not valid UTF-8 (the scan also ends at the `<body>` tag): pages that put
+/// their declaration after long scripts in the `<head>`.
+pub const LATE_PRESCAN_BYTES: usize = 64 * 1024;
 /// How much of the page the detector reads.
 const DETECT_BYTES: usize = 64 * 1024;
 
@@ -22,7 +30,8 @@ pub enum CharsetSource {
     Bom,
     /// The `charset` of the HTTP Content-Type header.
     Http,
-    /// A `<meta charset>` or `<meta http-equiv=Content-Type>` near the start of the page.
+    /// A `<meta charset>` or `<meta http-equiv=Content-Type>`: in the first 1,024 bytes, or
+    /// (bytes that are not UTF-8) further into the `<head>`.
     Meta,
     /// The bytes are valid UTF-8 and nothing else was declared.
     Utf8,
@@ -61,27 +70,33 @@ pub struct Decoded<'a> {
     pub first_malformed: Option<usize>,
 }
 
-static META_CHARSET: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i-u)<meta\s[^>]*?charset\s*=\s*["']?\s*([a-z0-9_:.\-]+)"#)
-        .expect("meta charset")
-});
-
-/// The encoding a `<meta charset>` or `<meta http-equiv=Content-Type>` near the start of
-/// the page declares. UTF-16 labels mean UTF-8 here, as in browsers (a page that reached
-/// the prescan is ASCII-compatible).
+/// The encoding a `<meta charset>` or `<meta http-equiv=Content-Type content=…>` near the
+/// start of the page declares: the standard's prescan ([`prescan`]) over the first
+/// [`PRESCAN_BYTES`] bytes.
 pub fn prescan_meta(bytes: &[u8]) -> Option<&'static Encoding> {
-    let head = &bytes[..bytes.len().min(PRESCAN_BYTES)];
-    let label = META_CHARSET.captures(head)?.get(1)?.as_bytes();
-    let enc = Encoding::for_label(label)?;
-    Some(
-        if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
-            UTF_8
-        } else if enc == encoding_rs::X_USER_DEFINED {
-            WINDOWS_1252
-        } else {
-            enc
-        },
-    )
+    prescan(&bytes[..bytes.len().min(PRESCAN_BYTES)])
+}
+
+/// The encoding a `<meta>` in the page's `<head>` declares, looked for up to the `<body>` tag
+/// within the first [`LATE_PRESCAN_BYTES`] ([`prescan_head`]). [`decode`] reads it only for
+/// bytes that are not valid UTF-8, when [`prescan_meta`] found nothing.
+pub fn late_meta(bytes: &[u8]) -> Option<&'static Encoding> {
+    prescan_head(&bytes[..bytes.len().min(LATE_PRESCAN_BYTES)])
+}
+
+/// The detector's guess (chardetng) from the first 64 KiB; `tld`, the top-level domain of
+/// the page's address, is a hint.
+pub fn detect(bytes: &[u8], tld: Option<&[u8]>) -> &'static Encoding {
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    let sample = &bytes[..bytes.len().min(DETECT_BYTES)];
+    detector.feed(sample, sample.len() == bytes.len());
+    // the detector takes a lower-case ASCII label without dots, and panics on anything else
+    let tld = tld.filter(|t| {
+        !t.is_empty()
+            && t.iter()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+    });
+    detector.guess(tld, chardetng::Utf8Detection::Allow)
 }
 
 /// Decodes a page. `http_charset` is the `charset` parameter of a Content-Type header;
@@ -116,17 +131,11 @@ pub fn decode<'a>(bytes: &'a [u8], http_charset: Option<&str>, tld: Option<&[u8]
             first_malformed: None,
         };
     }
-    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    let sample = &bytes[..bytes.len().min(DETECT_BYTES)];
-    detector.feed(sample, sample.len() == bytes.len());
-    // the detector takes a lower-case ASCII label without dots, and panics on anything else
-    let tld = tld.filter(|t| {
-        !t.is_empty()
-            && t.iter()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
-    });
-    let enc = detector.guess(tld, chardetng::Utf8Detection::Allow);
-    decode_with(bytes, enc, CharsetSource::Detected, 0)
+    // not UTF-8: a declaration further into the <head> is better than a guess
+    if let Some(enc) = late_meta(bytes) {
+        return decode_with(bytes, enc, CharsetSource::Meta, 0);
+    }
+    decode_with(bytes, detect(bytes, tld), CharsetSource::Detected, 0)
 }
 
 fn decode_with<'a>(
@@ -226,6 +235,76 @@ mod tests {
             Some(encoding_rs::WINDOWS_1256)
         );
         assert_eq!(prescan_meta(b"<p>charset=windows-1256</p>"), None);
+    }
+
+    /// The page of issue 23: UTF-8 Arabic with an old declaration left in a comment.
+    #[test]
+    fn a_commented_out_meta_does_not_turn_utf8_into_mojibake() {
+        let page = "<html><head><!-- <meta charset=\"windows-1256\"> --><title>خبر</title></head>\
+                    <body><p>بوتين يبحث التعاون</p></body></html>";
+        let d = decode(page.as_bytes(), None, None);
+        assert_eq!((d.encoding, d.source), (UTF_8, CharsetSource::Utf8));
+        assert_eq!(d.text, page);
+        // and `content=` without `http-equiv=content-type` declares nothing
+        let page = "<meta name=x content=\"text/html; charset=windows-1256\"><p>خبر</p>";
+        let d = decode(page.as_bytes(), None, None);
+        assert_eq!((d.encoding, d.source), (UTF_8, CharsetSource::Utf8));
+    }
+
+    /// A head of scripts before the declaration (many Arabic news sites).
+    fn late_meta_page(charset: &str, body: &[u8]) -> Vec<u8> {
+        let mut page = b"<html><head><script>".to_vec();
+        page.extend(std::iter::repeat_n(b'x', 3000));
+        page.extend_from_slice(b"</script>");
+        page.extend_from_slice(format!("<meta charset=\"{charset}\"></head><body>").as_bytes());
+        page.extend_from_slice(body);
+        page
+    }
+
+    #[test]
+    fn a_late_meta_decides_bytes_that_are_not_utf8() {
+        let (body, _, _) = encoding_rs::WINDOWS_1256.encode("<p>بوتين يبحث التعاون</p>");
+        let page = late_meta_page("windows-1256", &body);
+        assert_eq!(prescan_meta(&page), None);
+        let d = decode(&page, None, None);
+        assert_eq!(
+            (d.encoding, d.source),
+            (encoding_rs::WINDOWS_1256, CharsetSource::Meta)
+        );
+        assert!(d.text.contains("بوتين يبحث التعاون"));
+        // a UTF-8 page with a stray bad byte keeps its UTF-8 text (no guess for the page)
+        let page = late_meta_page("utf-8", "<p>خبر \u{2019}</p>\u{FF}".as_bytes());
+        let page = [&page[..page.len() - 2], b"\xff"].concat();
+        let d = decode(&page, None, None);
+        assert_eq!((d.encoding, d.source), (UTF_8, CharsetSource::Meta));
+        assert!(d.text.contains("خبر \u{2019}"));
+    }
+
+    #[test]
+    fn a_late_meta_does_not_override_valid_utf8() {
+        // an old declaration kept by a page saved again as UTF-8 (dev set page wcxb/0327)
+        let page = late_meta_page("iso-8859-1", "<p>the agency\u{2019}s rates</p>".as_bytes());
+        let d = decode(&page, None, None);
+        assert_eq!((d.encoding, d.source), (UTF_8, CharsetSource::Utf8));
+    }
+
+    #[test]
+    fn a_meta_after_body_is_not_read() {
+        let (body, _, _) = encoding_rs::WINDOWS_1256.encode(
+            "<p>ذكرت كل من مالي وروسيا أن الرئيس الروسي فلاديمير بوتين ناقش في مكالمة هاتفية</p>",
+        );
+        let mut page = b"<html><head></head><body>".to_vec();
+        for _ in 0..20 {
+            page.extend_from_slice(&body);
+        }
+        page.extend_from_slice(b"<meta charset=iso-8859-2>");
+        assert_eq!(prescan_meta(&page), None);
+        assert_eq!(late_meta(&page), None);
+        let d = decode(&page, None, Some(b"com"));
+        assert_eq!(
+            (d.encoding, d.source),
+            (encoding_rs::WINDOWS_1256, CharsetSource::Detected)
+        );
     }
 
     #[test]
