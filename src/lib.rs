@@ -7,6 +7,7 @@ pub mod config;
 pub mod logging;
 pub mod progress;
 pub mod report;
+pub mod url_list;
 
 pub use config::Config;
 pub use khabar_crawl;

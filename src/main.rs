@@ -6,13 +6,13 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser};
 
 use khabar::config::Config;
 use khabar::progress::Progress;
 use khabar::report::{shared_report, state_report};
+use khabar::url_list::read_url_list;
 use khabar_crawl::job::{JobEnd, JobOptions, parse_every, run_job};
-use khabar_crawl::output::{Destination, OutputFormat, Rotate};
 use khabar_crawl::run::{ExtractOptions, run_extract};
 use khabar_crawl::settings::{Overrides, is_frontier_address};
 use khabar_crawl::shared::{RedisState, Server, hide_password, report};
@@ -21,232 +21,13 @@ use khabar_crawl::state::StateStore;
 use khabar_extract::Extractor;
 use std::sync::Arc;
 
+mod cli;
+use cli::{Cli, Command, CrawlArgs, ExtractArgs, FetchArgs, RequestArgs, StateArgs, UrlArgs};
+
 /// Exit codes: 0 all went well; 1 some inputs failed or had problems (see stderr);
 /// 2 the command line or the config is wrong and nothing was done.
 const EXIT_INPUT_PROBLEMS: u8 = 1;
 const EXIT_USAGE: u8 = 2;
-
-#[derive(Parser)]
-#[command(
-    name = "khabar",
-    version,
-    about = "News article pages in, one JSON record per article out (NDJSON)."
-)]
-struct Cli {
-    /// Configuration file with the site profiles [default: ./config.toml if present, else the built-in one]
-    #[arg(long, global = true, value_name = "FILE")]
-    config: Option<PathBuf>,
-    /// Print errors only
-    #[arg(short, long, global = true)]
-    quiet: bool,
-    /// Print more about what is happening (-vv for even more)
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
-    verbose: u8,
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Extract articles from saved pages: files, directories, or `-` for standard input
-    Extract(ExtractArgs),
-    /// Crawl sites politely and extract their articles as they are fetched
-    Crawl(CrawlArgs),
-    /// Show what the crawl state knows: counts, the last runs, hosts; or forget URLs
-    State(StateArgs),
-}
-
-/// What records are written as.
-#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum FormatArg {
-    /// One JSON record per article per line
-    Ndjson,
-    /// Markdown (CommonMark, GitHub tables), YAML front matter on top
-    Markdown,
-    /// Plain text, header lines on top
-    Text,
-    /// Minimal HTML (no scripts; no attributes but href, dir and lang)
-    Html,
-}
-
-/// A document format, for `--include`.
-#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum DocArg {
-    Markdown,
-    Text,
-    Html,
-}
-
-impl From<DocArg> for khabar_extract::render::Format {
-    fn from(d: DocArg) -> Self {
-        match d {
-            DocArg::Markdown => Self::Markdown,
-            DocArg::Text => Self::Text,
-            DocArg::Html => Self::Html,
-        }
-    }
-}
-
-/// What records are written as: the flags `extract` and `crawl` share.
-#[derive(clap::Args)]
-struct FormatArgs {
-    /// Write NDJSON records, or each article as a Markdown, text or HTML document
-    #[arg(long, value_enum, default_value = "ndjson")]
-    format: FormatArg,
-    /// Add the article as Markdown, text or HTML to each NDJSON record, in a field named so (`--include markdown,text`, or the flag given again)
-    #[arg(long, value_enum, value_name = "FORMAT", value_delimiter = ',')]
-    include: Vec<DocArg>,
-}
-
-/// `--format` and `--include` as the sinks take them.
-fn output_format(args: &FormatArgs) -> anyhow::Result<OutputFormat> {
-    use khabar_extract::render::Format;
-    let (format, include) = (args.format, &args.include);
-    let document = match format {
-        FormatArg::Ndjson => None,
-        FormatArg::Markdown => Some(Format::Markdown),
-        FormatArg::Text => Some(Format::Text),
-        FormatArg::Html => Some(Format::Html),
-    };
-    anyhow::ensure!(
-        document.is_none() || include.is_empty(),
-        "--include adds fields to NDJSON records: it does not go with --format {}",
-        document.map_or("", Format::name)
-    );
-    let mut fields: Vec<Format> = include.iter().map(|&d| d.into()).collect();
-    fields.dedup();
-    Ok(OutputFormat { document, fields })
-}
-
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum RotateArg {
-    Hourly,
-    Daily,
-}
-
-impl From<RotateArg> for Rotate {
-    fn from(r: RotateArg) -> Self {
-        match r {
-            RotateArg::Hourly => Rotate::Hourly,
-            RotateArg::Daily => Rotate::Daily,
-        }
-    }
-}
-
-#[derive(clap::Args)]
-struct StateArgs {
-    /// The crawl state [default: the config's [crawl] frontier if set, else .khabar/state.db beside the config]
-    #[arg(long, value_name = "PATH")]
-    state: Option<PathBuf>,
-    /// A shared frontier: redis://HOST:PORT/DB (rediss:// for TLS)
-    #[arg(long, value_name = "URL", conflicts_with = "state")]
-    frontier: Option<String>,
-    /// Forget this URL, so the next crawl fetches it anew
-    #[arg(long, value_name = "URL")]
-    forget: Vec<String>,
-    /// Forget every URL of this host
-    #[arg(long, alias = "host", value_name = "HOST")]
-    forget_host: Vec<String>,
-}
-
-#[derive(clap::Args)]
-struct CrawlArgs {
-    /// Start addresses: article or section pages, RSS/Atom feeds, sitemaps [default: the config's [crawl] seeds]
-    #[arg(value_name = "URL")]
-    seeds: Vec<String>,
-    /// Requests per second per host (0: no limit)
-    #[arg(long, value_name = "R")]
-    rate: Option<f64>,
-    /// Requests a host may get at once after a quiet spell
-    #[arg(long, value_name = "N")]
-    burst: Option<u32>,
-    /// Requests in flight at once, all hosts together
-    #[arg(long, value_name = "N")]
-    concurrency: Option<usize>,
-    /// Requests in flight at once to one host
-    #[arg(long, value_name = "N")]
-    per_host: Option<usize>,
-    /// Pages fetched at most (0: no limit)
-    #[arg(long, value_name = "N")]
-    max_pages: Option<u64>,
-    /// Link hops from a seed at most
-    #[arg(long, value_name = "N")]
-    max_depth: Option<u32>,
-    /// Stop the crawl after this many seconds
-    #[arg(long, value_name = "SECS")]
-    max_time: Option<u64>,
-    /// Timeout for one request, in seconds
-    #[arg(long, value_name = "SECS")]
-    timeout: Option<u64>,
-    /// The User-Agent header (its first word is the name robots.txt rules are matched against)
-    #[arg(long, value_name = "UA")]
-    user_agent: Option<String>,
-    /// Allow requests to loopback, private and link-local addresses
-    #[arg(long)]
-    allow_private: bool,
-    /// Do not read or obey robots.txt (be sure you may)
-    #[arg(long)]
-    ignore_robots: bool,
-    /// Append records to FILE instead of writing them to stdout
-    #[arg(short, long, value_name = "FILE")]
-    output: Option<PathBuf>,
-    /// Write records to files in DIR, a new one each hour (or day, with --rotate daily), named by UTC time; with a document --format, one file per article, named by its id
-    #[arg(long, value_name = "DIR", conflicts_with = "output")]
-    output_dir: Option<PathBuf>,
-    #[command(flatten)]
-    format: FormatArgs,
-    /// How often --output-dir starts a new file
-    #[arg(long, value_enum, default_value = "hourly", requires = "output_dir")]
-    rotate: RotateArg,
-    /// Crawl again this long after each run ends (90s, 15m, 1h, 1d), until Ctrl-C or SIGTERM
-    #[arg(long, value_name = "DURATION")]
-    every: Option<String>,
-    /// The crawl state (what earlier runs fetched) [default: .khabar/state.db beside the config]
-    #[arg(long, value_name = "PATH", conflicts_with = "no_state")]
-    state: Option<PathBuf>,
-    /// A one-shot crawl: no state read or written
-    #[arg(long)]
-    no_state: bool,
-    /// Share one frontier and crawl state with other workers on a Redis server: redis://HOST:PORT/DB (rediss:// for TLS) [default: the config's [crawl] frontier]
-    #[arg(long, value_name = "URL", conflicts_with_all = ["state", "no_state"])]
-    frontier: Option<String>,
-    /// Also write every response received to web archives (.warc.gz) in DIR
-    #[arg(long, value_name = "DIR")]
-    warc: Option<PathBuf>,
-    /// Start a new WARC file once one reaches this many megabytes
-    #[arg(long, value_name = "MB", default_value_t = 1000, requires = "warc")]
-    warc_max_mb: u64,
-}
-
-#[derive(clap::Args)]
-struct ExtractArgs {
-    /// Saved pages, web archives (.warc, .warc.gz), directories of them (searched for .html/.htm/.xhtml/.shtml/.warc/.warc.gz), or `-` for stdin
-    #[arg(value_name = "INPUT")]
-    inputs: Vec<String>,
-    /// The address of the page (one input only): picks the profile and resolves relative links
-    #[arg(long, value_name = "URL")]
-    url: Option<String>,
-    /// NDJSON file of {"file", "url"} lines; files are relative to the INPUT directory, else to the manifest's
-    #[arg(long, value_name = "FILE")]
-    manifest: Option<PathBuf>,
-    /// Profile for pages whose host no profile covers
-    #[arg(long, value_name = "NAME")]
-    profile: Option<String>,
-    /// Explain on stderr where each field of each record came from
-    #[arg(long)]
-    explain: bool,
-    /// Append records to FILE instead of writing them to stdout
-    #[arg(short, long, value_name = "FILE")]
-    output: Option<PathBuf>,
-    /// Write one file per article in DIR, named by its id (ID.json, ID.md, ID.txt or ID.html)
-    #[arg(long, value_name = "DIR", conflicts_with = "output")]
-    output_dir: Option<PathBuf>,
-    #[command(flatten)]
-    format: FormatArgs,
-    /// Worker threads [default: the number of CPUs]
-    #[arg(short, long, value_name = "N")]
-    jobs: Option<usize>,
-}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -257,7 +38,7 @@ fn main() -> ExitCode {
             if is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;
             }
-            tracing::error!("{e:#}");
+            tracing::error!("{}", error_text(&e));
             ExitCode::from(EXIT_USAGE)
         }
     }
@@ -269,6 +50,23 @@ fn plural(n: u64, noun: &str) -> String {
     } else {
         format!("{n} {noun}s")
     }
+}
+
+/// An error and its causes on one line, each cause once: a message that already quotes
+/// its cause (`cannot read config file x: No such file…`) is not followed by it again.
+fn error_text(e: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in e.chain() {
+        let part = cause.to_string();
+        if text.contains(&part) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&part);
+    }
+    text
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
@@ -288,12 +86,78 @@ fn load_config(path: Option<&Path>) -> anyhow::Result<Config> {
 
 fn run(cli: Cli) -> anyhow::Result<u8> {
     let quiet = cli.quiet;
+    match cli.command {
+        Command::Completions { shell } => return print_completions(shell),
+        Command::Man => return print_man(),
+        _ => {}
+    }
     let config = load_config(cli.config.as_deref())?;
     match cli.command {
         Command::Extract(args) => extract(config, args),
         Command::Crawl(args) => crawl(config, args, quiet),
+        Command::Fetch(args) => fetch(config, args, quiet),
         Command::State(args) => state(&config, args),
+        Command::Completions { .. } | Command::Man => unreachable!("answered above"),
     }
+}
+
+/// `khabar completions SHELL`: the script, made from the argument definitions.
+fn print_completions(shell: clap_complete::Shell) -> anyhow::Result<u8> {
+    let mut cmd = Cli::command();
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "khabar", &mut out);
+    write_stdout(&out)
+}
+
+/// `khabar man`: the manual page in roff, every command's flags with their help.
+fn print_man() -> anyhow::Result<u8> {
+    let cmd = Cli::command();
+    let mut out = Vec::new();
+    let man = clap_mangen::Man::new(cmd.clone());
+    man.render_title(&mut out)?;
+    man.render_name_section(&mut out)?;
+    man.render_synopsis_section(&mut out)?;
+    man.render_description_section(&mut out)?;
+    man.render_options_section(&mut out)?;
+    for sub in cmd.get_subcommands() {
+        let name = format!("khabar {}", sub.get_name());
+        writeln!(out, ".SH \"{}\"", name.to_uppercase())?;
+        if let Some(about) = sub.get_about() {
+            writeln!(out, "{}", roff_text(&about.to_string()))?;
+        }
+        let after = sub.get_after_help().map(|a| a.to_string());
+        let page = clap_mangen::Man::new(sub.clone().bin_name(name));
+        page.render_synopsis_section(&mut out)?;
+        page.render_options_section(&mut out)?;
+        if let Some(after) = after {
+            writeln!(out, ".PP\n.nf\n{}\n.fi", roff_text(&after))?;
+        }
+    }
+    man.render_version_section(&mut out)?;
+    write_stdout(&out)
+}
+
+/// Text as roff reads it: a line starting with `.` or `'` would be a request.
+fn roff_text(s: &str) -> String {
+    s.lines()
+        .map(|l| {
+            let l = l.replace('\\', "\\\\");
+            if l.starts_with(['.', '\'']) {
+                format!("\\&{l}")
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn write_stdout(bytes: &[u8]) -> anyhow::Result<u8> {
+    let mut out = io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .context("cannot write to standard output")?;
+    Ok(0)
 }
 
 fn extract(config: Config, args: ExtractArgs) -> anyhow::Result<u8> {
@@ -315,12 +179,8 @@ fn extract(config: Config, args: ExtractArgs) -> anyhow::Result<u8> {
     let started = Instant::now();
     let mut source = FileSource::new(items);
     let mut stderr = io::stderr();
-    let format = output_format(&args.format)?;
-    let destination = match (&args.output, &args.output_dir) {
-        (Some(path), _) => Destination::File(path.clone()),
-        (None, Some(dir)) => Destination::Files(dir.clone()),
-        (None, None) => Destination::Stdout,
-    };
+    let format = args.format.output_format()?;
+    let destination = args.output.destination(&format, None);
     let mut sink = destination
         .open(&format)
         .with_context(|| format!("cannot write to {}", destination.describe()))?;
@@ -358,25 +218,45 @@ fn extract(config: Config, args: ExtractArgs) -> anyhow::Result<u8> {
 /// Exit code of a crawl stopped by Ctrl-C.
 const EXIT_INTERRUPTED: u8 = 130;
 
+/// The addresses given on the command line, then those of `-i FILE`.
+fn addresses(given: Vec<String>, list: &UrlArgs) -> anyhow::Result<Vec<String>> {
+    let mut all = given;
+    if let Some(path) = &list.input_file {
+        let listed = read_url_list(path)?;
+        anyhow::ensure!(
+            !listed.is_empty(),
+            "{}: no address in it (one http(s) address per line)",
+            path.display()
+        );
+        all.extend(listed);
+    }
+    Ok(all)
+}
+
+/// The request flags `crawl` and `fetch` share, as overrides of the config's settings.
+fn request_overrides(r: &RequestArgs) -> Overrides {
+    Overrides {
+        rate: r.rate,
+        timeout: r.timeout.map(Duration::from_secs),
+        user_agent: r.user_agent.clone(),
+        allow_private: r.allow_private,
+        ignore_robots: r.ignore_robots,
+        ..Overrides::default()
+    }
+}
+
 fn crawl(config: Config, args: CrawlArgs, quiet: bool) -> anyhow::Result<u8> {
     let mut settings = config.crawl.clone();
     settings.apply(Overrides {
-        seeds: args.seeds,
-        rate: args.rate,
+        seeds: addresses(args.seeds, &args.urls)?,
         burst: args.burst,
         concurrency: args.concurrency,
         per_host: args.per_host,
         max_pages: args.max_pages,
         max_depth: args.max_depth,
         max_duration: args.max_time.map(Duration::from_secs),
-        timeout: args.timeout.map(Duration::from_secs),
-        user_agent: args.user_agent,
-        allow_private: args.allow_private,
-        ignore_robots: args.ignore_robots,
+        ..request_overrides(&args.requests)
     })?;
-    if !settings.robots {
-        tracing::warn!("robots.txt is NOT being read or obeyed on this crawl");
-    }
     // the command line wins over the config: --state or --no-state means no shared frontier
     if let Some(f) = &args.frontier {
         anyhow::ensure!(
@@ -393,55 +273,91 @@ fn crawl(config: Config, args: CrawlArgs, quiet: bool) -> anyhow::Result<u8> {
         .as_deref()
         .map(parse_every)
         .transpose()
-        .map_err(anyhow::Error::msg)?;
-    let format = output_format(&args.format)?;
-    let destination = match (&args.output, &args.output_dir) {
-        (Some(f), _) => Destination::File(f.clone()),
-        (None, Some(d)) if format.document.is_some() => Destination::Files(d.clone()),
-        (None, Some(d)) => Destination::Dir {
-            dir: d.clone(),
-            rotate: args.rotate.into(),
-        },
-        (None, None) => Destination::Stdout,
-    };
+        .map_err(|e| anyhow::anyhow!("--every {e}"))?;
+    let format = args.format.output_format()?;
+    let destination = args.output.destination(&format, Some(args.rotate.into()));
     let state = (!args.no_state).then(|| {
         args.state
             .clone()
             .unwrap_or_else(|| default_state_path(&config))
     });
     let extractor = Arc::new(Extractor::new(config.profiles, None)?);
-    let end = run_job(
-        extractor,
-        JobOptions {
-            settings,
-            state,
-            destination,
-            format,
-            every,
-            warc: args
-                .warc
-                .clone()
-                .map(|d| (d, args.warc_max_mb.saturating_mul(1_000_000).max(1))),
-            progress: (!quiet).then(|| {
-                let make: khabar_crawl::job::ProgressFactory =
-                    Arc::new(|| Box::new(Progress::new(false)));
-                make
-            }),
-            on_second_interrupt: Some(Arc::new(|| {
-                // the record being written is finished first: no line is left half written
-                khabar_crawl::output::quit_after_line(Duration::from_secs(30));
-                std::process::exit(i32::from(EXIT_INTERRUPTED))
-            })),
-        },
-    )?;
+    let job = JobOptions {
+        settings,
+        state,
+        destination,
+        format,
+        every,
+        warc: args
+            .warc
+            .clone()
+            .map(|d| (d, args.warc_max_mb.saturating_mul(1_000_000).max(1))),
+        progress: None,
+        on_second_interrupt: None,
+        stats: args.requests.stats.clone(),
+    };
+    run_crawl_job(extractor, job, quiet)
+}
+
+/// `khabar fetch`: the given addresses fetched and extracted as articles, nothing
+/// followed, no state; robots.txt, politeness and scope as in a crawl.
+fn fetch(config: Config, args: FetchArgs, quiet: bool) -> anyhow::Result<u8> {
+    let urls = addresses(args.urls, &args.input)?;
+    anyhow::ensure!(
+        !urls.is_empty(),
+        "no address to fetch: give them as arguments or in a file with -i FILE"
+    );
+    let mut settings = config.crawl.clone();
+    settings.apply(request_overrides(&args.requests))?;
+    settings.seeds.clear();
+    settings.sitemaps.clear();
+    settings.feeds.clear();
+    settings.pages = urls;
+    settings.follow = false;
+    settings.max_pages = 0;
+    settings.frontier = None;
+    let format = args.format.output_format()?;
+    let destination = args.output.destination(&format, None);
+    let extractor = Arc::new(Extractor::new(config.profiles, None)?);
+    let job = JobOptions {
+        settings,
+        state: None,
+        destination,
+        format,
+        every: None,
+        warc: None,
+        progress: None,
+        on_second_interrupt: None,
+        stats: args.requests.stats.clone(),
+    };
+    run_crawl_job(extractor, job, quiet)
+}
+
+/// Runs a crawl job with the command line's progress display and Ctrl-C handling, and
+/// tells how it ended as an exit code.
+fn run_crawl_job(
+    extractor: Arc<Extractor>,
+    mut job: JobOptions,
+    quiet: bool,
+) -> anyhow::Result<u8> {
+    if !job.settings.robots {
+        tracing::warn!("robots.txt is NOT being read or obeyed on this crawl");
+    }
+    let target = job.destination.describe();
+    job.progress = (!quiet).then(|| {
+        let make: khabar_crawl::job::ProgressFactory = Arc::new(|| Box::new(Progress::new(false)));
+        make
+    });
+    job.on_second_interrupt = Some(Arc::new(|| {
+        // the record being written is finished first: no line is left half written
+        khabar_crawl::output::quit_after_line(Duration::from_secs(30));
+        std::process::exit(i32::from(EXIT_INTERRUPTED))
+    }));
+    let end = run_job(extractor, job)?;
     Ok(match end {
         JobEnd::Done | JobEnd::OutputClosed | JobEnd::Terminated => 0,
         JobEnd::Interrupted => EXIT_INTERRUPTED,
         JobEnd::OutputFailed { error, written } => {
-            let target = args
-                .output
-                .or(args.output_dir)
-                .map_or("standard output".to_string(), |p| p.display().to_string());
             tracing::error!(
                 "cannot write to {target}: {error}; the crawl stopped after writing {} whole (a record cut short was taken out again), and the state holds only what was written",
                 plural(written, "record")
@@ -470,15 +386,11 @@ fn shared_state(address: &str, ca_file: Option<&Path>, args: &StateArgs) -> anyh
     let server = Server::connect(address, ca_file)?;
     if !args.forget.is_empty() || !args.forget_host.is_empty() {
         let state = RedisState::new(server, "khabar-state");
-        for url in &args.forget {
-            let n = state.forget_url(url)?;
-            tracing::info!("forgot {url} ({n} entries)");
-        }
-        for host in &args.forget_host {
-            let n = state.forget_host(host)?;
-            tracing::info!("forgot host {host} ({n} URLs)");
-        }
-        return Ok(0);
+        return forget(
+            &args,
+            |url| state.forget_url(url),
+            |host| state.forget_host(host),
+        );
     }
     let text = shared_report(&report(&server, 5)?);
     let mut out = io::stdout().lock();
@@ -486,6 +398,40 @@ fn shared_state(address: &str, ca_file: Option<&Path>, args: &StateArgs) -> anyh
         .and_then(|()| out.flush())
         .context("cannot write to standard output")?;
     Ok(0)
+}
+
+/// `--forget URL` and `--forget-host HOST`: exit 1 when one of them named nothing the
+/// state knows (a typo, or a host written without its port is fine: every port goes).
+fn forget<E>(
+    args: &StateArgs,
+    forget_url: impl Fn(&str) -> Result<u64, E>,
+    forget_host: impl Fn(&str) -> Result<u64, E>,
+) -> anyhow::Result<u8>
+where
+    E: std::error::Error + Send + Sync + 'static,
+{
+    let mut missed = 0;
+    for url in &args.forget {
+        match forget_url(url)? {
+            0 => {
+                tracing::warn!("{url}: the state knows no such URL; nothing forgotten");
+                missed += 1;
+            }
+            n => tracing::info!("forgot {url} ({n} entries)"),
+        }
+    }
+    for host in &args.forget_host {
+        match forget_host(host)? {
+            0 => {
+                tracing::warn!(
+                    "{host}: the state knows no URL of this host; nothing forgotten (`khabar state` lists the hosts it knows)"
+                );
+                missed += 1;
+            }
+            n => tracing::info!("forgot host {host} ({n} URLs)"),
+        }
+    }
+    Ok(if missed > 0 { EXIT_INPUT_PROBLEMS } else { 0 })
 }
 
 /// Where the crawl state lives when not given: `.khabar/state.db` in the config file's
@@ -517,16 +463,12 @@ fn state(config: &Config, args: StateArgs) -> anyhow::Result<u8> {
         .clone()
         .unwrap_or_else(|| default_state_path(config));
     if !args.forget.is_empty() || !args.forget_host.is_empty() {
-        let mut store = StateStore::open(&path)?;
-        for url in &args.forget {
-            let n = store.forget_url(url)?;
-            tracing::info!("forgot {url} ({n} entries)");
-        }
-        for host in &args.forget_host {
-            let n = store.forget_host(host)?;
-            tracing::info!("forgot host {host} ({n} URLs)");
-        }
-        return Ok(0);
+        let store = std::cell::RefCell::new(StateStore::open(&path)?);
+        return forget(
+            &args,
+            |url| store.borrow_mut().forget_url(url),
+            |host| store.borrow_mut().forget_host(host),
+        );
     }
     let report = state_report(&StateStore::open_read_only(&path)?)?;
     let mut out = io::stdout().lock();

@@ -183,6 +183,12 @@ fn a_damaged_member_and_a_truncated_record_are_named_and_the_rest_is_read() {
         "{err}"
     );
     assert!(err.contains("skipped, reading on"), "{err}");
+    // the place is named once, not again by the reader's own message
+    assert_eq!(
+        err.matches(&format!("offset {second_response}")).count(),
+        1,
+        "{err}"
+    );
     let recs = records(&out);
     let got: Vec<&str> = recs
         .iter()

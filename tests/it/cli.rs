@@ -320,7 +320,10 @@ fn config_mistakes_exit_2_naming_file_line_profile_field_and_selector() {
         "fixtures/aawsat",
     ]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("/nonexistent/khabar.toml"));
+    let err = stderr(&out);
+    assert!(err.contains("/nonexistent/khabar.toml"), "{err}");
+    // the cause once, not again after the message that quotes it
+    assert_eq!(err.matches("No such file or directory").count(), 1, "{err}");
 }
 
 #[test]
@@ -434,4 +437,33 @@ published = ["span.when"]
         err.contains("Asia/Beyrouth") && err.contains("Africa/Cairo"),
         "{err}"
     );
+}
+
+/// `-v` is khabar's own detail; the libraries' internals (the HTML parser's, the HTTP
+/// pool's) come only at `-vvv`.
+#[test]
+fn verbose_is_khabar_s_own_detail() {
+    let page = fixture("seed.html");
+    let lines = |flag: &str| {
+        let out = run(&[flag, "extract", page.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        stderr(&out).lines().count()
+    };
+    let (v, vvv) = (lines("-v"), lines("-vvv"));
+    assert!(v < 20, "-v printed {v} lines");
+    assert!(vvv > 10 * v, "-vvv printed {vvv} lines, -v {v}");
+}
+
+/// A page that gives a record with no headline and no text is a problem, not a success:
+/// said on stderr, and exit 1.
+#[test]
+fn an_empty_record_is_a_problem() {
+    let out = run_with_stdin(
+        &["extract", "-", "--url", "https://x.example/a"],
+        b"<html><body><nav><a href='/'>Home</a></nav></body></html>",
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("no headline and no text found"), "{err}");
+    assert!(err.contains("1 with problems"), "{err}");
 }

@@ -11,6 +11,7 @@ mod support;
 
 mod archive;
 mod cli;
+mod commands;
 mod crawl;
 mod faults;
 mod fixtures;

@@ -524,6 +524,16 @@ fn a_frontier_over_tls_with_a_password_crawls_and_never_shows_the_password() {
         "{err}"
     );
     assert!(!err.contains("wrong-pw"), "{err}");
+    // a password was given: the hint says it was refused, it does not ask for one
+    assert!(
+        err.contains("refused the user name or password") && !err.contains("wants a password"),
+        "{err}"
+    );
+    // none given: the hint asks for one
+    let out = khabar_state(&cfg, &format!("rediss://127.0.0.1:{port}/0"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("the server wants a password"), "{err}");
     std::fs::create_dir(dir.path().join("plain")).unwrap();
     let plain = config_with(&dir.path().join("plain"), "");
     let out = khabar_state(&plain, &address);

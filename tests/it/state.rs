@@ -246,6 +246,11 @@ fn every_runs_again_until_sigterm_and_output_dir_rotates_by_utc_hour() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(err.matches("crawl finished").count() >= 2, "{err}");
+    // SIGTERM is answered as SIGTERM: no "Ctrl-C again" advice to a service manager
+    assert!(
+        err.contains("terminated") && !err.contains("Ctrl-C"),
+        "{err}"
+    );
     // one file per UTC hour, whole lines; the second run found nothing new
     let files: Vec<PathBuf> = std::fs::read_dir(&out_dir)
         .unwrap()
@@ -550,7 +555,8 @@ fn articles_of_a_site_no_profile_covers_are_revisited_conditionally() {
         "a feed is read in full"
     );
     assert!(
-        String::from_utf8_lossy(&o.stderr).contains("not modified (304) 2"),
+        String::from_utf8_lossy(&o.stderr)
+            .contains("fetched, nothing written: not modified (304) 2"),
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
@@ -565,4 +571,59 @@ fn articles_of_a_site_no_profile_covers_are_revisited_conditionally() {
         log.iter().all(|s| !s.path.starts_with("/a/")),
         "nothing due: {log:?}"
     );
+}
+
+/// `--forget-host` forgets a host on whatever port it was crawled; naming a host or URL
+/// the state does not know says so and exits 1 (a typo is not a success).
+#[test]
+fn forgetting_a_host_takes_every_port_and_a_miss_is_an_error() {
+    use khabar_crawl::state::{FetchUpdate, StateStore};
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.db");
+    {
+        let mut s = StateStore::open(&state).unwrap();
+        for (url, host) in [
+            ("http://localhost:8080/a", "localhost:8080"),
+            ("http://localhost:8081/b", "localhost:8081"),
+            ("http://localhostess.example/c", "localhostess.example"),
+        ] {
+            s.record_fetch(&FetchUpdate {
+                url: url.into(),
+                host: host.into(),
+                status: Some(200),
+                etag: None,
+                last_modified: None,
+                error: None,
+                article: true,
+            })
+            .unwrap();
+        }
+    }
+    let forget = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_khabar"))
+            .env_remove("KHABAR_LOG")
+            .arg("state")
+            .arg("--state")
+            .arg(&state)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let o = forget(&["--forget-host", "LOCALHOST"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("forgot host LOCALHOST (2 URLs)"), "{err}");
+    let s = StateStore::open_read_only(&state).unwrap();
+    assert!(
+        s.url_state("http://localhostess.example/c")
+            .unwrap()
+            .is_some()
+    );
+    drop(s);
+    let o = forget(&["--forget-host", "localhost"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("knows no URL of this host"), "{err}");
+    let o = forget(&["--forget", "http://nowhere.example/"]);
+    assert_eq!(o.status.code(), Some(1));
 }

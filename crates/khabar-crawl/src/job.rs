@@ -41,6 +41,9 @@ pub struct JobOptions {
     pub progress: Option<ProgressFactory>,
     /// Called on a second Ctrl-C: the caller quits at once (the command line exits 130).
     pub on_second_interrupt: Option<Arc<dyn Fn() + Send + Sync>>,
+    /// `--stats FILE`: each run's statistics as one JSON object, the file replaced at the
+    /// end of every run ([`crate::stats::CrawlStats::to_json`]).
+    pub stats: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for JobOptions {
@@ -50,6 +53,7 @@ impl std::fmt::Debug for JobOptions {
             .field("state", &self.state)
             .field("destination", &self.destination)
             .field("every", &self.every)
+            .field("stats", &self.stats)
             .field("progress", &self.progress.is_some())
             .finish()
     }
@@ -115,7 +119,25 @@ enum Stop {
 }
 
 /// Runs the job to its end.
-pub fn run_job(extractor: Arc<Extractor>, opts: JobOptions) -> Result<JobEnd, JobError> {
+pub fn run_job(extractor: Arc<Extractor>, mut opts: JobOptions) -> Result<JobEnd, JobError> {
+    // what cannot be written fails now, before anything is fetched
+    opts.destination = opts
+        .destination
+        .start()
+        .map_err(|source| JobError::Output {
+            target: opts.destination.describe(),
+            source,
+        })?;
+    if let Some(path) = &opts.stats {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(|source| JobError::Output {
+                target: path.display().to_string(),
+                source,
+            })?;
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -208,6 +230,7 @@ async fn run_once(
     stop: watch::Receiver<Stop>,
 ) -> Result<JobEnd, JobError> {
     let started = Instant::now();
+    let started_at = chrono::Utc::now();
     let commit = store.for_run(&opts.settings)?;
     let state = commit.as_ref().map(|c| c.state.clone());
     let frontier = commit.as_ref().map(|c| c.frontier.clone());
@@ -274,9 +297,13 @@ async fn run_once(
     {
         tracing::warn!("{e}");
     }
+    // a signal that came as the last requests finished still ends the run as stopped
+    let signalled = *stop.borrow();
     let ending = if outcome.frontier_lost.is_some() {
         "stopped (the shared frontier lost it)"
-    } else if outcome.interrupted {
+    } else if signalled == Stop::Terminate {
+        "stopped (SIGTERM)"
+    } else if outcome.interrupted || signalled == Stop::Interrupt {
         "interrupted"
     } else if outcome.timed_out {
         "stopped (time limit)"
@@ -289,6 +316,12 @@ async fn run_once(
     outcome.stats.written = written.as_ref().map(|end| end.written);
     let summary = outcome.stats.summary(ending, started.elapsed());
     tracing::info!("{summary}");
+    if let Some(path) = &opts.stats {
+        let json = outcome.stats.to_json(ending, started_at, started.elapsed());
+        if let Err(e) = write_whole(path, &json) {
+            tracing::error!("cannot write the statistics to {}: {e}", path.display());
+        }
+    }
     if let (Some(s), Some(run)) = (&state, run) {
         s.end_run(run, &summary)?;
         let hosts: Vec<_> = outcome
@@ -368,7 +401,24 @@ async fn watch_signals(tx: watch::Sender<Stop>, on_second: Option<Arc<dyn Fn() +
     }
 }
 
-/// Parses `--every`: `90s`, `15m`, `1h`, `1d`, or a number of seconds.
+/// Replaces `path` with `value` as one JSON line, whole or not at all (written beside it,
+/// then renamed over it).
+fn write_whole(path: &std::path::Path, value: &serde_json::Value) -> std::io::Result<()> {
+    let mut text = serde_json::to_vec(value).map_err(std::io::Error::other)?;
+    text.push(b'\n');
+    let name = path
+        .file_name()
+        .map_or("stats".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = path.with_file_name(format!(".{name}.tmp"));
+    std::fs::write(&tmp, &text)?;
+    std::fs::rename(&tmp, path)
+}
+
+/// The longest `--every` period: a year.
+const MAX_EVERY_SECS: f64 = 365.0 * 86_400.0;
+
+/// Parses `--every`: a number and its unit, `90s`, `15m`, `1h`, `1d`. A bare number is
+/// refused: `--every 15` may mean minutes to one reader and seconds to another.
 pub fn parse_every(s: &str) -> Result<Duration, String> {
     let s = s.trim();
     let (num, unit) = s.split_at(
@@ -378,15 +428,22 @@ pub fn parse_every(s: &str) -> Result<Duration, String> {
     let n: f64 = num
         .parse()
         .map_err(|_| format!("`{s}` is not a duration: write it as 90s, 15m, 1h or 1d"))?;
-    let secs = match unit {
-        "" | "s" => n,
+    let secs = match unit.trim() {
+        "s" => n,
         "m" => n * 60.0,
         "h" => n * 3600.0,
         "d" => n * 86_400.0,
+        "" => {
+            return Err(format!(
+                "`{s}` has no unit: write {num}s for seconds, {num}m for minutes, {num}h for hours or {num}d for days"
+            ));
+        }
         _ => return Err(format!("`{s}`: the unit must be s, m, h or d")),
     };
-    if !(secs.is_finite() && secs >= 1.0) {
-        return Err(format!("`{s}`: the period must be at least one second"));
+    if !(secs.is_finite() && (1.0..=MAX_EVERY_SECS).contains(&secs)) {
+        return Err(format!(
+            "`{s}`: the period must be between one second and a year"
+        ));
     }
     Ok(Duration::from_secs_f64(secs))
 }
@@ -399,7 +456,11 @@ mod tests {
     fn durations() {
         assert_eq!(parse_every("15m").unwrap(), Duration::from_secs(900));
         assert_eq!(parse_every("1h").unwrap(), Duration::from_secs(3600));
-        assert_eq!(parse_every("90").unwrap(), Duration::from_secs(90));
+        assert_eq!(parse_every("90s").unwrap(), Duration::from_secs(90));
+        let bare = parse_every("15").unwrap_err();
+        assert!(bare.contains("no unit") && bare.contains("15m"), "{bare}");
+        assert!(parse_every(&format!("1{}d", "0".repeat(300))).is_err());
+        assert!(parse_every("366d").is_err());
         assert_eq!(parse_every("1.5s").unwrap(), Duration::from_millis(1500));
         assert!(parse_every("0s").is_err());
         assert!(parse_every("5y").is_err());

@@ -183,10 +183,20 @@ fn write_page(
         }
     };
     stats.pages += 1;
-    if !out.problems.is_empty() {
+    let empty = out
+        .articles
+        .iter()
+        .filter(|(r, _)| r.headline.is_none() && r.body.is_empty())
+        .count();
+    if !out.problems.is_empty() || empty > 0 {
         stats.with_problems += 1;
         for p in &out.problems {
             tracing::warn!("{label}: {p}");
+        }
+        if empty > 0 {
+            tracing::warn!(
+                "{label}: no headline and no text found: not an article page, or a profile whose selectors no longer match (see --explain)"
+            );
         }
     }
     let n = out.articles.len();

@@ -78,6 +78,13 @@ pub struct CrawlSettings {
     pub sitemaps: Vec<String>,
     /// RSS or Atom feeds whose item links are crawled (one hop from the seeds).
     pub feeds: Vec<String>,
+    /// Addresses fetched and extracted as articles, whatever their markup says
+    /// (`khabar fetch`); not a config key.
+    pub pages: Vec<String>,
+    /// Whether links, feed entries and sitemaps are followed; false: only the start
+    /// addresses are fetched (`khabar fetch`; redirects are still followed). Not a config
+    /// key. Default true.
+    pub follow: bool,
     /// Hosts the crawl stays on (subdomains included); empty: the seeds' hosts.
     pub allowed_hosts: Vec<String>,
     /// When not empty, a URL must match one of these.
@@ -349,6 +356,8 @@ impl Default for CrawlSettings {
             seeds: Vec::new(),
             sitemaps: Vec::new(),
             feeds: Vec::new(),
+            pages: Vec::new(),
+            follow: true,
             allowed_hosts: Vec::new(),
             allow: Vec::new(),
             deny: Vec::new(),
@@ -563,6 +572,8 @@ impl CrawlSettings {
             seeds: urls("seeds", raw.seeds)?,
             sitemaps: urls("sitemaps", raw.sitemaps)?,
             feeds: urls("feeds", raw.feeds)?,
+            pages: Vec::new(),
+            follow: true,
             allowed_hosts: raw
                 .allowed_hosts
                 .iter()

@@ -60,6 +60,8 @@ pub enum Destination {
     Stdout,
     /// Appended to one file.
     File(PathBuf),
+    /// Written to one file, emptied first (`-O`): once per job, then appended to.
+    Replace(PathBuf),
     /// Appended to files in a folder, a new one each hour or day.
     Dir {
         /// The folder.
@@ -132,6 +134,19 @@ impl OutputFormat {
 }
 
 impl Destination {
+    /// Readies the destination for a job of one or more runs: a file to replace is
+    /// emptied now, once, and appended to by every run (an `--every` loop keeps what its
+    /// earlier runs wrote).
+    pub fn start(&self) -> io::Result<Destination> {
+        Ok(match self {
+            Destination::Replace(p) => {
+                std::fs::File::create(p)?;
+                Destination::File(p.clone())
+            }
+            other => other.clone(),
+        })
+    }
+
     /// Opens the destination for writing records in `format`: a file is created (and a
     /// line a killed khabar left unfinished at its end cut off), a folder made.
     pub fn open(&self, format: &OutputFormat) -> io::Result<Box<dyn RecordSink>> {
@@ -145,6 +160,10 @@ impl Destination {
                 }),
             },
             Destination::File(p) => Box::new(AppendFile::open(p, format.clone())?),
+            Destination::Replace(p) => {
+                std::fs::File::create(p)?;
+                Box::new(AppendFile::open(p, format.clone())?)
+            }
             Destination::Dir { dir, rotate } => {
                 std::fs::create_dir_all(dir)?;
                 // a folder that cannot be written fails now, not at the first record
@@ -172,7 +191,7 @@ impl Destination {
     pub fn describe(&self) -> String {
         match self {
             Destination::Stdout => "standard output".into(),
-            Destination::File(p) => p.display().to_string(),
+            Destination::File(p) | Destination::Replace(p) => p.display().to_string(),
             Destination::Dir { dir, .. } | Destination::Files(dir) => dir.display().to_string(),
         }
     }

@@ -75,8 +75,12 @@ pub struct CrawlStats {
     pub lenient_problems: u64,
     /// … and the first few, each with its URL and what reading it noted.
     pub lenient_listed: Vec<(String, ReadProblems)>,
-    /// URLs not fetched, by reason: off-scope host, duplicate, max-depth, max-pages, non-html…
+    /// URLs not fetched, or fetched and not written, by reason: off-scope host,
+    /// duplicate, max-depth, max-pages, not modified (304), non-html…
     pub skipped: BTreeMap<String, u64>,
+    /// The reasons of `skipped` that come after a fetch (a 304, unchanged content, a
+    /// page that is not HTML): the summary lists them apart.
+    pub answered: std::collections::BTreeSet<String>,
     /// Per host key (host, and port when not the default), what the host got.
     pub hosts: BTreeMap<String, HostStats>,
     /// Per site (the record's `site`: its profile, or `generic`), how often each field was
@@ -128,7 +132,17 @@ impl CrawlStats {
     /// Counts `n` URLs not fetched for the same reason.
     pub fn skip_n(&mut self, reason: &SkipReason, n: u64) {
         if n > 0 {
-            *self.skipped.entry(reason.to_string()).or_default() += n;
+            let key = reason.to_string();
+            if matches!(
+                reason,
+                SkipReason::NotModified
+                    | SkipReason::UnchangedContent
+                    | SkipReason::DuplicateArticle
+                    | SkipReason::NotHtml(_)
+            ) {
+                self.answered.insert(key.clone());
+            }
+            *self.skipped.entry(key).or_default() += n;
         }
     }
 
@@ -147,6 +161,73 @@ impl CrawlStats {
                 *fill.filled.entry(f).or_default() += 1;
             }
         }
+    }
+
+    /// The run's statistics as one JSON object, for `--stats FILE` (the shape is
+    /// `khabar.crawl-stats/1`, described in the crawl guide).
+    pub fn to_json(
+        &self,
+        ending: &str,
+        started_at: chrono::DateTime<chrono::Utc>,
+        elapsed: Duration,
+    ) -> serde_json::Value {
+        use serde_json::{Map, Value, json};
+        let (answered, not_fetched): (Map<String, Value>, Map<String, Value>) = self
+            .skipped
+            .iter()
+            .map(|(k, v)| (k.clone(), json!(v)))
+            .partition(|(k, _)| self.answered.contains(k));
+        let hosts: Map<String, Value> = self
+            .hosts
+            .iter()
+            .map(|(k, h)| {
+                let v = json!({
+                    "requests": h.requests,
+                    "achieved_rate": h.achieved_rate(),
+                    "robots": h.robots,
+                });
+                (k.clone(), v)
+            })
+            .collect();
+        let fill: Map<String, Value> = self
+            .fill
+            .iter()
+            .map(|(site, f)| {
+                let filled: Map<String, Value> = f
+                    .filled
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), json!(v)))
+                    .collect();
+                (
+                    site.clone(),
+                    json!({"records": f.records, "filled": filled}),
+                )
+            })
+            .collect();
+        json!({
+            "schema": "khabar.crawl-stats/1",
+            "ending": ending,
+            "started_at": started_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            "elapsed_secs": (elapsed.as_secs_f64() * 1000.0).round() / 1000.0,
+            "requests": self.requests,
+            "pages": self.pages,
+            "records": self.records,
+            "records_written": self.written.unwrap_or(self.records),
+            "bytes": self.bytes,
+            "retries": self.retries,
+            "robots_blocked": self.robots_blocked,
+            "errors": self.errors,
+            "error_examples": self.error_examples,
+            "unreachable": self.unreachable,
+            "not_fetched": not_fetched,
+            "fetched_not_written": answered,
+            "read_leniently": {
+                "documents": self.lenient_documents,
+                "problems": self.lenient_problems,
+            },
+            "hosts": hosts,
+            "fields_filled": fill,
+        })
     }
 
     /// The end-of-crawl summary, several lines; `ending` says how the crawl ended
@@ -198,8 +279,16 @@ impl CrawlStats {
                 let _ = writeln!(s, "    {url}: {}{more}", problems.noted.join("; "));
             }
         }
-        if !self.skipped.is_empty() {
-            let _ = writeln!(s, "  not fetched: {}", list(&self.skipped));
+        let (answered, not_fetched): (BTreeMap<String, u64>, BTreeMap<String, u64>) = self
+            .skipped
+            .iter()
+            .map(|(k, v)| (k.clone(), *v))
+            .partition(|(k, _)| self.answered.contains(k));
+        if !answered.is_empty() {
+            let _ = writeln!(s, "  fetched, nothing written: {}", list(&answered));
+        }
+        if !not_fetched.is_empty() {
+            let _ = writeln!(s, "  not fetched: {}", list(&not_fetched));
         }
         for (host, h) in &self.hosts {
             let rate = h

@@ -79,6 +79,15 @@ impl WarcError {
             | WarcError::TooLarge { offset, .. } => *offset,
         }
     }
+
+    /// What is wrong, without the offset: for a caller that names the place itself.
+    pub fn problem(&self) -> String {
+        let whole = self.to_string();
+        let prefix = format!("offset {}: ", self.offset());
+        whole
+            .strip_prefix(&prefix)
+            .map_or_else(|| whole.clone(), str::to_string)
+    }
 }
 
 /// An HTTP message in a record's block that cannot be parsed at all.

@@ -257,7 +257,9 @@ impl Run<'_> {
                     self.stats.record(&record);
                     outbox.push(Output::Record(Box::new(record), update));
                 }
-                if req.depth < self.settings.max_depth {
+                if !self.settings.follow {
+                    // only the given addresses: nothing to count
+                } else if req.depth < self.settings.max_depth {
                     let mut distinct = HashSet::new();
                     let mut over = 0u64;
                     for link in links {
@@ -274,6 +276,12 @@ impl Run<'_> {
                 } else if !links.is_empty() {
                     self.stats.skip(&SkipReason::MaxDepth);
                 }
+            }
+            Outcome::Sitemap(_) | Outcome::Feed(_) if !self.settings.follow => {
+                tracing::warn!(
+                    "{}: a feed or sitemap, not a page: its entries are not followed here (crawl it to follow them)",
+                    req.url
+                );
             }
             Outcome::Sitemap(entries) => self.sitemap_read(&req, &host, entries),
             Outcome::Feed(entries) => {
@@ -325,7 +333,9 @@ impl Run<'_> {
             .filter_map(|s| Url::parse(s).ok())
             .collect();
         h.robots = RobotsState::Ready(robots);
-        self.enqueue_sitemaps(sitemaps, 0);
+        if self.settings.follow {
+            self.enqueue_sitemaps(sitemaps, 0);
+        }
     }
 
     /// A host's robots.txt got no answer worth reading: asked again after a backoff (or the

@@ -104,6 +104,7 @@ impl Crawler {
             (&settings.seeds, Kind::Seed),
             (&settings.sitemaps, Kind::Sitemap),
             (&settings.feeds, Kind::Feed),
+            (&settings.pages, Kind::Page { article: true }),
         ] {
             for s in list {
                 let url = Url::parse(s)

@@ -134,8 +134,19 @@ impl Server {
             ": the server did not answer in time"
         } else if matches!(source.kind(), redis::ErrorKind::AuthenticationFailed)
             || source.to_string().contains("NOAUTH")
+            || source.to_string().contains("WRONGPASS")
         {
-            ": give the password in the address, redis://:PASSWORD@HOST:PORT/DB"
+            if self
+                .client
+                .get_connection_info()
+                .redis_settings()
+                .password()
+                .is_some()
+            {
+                ": the server refused the user name or password in the address; check them (redis://USER:PASSWORD@HOST:PORT/DB, or redis://:PASSWORD@… for the default user)"
+            } else {
+                ": the server wants a password: give it in the address, redis://:PASSWORD@HOST:PORT/DB"
+            }
         } else {
             ""
         };

@@ -111,10 +111,18 @@ impl RedisState {
         Ok(n)
     }
 
-    /// Forgets every URL of a host (host key: host, and port when not the default).
+    /// Forgets every URL of a host, on whatever port (`localhost` forgets
+    /// `localhost:8080` too; `localhost:8080` only that one).
     pub fn forget_host(&self, host: &str) -> Result<u64, StateError> {
+        let host = host.to_ascii_lowercase();
         self.forget_where("fetch", |_, raw| {
-            serde_json::from_str::<FetchEntry>(raw).is_ok_and(|e| e.host == host)
+            serde_json::from_str::<FetchEntry>(raw).is_ok_and(|e| {
+                // the host on any port: host keys carry one when it is not the default
+                e.host == host
+                    || e.host
+                        .strip_prefix(host.as_str())
+                        .is_some_and(|port| port.starts_with(':'))
+            })
         })
     }
 

@@ -91,7 +91,7 @@ impl Iterator for WarcPages {
             Some(Err(e)) => {
                 self.damaged += 1;
                 let message = match &e {
-                    PageError::Record(e) => e.to_string(),
+                    PageError::Record(e) => e.problem(),
                     PageError::Http { source, .. } => {
                         format!("the response record's HTTP message is unreadable: {source}")
                     }

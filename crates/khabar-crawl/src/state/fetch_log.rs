@@ -69,11 +69,16 @@ impl StateStore {
         Ok((n + m) as u64)
     }
 
-    /// Forgets every URL of a host.
+    /// Forgets every URL of a host, on whatever port (`localhost` forgets
+    /// `localhost:8080` too; `localhost:8080` only that one).
     pub fn forget_host(&mut self, host: &str) -> Result<u64, StateError> {
         let n = self
             .conn
-            .execute("DELETE FROM urls WHERE host = ?1", params![host])
+            .execute(
+                // the host on any port: host keys carry one when it is not the default
+                "DELETE FROM urls WHERE host = ?1 OR substr(host, 1, length(?1) + 1) = ?1 || ':'",
+                params![host.to_ascii_lowercase()],
+            )
             .map_err(|e| self.sql(e))?;
         Ok(n as u64)
     }

@@ -1,0 +1,349 @@
+//! The command line's arguments: every flag defined once, here, with its help. `--help`,
+//! `khabar man` and `khabar completions` are all made from these definitions.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use khabar_crawl::output::{Destination, OutputFormat, Rotate};
+
+#[derive(Parser)]
+#[command(
+    name = "khabar",
+    version,
+    about = "News article pages in, one JSON record per article out (NDJSON).",
+    long_about = "News article pages in, one JSON record per article out (NDJSON): a polite \
+                  crawler and an extractor driven by site profiles, with a generic extractor \
+                  for pages no profile covers.",
+    after_help = "Exit codes: 0 all went well; 1 some inputs failed or had problems (see \
+                  stderr); 2 the command line or the config is wrong and nothing was done; \
+                  130 interrupted (Ctrl-C).\n\n\
+                  Examples:\n  \
+                  khabar extract saved/ > articles.ndjson\n  \
+                  khabar fetch https://example.com/news/1 --format markdown\n  \
+                  khabar crawl https://example.com/ --max-pages 200 -o articles.ndjson"
+)]
+pub struct Cli {
+    /// Configuration file with the site profiles and [crawl] settings [default: ./config.toml if present, else the built-in one]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Print errors only
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Print more: -v khabar's debug lines, -vv its trace lines, -vvv also the libraries' (HTML parser, HTTP)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Extract articles from saved pages: files, directories, web archives, or `-` for standard input
+    #[command(after_help = "Examples:\n  \
+        khabar extract page.html --url https://example.com/news/1\n  \
+        khabar extract saved/ -o articles.ndjson\n  \
+        khabar extract crawl.warc.gz --format markdown --output-dir articles/\n  \
+        curl -s https://example.com/a | khabar extract - --url https://example.com/a")]
+    Extract(ExtractArgs),
+    /// Crawl sites politely and extract their articles as they are fetched
+    #[command(
+        after_help = "Settings without a flag are read from the config's [crawl] \
+        table (see docs/crawl.md).\n\nExamples:\n  \
+        khabar crawl https://example.com/ --max-pages 200 -o articles.ndjson\n  \
+        khabar crawl https://example.com/feed.xml --every 15m --output-dir out/\n  \
+        khabar crawl -i seeds.txt --stats stats.json"
+    )]
+    Crawl(CrawlArgs),
+    /// Fetch the given addresses and extract them, following nothing (robots.txt obeyed)
+    #[command(after_help = "Examples:\n  \
+        khabar fetch https://example.com/news/1\n  \
+        khabar fetch -i urls.txt -O articles.ndjson\n  \
+        khabar fetch https://example.com/news/1 --format markdown")]
+    Fetch(FetchArgs),
+    /// Show what the crawl state knows: counts, the last runs, hosts; or forget URLs
+    State(StateArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    #[command(after_help = "Examples:\n  \
+        khabar completions bash > ~/.local/share/bash-completion/completions/khabar\n  \
+        khabar completions zsh > ~/.zfunc/_khabar")]
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff)
+    #[command(after_help = "Examples:\n  \
+        khabar man | man -l -\n  \
+        khabar man > ~/.local/share/man/man1/khabar.1")]
+    Man,
+}
+
+/// What records are written as.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// One JSON record per article per line
+    Ndjson,
+    /// Markdown (CommonMark, GitHub tables), YAML front matter on top
+    Markdown,
+    /// Plain text, header lines on top
+    Text,
+    /// Minimal HTML (no scripts; no attributes but href, dir and lang)
+    Html,
+}
+
+/// A document format, for `--include`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DocArg {
+    Markdown,
+    Text,
+    Html,
+}
+
+impl From<DocArg> for khabar_extract::render::Format {
+    fn from(d: DocArg) -> Self {
+        match d {
+            DocArg::Markdown => Self::Markdown,
+            DocArg::Text => Self::Text,
+            DocArg::Html => Self::Html,
+        }
+    }
+}
+
+/// What records are written as: the flags every command that writes records shares.
+#[derive(Args)]
+pub struct FormatArgs {
+    /// Write NDJSON records, or each article as a Markdown, text or HTML document
+    #[arg(long, value_enum, default_value = "ndjson")]
+    pub format: FormatArg,
+    /// Add the article as Markdown, text or HTML to each NDJSON record, in a field named so (`--include markdown,text`, or the flag given again)
+    #[arg(long, value_enum, value_name = "FORMAT", value_delimiter = ',')]
+    pub include: Vec<DocArg>,
+}
+
+impl FormatArgs {
+    /// `--format` and `--include` as the sinks take them.
+    pub fn output_format(&self) -> anyhow::Result<OutputFormat> {
+        use khabar_extract::render::Format;
+        let document = match self.format {
+            FormatArg::Ndjson => None,
+            FormatArg::Markdown => Some(Format::Markdown),
+            FormatArg::Text => Some(Format::Text),
+            FormatArg::Html => Some(Format::Html),
+        };
+        anyhow::ensure!(
+            document.is_none() || self.include.is_empty(),
+            "--include adds fields to NDJSON records: it does not go with --format {}",
+            document.map_or("", Format::name)
+        );
+        let mut fields: Vec<Format> = self.include.iter().map(|&d| d.into()).collect();
+        fields.dedup();
+        Ok(OutputFormat { document, fields })
+    }
+}
+
+/// Where records go: standard output, a file appended to or replaced, or a folder.
+#[derive(Args)]
+pub struct OutputArgs {
+    /// Append records to FILE instead of writing them to stdout
+    #[arg(short, long, value_name = "FILE", conflicts_with_all = ["replace", "output_dir"])]
+    pub output: Option<PathBuf>,
+    /// Write records to FILE, replacing what it held
+    #[arg(
+        short = 'O',
+        long = "output-replace",
+        value_name = "FILE",
+        conflicts_with = "output_dir"
+    )]
+    pub replace: Option<PathBuf>,
+    /// Write records to files in DIR: one per article with a document --format (named by its id); for a crawl's NDJSON a file per hour (or day, --rotate daily), named by UTC time; for extract's NDJSON one ID.json per article
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+}
+
+impl OutputArgs {
+    /// The destination; `rotate` applies to a crawl's NDJSON in a folder.
+    pub fn destination(&self, format: &OutputFormat, rotate: Option<Rotate>) -> Destination {
+        match (&self.output, &self.replace, &self.output_dir) {
+            (Some(f), _, _) => Destination::File(f.clone()),
+            (None, Some(f), _) => Destination::Replace(f.clone()),
+            (None, None, Some(d)) => match rotate {
+                Some(rotate) if format.document.is_none() => Destination::Dir {
+                    dir: d.clone(),
+                    rotate,
+                },
+                _ => Destination::Files(d.clone()),
+            },
+            (None, None, None) => Destination::Stdout,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum RotateArg {
+    Hourly,
+    Daily,
+}
+
+impl From<RotateArg> for Rotate {
+    fn from(r: RotateArg) -> Self {
+        match r {
+            RotateArg::Hourly => Rotate::Hourly,
+            RotateArg::Daily => Rotate::Daily,
+        }
+    }
+}
+
+#[derive(Args)]
+pub struct StateArgs {
+    /// The crawl state [default: the config's [crawl] frontier if set, else .khabar/state.db beside the config]
+    #[arg(long, value_name = "PATH")]
+    pub state: Option<PathBuf>,
+    /// A shared frontier: redis://HOST:PORT/DB (rediss:// for TLS)
+    #[arg(long, value_name = "URL", conflicts_with = "state")]
+    pub frontier: Option<String>,
+    /// Forget this URL, so the next crawl fetches it anew
+    #[arg(long, value_name = "URL")]
+    pub forget: Vec<String>,
+    /// Forget every URL of this host, on any port (`localhost` takes `localhost:8080` too)
+    #[arg(long, alias = "host", value_name = "HOST")]
+    pub forget_host: Vec<String>,
+}
+
+/// How requests are sent: the flags `crawl` and `fetch` share. Each overrides the
+/// config's `[crawl]` key of the same name.
+#[derive(Args)]
+pub struct RequestArgs {
+    /// Requests per second per host, 0 for no limit [default: 1; config: rate]
+    #[arg(long, value_name = "R")]
+    pub rate: Option<f64>,
+    /// Timeout for one request, in seconds [default: 30; config: timeout_secs]
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<u64>,
+    /// The User-Agent header; its first word is the name robots.txt rules are matched against [default: khabar/VERSION (+URL); config: user_agent]
+    #[arg(long, value_name = "UA")]
+    pub user_agent: Option<String>,
+    /// Allow requests to loopback, private and link-local addresses [config: allow_private]
+    #[arg(long)]
+    pub allow_private: bool,
+    /// Do not read or obey robots.txt (be sure you may) [config: robots = false]
+    #[arg(long)]
+    pub ignore_robots: bool,
+    /// Write the run's statistics to FILE as JSON (replaced after each run)
+    #[arg(long, value_name = "FILE")]
+    pub stats: Option<PathBuf>,
+}
+
+/// Start addresses given on the command line and in a file.
+#[derive(Args)]
+pub struct UrlArgs {
+    /// Read addresses from FILE, one per line (`-` for standard input; blank lines and lines starting with # are skipped)
+    #[arg(short = 'i', long = "input-file", value_name = "FILE")]
+    pub input_file: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct CrawlArgs {
+    /// Start addresses: article or section pages, RSS/Atom/JSON feeds, sitemaps [default: the config's [crawl] seeds]
+    #[arg(value_name = "URL")]
+    pub seeds: Vec<String>,
+    #[command(flatten)]
+    pub urls: UrlArgs,
+    #[command(flatten)]
+    pub requests: RequestArgs,
+    /// Requests a host may get at once after a quiet spell [default: 1; config: burst]
+    #[arg(long, value_name = "N")]
+    pub burst: Option<u32>,
+    /// Requests in flight at once, all hosts together [default: 16; config: concurrency]
+    #[arg(long, value_name = "N")]
+    pub concurrency: Option<usize>,
+    /// Requests in flight at once to one host [default: 2; config: per_host]
+    #[arg(long, value_name = "N")]
+    pub per_host: Option<usize>,
+    /// Pages fetched at most, 0 for no limit [default: 1000; config: max_pages]
+    #[arg(long, value_name = "N")]
+    pub max_pages: Option<u64>,
+    /// Link hops from a seed at most [default: 3; config: max_depth]
+    #[arg(long, value_name = "N")]
+    pub max_depth: Option<u32>,
+    /// Stop the crawl after this many seconds, 0 for no limit [default: 0; config: max_duration_secs]
+    #[arg(long, value_name = "SECS")]
+    pub max_time: Option<u64>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub format: FormatArgs,
+    /// How often --output-dir starts a new file
+    #[arg(long, value_enum, default_value = "hourly", requires = "output_dir")]
+    pub rotate: RotateArg,
+    /// Crawl again this long after each run ends (90s, 15m, 1h, 1d), until Ctrl-C or SIGTERM
+    #[arg(long, value_name = "DURATION")]
+    pub every: Option<String>,
+    /// The crawl state (what earlier runs fetched) [default: .khabar/state.db beside the config]
+    #[arg(long, value_name = "PATH", conflicts_with = "no_state")]
+    pub state: Option<PathBuf>,
+    /// A one-shot crawl: no state read or written
+    #[arg(long)]
+    pub no_state: bool,
+    /// Share one frontier and crawl state with other workers on a Redis server: redis://HOST:PORT/DB (rediss:// for TLS) [default: the config's [crawl] frontier]
+    #[arg(long, value_name = "URL", conflicts_with_all = ["state", "no_state"])]
+    pub frontier: Option<String>,
+    /// Also write every response received to web archives (.warc.gz) in DIR
+    #[arg(long, value_name = "DIR")]
+    pub warc: Option<PathBuf>,
+    /// Start a new WARC file once one reaches this many megabytes
+    #[arg(long, value_name = "MB", default_value_t = 1000, requires = "warc")]
+    pub warc_max_mb: u64,
+}
+
+#[derive(Args)]
+pub struct FetchArgs {
+    /// Addresses of pages to fetch and extract
+    #[arg(value_name = "URL")]
+    pub urls: Vec<String>,
+    #[command(flatten)]
+    pub input: UrlArgs,
+    #[command(flatten)]
+    pub requests: RequestArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub format: FormatArgs,
+}
+
+#[derive(Args)]
+pub struct ExtractArgs {
+    /// Saved pages, web archives (.warc, .warc.gz), directories of them (searched for .html/.htm/.xhtml/.shtml/.warc/.warc.gz), or `-` for stdin
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<String>,
+    /// The address of the page (one input only): picks the profile and resolves relative links
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// NDJSON file of {"file", "url"} lines; files are relative to the INPUT directory, else to the manifest's
+    #[arg(long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
+    /// Profile for pages whose host no profile covers
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Explain on stderr where each field of each record came from
+    #[arg(long)]
+    pub explain: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub format: FormatArgs,
+    /// Worker threads [default: the number of CPUs]
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_definitions_hold_together() {
+        Cli::command().debug_assert();
+    }
+}
