@@ -387,7 +387,7 @@ fn shared_state(address: &str, ca_file: Option<&Path>, args: &StateArgs) -> anyh
     if !args.forget.is_empty() || !args.forget_host.is_empty() {
         let state = RedisState::new(server, "khabar-state");
         return forget(
-            &args,
+            args,
             |url| state.forget_url(url),
             |host| state.forget_host(host),
         );

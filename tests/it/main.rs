@@ -14,6 +14,7 @@ mod cli;
 mod commands;
 mod crawl;
 mod faults;
+mod feeds;
 mod fixtures;
 mod generic;
 mod pathological;

@@ -74,6 +74,10 @@ pub enum FetchError {
     /// The body (decompressed) is larger than the limit, in bytes.
     #[error("body larger than {0} bytes")]
     TooLarge(u64),
+    /// A sitemap larger than the protocol's 50 MB (or `max_body_bytes` when more), as
+    /// fetched or once inflated (the limit, in bytes).
+    #[error("{}", crate::discover::sitemap_too_large(*.0))]
+    SitemapTooLarge(u64),
     /// Anything else (the error and its causes).
     #[error("{0}")]
     Other(String),
@@ -90,7 +94,7 @@ impl FetchError {
             Self::Truncated(_) => "truncated-body",
             Self::Stream(_) => "http2-stream",
             Self::Refused(_) => "refused-address",
-            Self::TooLarge(_) => "too-large",
+            Self::TooLarge(_) | Self::SitemapTooLarge(_) => "too-large",
             Self::Other(_) => "other",
         }
     }
@@ -160,6 +164,9 @@ pub enum BodyLimit {
     Fail,
     /// Keep the first N bytes (robots.txt: the first 512 KiB are what counts).
     Truncate(u64),
+    /// Fail with [`FetchError::TooLarge`] past N bytes rather than `max_body_bytes`
+    /// (sitemaps: the protocol's 50 MB).
+    FailPast(u64),
 }
 
 /// A crawl's HTTP client: its timeouts and User-Agent, no automatic redirects, no proxy,
@@ -244,8 +251,11 @@ impl Fetcher {
         let max = match limit {
             BodyLimit::Fail => self.max_body,
             BodyLimit::Truncate(n) => n.min(self.max_body),
+            BodyLimit::FailPast(n) => n,
         };
-        if limit == BodyLimit::Fail && resp.content_length().is_some_and(|n| n > max) {
+        if !matches!(limit, BodyLimit::Truncate(_))
+            && resp.content_length().is_some_and(|n| n > max)
+        {
             return Err(FetchError::TooLarge(max));
         }
         let mut body = Vec::new();

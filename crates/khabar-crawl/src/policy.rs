@@ -33,6 +33,8 @@ pub enum SkipReason {
     NotDue,
     /// Its sitemap `<lastmod>` is older than the last fetch.
     UnchangedSinceLastFetch,
+    /// A child sitemap whose `<lastmod>` is the one it had when an earlier run read it.
+    SitemapUnchanged,
     /// A sitemap index nested deeper than khabar follows.
     SitemapNesting,
     /// An address that does not parse.
@@ -140,6 +142,7 @@ impl fmt::Display for SkipReason {
             Self::UnchangedContent => "unchanged content",
             Self::NotDue => "not due (recrawl_after)",
             Self::UnchangedSinceLastFetch => "unchanged since last fetch (sitemap lastmod)",
+            Self::SitemapUnchanged => "sitemap unchanged since read (lastmod)",
             Self::SitemapNesting => "sitemap nesting",
             Self::BadUrl => "bad URL",
             Self::SitemapEntriesOver => "sitemap entries past 50,000",

@@ -9,8 +9,8 @@ use url::Url;
 
 use crate::archive::{ArchiveSender, ArchivedResponse};
 use crate::discover::{
-    DocKind, FeedEntries, SitemapEntries, gunzip_limited, html_links, parse_feed, parse_sitemap,
-    sniff,
+    DocKind, FeedEntries, SitemapEntries, SitemapRefused, html_links, parse_feed, read_sitemap,
+    sitemap_byte_limit, sniff,
 };
 use crate::fetch::{BodyLimit, FetchError, Fetched, Fetcher};
 use crate::frontier::{Kind, Request};
@@ -142,12 +142,28 @@ pub(super) async fn run_request(ctx: Arc<TaskCtx>, req: Request, host: String) -
             conditional.push(("if-modified-since", lm.clone()));
         }
     }
-    let fetched = match ctx.fetcher.get(&req.url, &conditional, None).await {
+    // a sitemap may be as large as the protocol allows (a seed may be one)
+    let sitemap_limit = sitemap_byte_limit(ctx.max_body);
+    let limit = match req.kind {
+        Kind::Sitemap | Kind::Seed => BodyLimit::FailPast(sitemap_limit),
+        _ => BodyLimit::Fail,
+    };
+    let fetched = match ctx
+        .fetcher
+        .get_limited(&req.url, &conditional, None, limit)
+        .await
+    {
         Ok(f) => {
             ctx.archive(&f, &conditional).await;
             f
         }
         Err(e) => {
+            let e = match e {
+                FetchError::TooLarge(n) if req.kind == Kind::Sitemap => {
+                    FetchError::SitemapTooLarge(n)
+                }
+                e => e,
+            };
             let fetch = Some(FetchFacts {
                 error: Some(e.kind().to_string()),
                 ..FetchFacts::default()
@@ -191,7 +207,19 @@ pub(super) async fn run_request(ctx: Arc<TaskCtx>, req: Request, host: String) -
             fetch,
         };
     }
-    let outcome = match sniff(fetched.content_type.as_deref(), &fetched.body) {
+    let kind = sniff(fetched.content_type.as_deref(), &fetched.body);
+    if kind != DocKind::Sitemap && bytes > ctx.max_body {
+        // a seed read up to the sitemap limit that is no sitemap
+        let outcome = Outcome::Failed(FetchError::TooLarge(ctx.max_body));
+        return Done {
+            req,
+            host,
+            bytes,
+            outcome,
+            fetch,
+        };
+    }
+    let outcome = match kind {
         DocKind::Html => {
             let ctx = ctx.clone();
             let article_hint = req.kind;
@@ -202,21 +230,12 @@ pub(super) async fn run_request(ctx: Arc<TaskCtx>, req: Request, host: String) -
             }
         }
         DocKind::Sitemap => {
-            let max = ctx.max_body;
             // inflating and parsing a large sitemap is work for a blocking thread
             let parsed = tokio::task::spawn_blocking(move || {
-                let body = if fetched.body.starts_with(&[0x1f, 0x8b]) {
-                    gunzip_limited(&fetched.body, max).map_err(|e| {
-                        if e.contains("expands past") {
-                            FetchError::TooLarge(max)
-                        } else {
-                            FetchError::Other(e)
-                        }
-                    })?
-                } else {
-                    fetched.body
-                };
-                Ok(parse_sitemap(&body))
+                read_sitemap(&fetched.body, sitemap_limit).map_err(|e| match e {
+                    SitemapRefused::TooLarge(n) => FetchError::SitemapTooLarge(n),
+                    e @ SitemapRefused::BadGzip(_) => FetchError::Other(e.to_string()),
+                })
             })
             .await;
             match parsed {

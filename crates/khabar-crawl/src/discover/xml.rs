@@ -23,11 +23,24 @@ pub struct ReadProblems {
 }
 
 impl ReadProblems {
-    fn note(&mut self, text: &str, at: usize, what: String) {
+    /// Notes a problem at byte `at` of `text`.
+    pub(super) fn note(&mut self, text: &str, at: usize, what: String) {
+        self.note_line(line_of(text, at), what);
+    }
+
+    /// Notes a problem on line `line`.
+    pub(super) fn note_line(&mut self, line: usize, what: String) {
         self.count += 1;
         if self.noted.len() < MAX_NOTED {
-            self.noted
-                .push(format!("line {}: {what}", line_of(text, at)));
+            self.noted.push(format!("line {line}: {what}"));
+        }
+    }
+
+    /// Notes a problem of the whole document (no one line has it).
+    pub(super) fn note_document(&mut self, what: String) {
+        self.count += 1;
+        if self.noted.len() < MAX_NOTED {
+            self.noted.push(what);
         }
     }
 
@@ -44,14 +57,14 @@ fn line_of(text: &str, at: usize) -> usize {
 
 /// The document as text: its encoding from a byte-order mark, else its XML declaration,
 /// else UTF-8; bytes not valid in it become U+FFFD, and the first such place is noted.
-pub fn decode(bytes: &[u8], problems: &mut ReadProblems) -> String {
+/// Valid UTF-8 is not copied.
+pub fn decode<'a>(bytes: &'a [u8], problems: &mut ReadProblems) -> Cow<'a, str> {
     let (encoding, skip) = match Encoding::for_bom(bytes) {
         Some((e, n)) => (e, n),
         None => (declared_encoding(bytes).unwrap_or(UTF_8), 0),
     };
     let bytes = &bytes[skip..];
     let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
-    let text = text.into_owned();
     if had_errors {
         let bad = text.matches('\u{FFFD}').count() - lossless_replacements(bytes, encoding);
         let first = text.find('\u{FFFD}').unwrap_or(0);
@@ -99,22 +112,67 @@ fn declared_encoding(bytes: &[u8]) -> Option<&'static Encoding> {
     Encoding::for_label(value[..end].trim_ascii())
 }
 
-/// What [`walk`] reports: an element's text, or a `<link href=…>` element, each with the
-/// local names of the elements open around it.
+/// An element's attributes: local names lower-cased (`rdf:about` is `about`), values with
+/// their references resolved leniently (a bare `&` stays), trimmed.
+pub type Attrs = [(String, String)];
+
+/// The value of attribute `name` (a lower-cased local name) in `attrs`.
+pub fn attr<'a>(attrs: &'a Attrs, name: &str) -> Option<&'a str> {
+    attrs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// What [`walk`] reports, each with the local names (lower-cased) of the elements open
+/// around it, innermost last.
 pub enum XmlItem<'a> {
-    /// The text of the element the path ends with.
+    /// An element opened, with its attributes; the path ends with it. An empty element
+    /// (`<link href="…"/>`) is opened and closed at once.
+    Opened(&'a [String], &'a Attrs),
+    /// The text of the element the path ends with (trimmed, never empty), reported when
+    /// it closes.
     Text(&'a [String], &'a str),
-    /// A `<link>` element's `href` and `rel`, inside the path.
-    Link(&'a [String], &'a str, Option<&'a str>),
     /// An element closed; the path still ends with it.
     Closed(&'a [String]),
 }
 
-fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
-    let a = e.try_get_attribute(name).ok().flatten()?;
-    a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-        .ok()
-        .map(Cow::into_owned)
+/// Attributes past this many on one element are not read (no feed or sitemap needs more).
+const MAX_ATTRS: usize = 32;
+
+/// An element's attributes, read leniently: one that does not parse is passed over.
+fn attrs_of(e: &BytesStart<'_>) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for a in e.html_attributes().with_checks(false).flatten() {
+        if out.len() == MAX_ATTRS {
+            break;
+        }
+        let name = a.key.local_name().as_ref().to_ascii_lowercase();
+        out.push((name, unescape(&a.value).trim().to_string()));
+    }
+    out
+}
+
+/// `&name;` references resolved as [`entity`] knows them; anything else stays as written.
+fn unescape(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp + 1..];
+        match after.find(';').filter(|&end| end <= 32) {
+            Some(end) if entity(&after[..end]).is_some() => {
+                out.push(entity(&after[..end]).expect("checked"));
+                rest = &after[end + 1..];
+            }
+            _ => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The predefined entities and character references; anything else stays as written.
@@ -136,16 +194,22 @@ fn entity(name: &str) -> Option<char> {
     }
 }
 
-/// The elements open while walking, each with the text it holds so far.
+/// The most text one element's is kept to (an address, a date, a title are far shorter);
+/// an element that holds more (a feed item's full HTML, a bomb of spaces) reports none, so
+/// that reading a document never holds more than this much text an open element.
+const MAX_TEXT: usize = 64 * 1024;
+
+/// The elements open while walking, each with the text it holds so far (`None`: more
+/// than [`MAX_TEXT`]).
 struct Open {
     path: Vec<String>,
-    texts: Vec<String>,
+    texts: Vec<Option<String>>,
 }
 
 impl Open {
     /// Closes the innermost element, reporting its text and its end.
     fn close(&mut self, report: &mut impl FnMut(XmlItem<'_>) -> bool) -> bool {
-        let text = self.texts.pop().unwrap_or_default();
+        let text = self.texts.pop().flatten().unwrap_or_default();
         let t = text.trim();
         let go_on = (t.is_empty() || report(XmlItem::Text(&self.path, t)))
             && report(XmlItem::Closed(&self.path));
@@ -192,21 +256,16 @@ pub fn walk(text: &str, problems: &mut ReadProblems, mut report: impl FnMut(XmlI
         let at = before as usize;
         match event {
             Event::Start(e) => {
-                let name = e.local_name().as_ref().to_ascii_lowercase();
-                if name == "link"
-                    && let Some(href) = attr(&e, "href")
-                    && !report(XmlItem::Link(&open.path, &href, attr(&e, "rel").as_deref()))
-                {
+                open.path.push(e.local_name().as_ref().to_ascii_lowercase());
+                open.texts.push(Some(String::new()));
+                if !report(XmlItem::Opened(&open.path, &attrs_of(&e))) {
                     return;
                 }
-                open.path.push(name);
-                open.texts.push(String::new());
             }
             Event::Empty(e) => {
-                if e.local_name().as_ref().eq_ignore_ascii_case("link")
-                    && let Some(href) = attr(&e, "href")
-                    && !report(XmlItem::Link(&open.path, &href, attr(&e, "rel").as_deref()))
-                {
+                open.path.push(e.local_name().as_ref().to_ascii_lowercase());
+                open.texts.push(Some(String::new()));
+                if !report(XmlItem::Opened(&open.path, &attrs_of(&e))) || !open.close(&mut report) {
                     return;
                 }
             }
@@ -264,8 +323,14 @@ pub fn walk(text: &str, problems: &mut ReadProblems, mut report: impl FnMut(XmlI
 }
 
 fn push_text(open: &mut Open, s: &str) {
-    if let Some(t) = open.texts.last_mut() {
-        t.push_str(s);
+    if let Some(slot) = open.texts.last_mut()
+        && let Some(t) = slot
+    {
+        if t.len() + s.len() > MAX_TEXT {
+            *slot = None;
+        } else {
+            t.push_str(s);
+        }
     }
 }
 
@@ -306,6 +371,18 @@ mod tests {
             p.noted[1].starts_with("line 3: <a> not closed before </i>"),
             "{p:?}"
         );
+    }
+
+    #[test]
+    fn an_element_holding_too_much_text_gives_none() {
+        let big = "x".repeat(MAX_TEXT + 1);
+        let doc = format!(
+            "<r>\n{}<i><a>1</a></i>{big}<i><a>2</a></i><b>{big}</b></r>",
+            " ".repeat(MAX_TEXT)
+        );
+        let (t, p) = texts(&doc);
+        assert_eq!(t, ["r/i/a=1", "r/i/a=2"]);
+        assert!(p.is_empty(), "{p:?}");
     }
 
     #[test]

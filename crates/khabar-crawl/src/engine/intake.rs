@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use url::Url;
 
-use crate::discover::SitemapEntries;
+use crate::discover::{DateHint, SitemapEntries};
 use crate::incremental::{Revisit, revision_of, revisit};
 use crate::robots::Robots;
 use crate::task::{Done, Outcome, RobotsAnswer};
@@ -22,6 +22,9 @@ use crate::scope::normalize;
 use khabar_extract::urls::same_article_key;
 
 use super::{MAX_ENTRIES_PER_DOCUMENT, MAX_SITEMAP_NESTING, Run};
+
+/// Date hints kept at most while their pages wait (some 200 bytes each).
+const MAX_DATE_HINTS: usize = 100_000;
 
 impl Run<'_> {
     /// Queues a discovered URL if it is in scope, new and within the limits.
@@ -235,6 +238,8 @@ impl Run<'_> {
                 for p in problems {
                     tracing::warn!("{}: {p}", req.url);
                 }
+                let hint = self.date_hints.remove(req.url.as_str());
+                let hint = hint.filter(|_| records.len() == 1);
                 for mut record in records {
                     let key = Url::parse(&record.url)
                         .map_or(record.url.clone(), |u| same_article_key(&u));
@@ -254,6 +259,22 @@ impl Run<'_> {
                         }
                         None => None,
                     };
+                    // a feed's or news sitemap's date, for a page that gives none (after
+                    // the content hash: the same article reached another way is the same)
+                    if let Some(hint) = hint.as_ref() {
+                        let zone = Url::parse(&record.url)
+                            .ok()
+                            .and_then(|u| {
+                                let host = u.host_str()?.to_string();
+                                self.crawler
+                                    .extractor
+                                    .profiles()
+                                    .profile_for_host(&host)
+                                    .map(|p| p.timezone)
+                            })
+                            .unwrap_or_else(khabar_extract::zone::Zone::utc);
+                        hint.fill(&mut record, zone);
+                    }
                     self.stats.record(&record);
                     outbox.push(Output::Record(Box::new(record), update));
                 }
@@ -287,8 +308,10 @@ impl Run<'_> {
             Outcome::Feed(entries) => {
                 self.stats
                     .read_leniently(req.url.as_str(), entries.problems.clone());
-                let links = entries.links.iter().filter_map(|l| req.url.join(l).ok());
-                self.take_entries(&host, links.map(|u| (u, None)));
+                let links = entries
+                    .entries()
+                    .filter_map(|(l, hint)| Some((req.url.join(l).ok()?, None, hint)));
+                self.take_entries(&host, links);
                 let over = entries.links.len().saturating_sub(MAX_ENTRIES_PER_DOCUMENT);
                 self.stats.skip_n(&SkipReason::FeedEntriesOver, over as u64);
             }
@@ -395,22 +418,42 @@ impl Run<'_> {
         // a sitemap's depth counts the indexes above it: a chain of indexes ends
         let nested = req.depth + 1;
         let mut children = Vec::new();
-        for s in entries.sitemaps.iter().take(MAX_ENTRIES_PER_DOCUMENT) {
+        for (s, lastmod) in entries.children().take(MAX_ENTRIES_PER_DOCUMENT) {
             match req.url.join(s) {
                 Ok(_) if nested > MAX_SITEMAP_NESTING => {
                     self.stats.skip(&SkipReason::SitemapNesting)
                 }
-                Ok(u) => children.push(u),
+                Ok(u) => {
+                    // one an earlier run read at this lastmod is not read again
+                    let u = normalize(&u, &self.settings.strip_params);
+                    let unchanged = self.crawler.state.as_deref().is_some_and(|s| {
+                        s.sitemap_listed(u.as_str(), lastmod).unwrap_or_else(|e| {
+                            tracing::warn!("{e}");
+                            false
+                        })
+                    });
+                    if unchanged {
+                        self.stats.skip(&SkipReason::SitemapUnchanged);
+                    } else {
+                        children.push(u);
+                    }
+                }
                 Err(_) => self.stats.skip(&SkipReason::BadUrl),
             }
         }
         self.enqueue_sitemaps(children, nested);
         let pages = entries
-            .pages
-            .iter()
+            .entries()
             .take(MAX_ENTRIES_PER_DOCUMENT)
-            .filter_map(|(p, lastmod)| Some((req.url.join(p).ok()?, lastmod.as_deref())));
-        self.take_entries(host, pages);
+            .filter_map(|p| Some((req.url.join(p.url).ok()?, p.lastmod, p.hint)));
+        let whole = self.take_entries(host, pages);
+        // read whole: every page taken (none left for a later run's budget)
+        if whole
+            && let Some(state) = self.crawler.state.as_deref()
+            && let Err(e) = state.sitemap_read(req.url.as_str())
+        {
+            tracing::warn!("{e}");
+        }
         let over = entries
             .sitemaps
             .len()
@@ -421,14 +464,18 @@ impl Run<'_> {
     }
 
     /// Queues the pages a sitemap or feed of `host` lists, one hop from the seeds, within
-    /// the sitemap bounds.
+    /// the sitemap bounds, keeping what a feed or news sitemap says of their dates until
+    /// they are read. Whether every one was taken: none was left out by a bound of this
+    /// run (the sitemap bounds, the page budget).
     fn take_entries<'e>(
         &mut self,
         host: &str,
-        pages: impl Iterator<Item = (Url, Option<&'e str>)>,
-    ) {
+        pages: impl Iterator<Item = (Url, Option<&'e str>, Option<&'e DateHint>)>,
+    ) -> bool {
+        let budget = SkipReason::MaxPages.to_string();
+        let spent_before = self.stats.skipped.get(&budget).copied().unwrap_or(0);
         let mut over = 0u64;
-        for (url, lastmod) in pages {
+        for (url, lastmod, hint) in pages {
             if over > 0
                 || !self
                     .sitemap_counts
@@ -437,8 +484,15 @@ impl Run<'_> {
                 over += 1;
                 continue;
             }
+            if let Some(hint) = hint
+                && self.date_hints.len() < MAX_DATE_HINTS
+            {
+                let key = normalize(&url, &self.settings.strip_params);
+                self.date_hints.insert(key.to_string(), hint.clone());
+            }
             self.enqueue_at(&url, Kind::Page { article: false }, 1, lastmod, false);
         }
         self.stats.skip_n(&SkipReason::SitemapUrlsOver, over);
+        over == 0 && self.stats.skipped.get(&budget).copied().unwrap_or(0) == spent_before
     }
 }

@@ -336,6 +336,9 @@ struct Run<'a> {
     round_robin: usize,
     /// What sitemaps and feeds brought in so far, against their bounds.
     sitemap_counts: SitemapCounts,
+    /// What feeds and news sitemaps said of the pages they listed (their dates), by
+    /// normalised URL, until the page is read.
+    date_hints: std::collections::HashMap<String, crate::discover::DateHint>,
 }
 
 impl<'a> Run<'a> {
@@ -366,6 +369,7 @@ impl<'a> Run<'a> {
             emitted: HashSet::new(),
             round_robin: 0,
             sitemap_counts: SitemapCounts::default(),
+            date_hints: std::collections::HashMap::new(),
         }
     }
 

@@ -56,7 +56,8 @@ impl StateStore {
         Ok(())
     }
 
-    /// Forgets a URL (and the article fetched from it), so the next crawl fetches it anew.
+    /// Forgets a URL (and the article fetched from it, or the sitemap read from it), so the
+    /// next crawl fetches it anew.
     pub fn forget_url(&mut self, url: &str) -> Result<u64, StateError> {
         let n = self
             .conn
@@ -66,7 +67,12 @@ impl StateStore {
             .conn
             .execute("DELETE FROM articles WHERE url = ?1", params![url])
             .map_err(|e| self.sql(e))?;
-        Ok((n + m) as u64)
+        // a child sitemap forgotten is read again, whatever its <lastmod>
+        let k = self
+            .conn
+            .execute("DELETE FROM sitemaps WHERE url = ?1", params![url])
+            .map_err(|e| self.sql(e))?;
+        Ok((n + m + k) as u64)
     }
 
     /// Forgets every URL of a host, on whatever port (`localhost` forgets

@@ -13,6 +13,7 @@ mod frontier;
 mod runs;
 mod schema;
 mod shared;
+mod sitemaps;
 
 pub use frontier::SqliteFrontier;
 pub use shared::{CrawlState, SharedStore, SqliteState};
@@ -24,7 +25,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OpenFlags};
 
 /// The schema this build writes. Older stores are migrated on open.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// What went wrong with the crawl state.
 #[derive(Debug, thiserror::Error)]

@@ -96,6 +96,23 @@ impl StateStore {
                 )
                 .map_err(|e| self.sql(e))?;
         }
+        if version < 4 {
+            // v4: child sitemaps and the <lastmod> they were read at, so that one unchanged
+            // since is not fetched again (`sitemaps.rs`)
+            self.conn
+                .execute_batch(
+                    "BEGIN;
+                     CREATE TABLE IF NOT EXISTS sitemaps (
+                        url TEXT PRIMARY KEY,
+                        listed_lastmod TEXT,
+                        read_lastmod TEXT,
+                        read_at TEXT
+                     );
+                     PRAGMA user_version = 4;
+                     COMMIT;",
+                )
+                .map_err(|e| self.sql(e))?;
+        }
         Ok(())
     }
 }

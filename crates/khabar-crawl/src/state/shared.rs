@@ -25,6 +25,16 @@ pub trait CrawlState: Send + Sync {
     fn end_run(&self, run: i64, summary: &str) -> Result<(), StateError>;
     /// Records how the run went on each host.
     fn record_hosts(&self, hosts: &[HostRun]) -> Result<(), StateError>;
+    /// A sitemap index lists the child sitemap `url` with `lastmod`: whether it is
+    /// unchanged since a run read it whole (then it is not fetched). A backend that keeps
+    /// no sitemaps says no: every child is read.
+    fn sitemap_listed(&self, _url: &str, _lastmod: Option<&str>) -> Result<bool, StateError> {
+        Ok(false)
+    }
+    /// The sitemap `url` was read whole: its pages were all taken.
+    fn sitemap_read(&self, _url: &str) -> Result<(), StateError> {
+        Ok(())
+    }
 }
 
 /// Writes grouped into one transaction at most: a crash loses at most the last group, a
@@ -136,6 +146,14 @@ impl SqliteState {
 }
 
 impl CrawlState for SqliteState {
+    fn sitemap_listed(&self, url: &str, lastmod: Option<&str>) -> Result<bool, StateError> {
+        SqliteState::sitemap_listed(self, url, lastmod)
+    }
+
+    fn sitemap_read(&self, url: &str) -> Result<(), StateError> {
+        SqliteState::sitemap_read(self, url)
+    }
+
     fn url_state(&self, url: &str) -> Result<Option<UrlState>, StateError> {
         self.store.read(|s| s.url_state(url))
     }
