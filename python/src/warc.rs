@@ -65,7 +65,10 @@ impl ArchivePages {
         let source = SourceInfo {
             kind: SourceKind::Warc,
             file: Some(self.label.clone()),
-            fetched_at: page.date.clone(),
+            fetched_at: page
+                .date
+                .as_deref()
+                .and_then(khabar_extract::dates::rfc3339_or_none),
             status: Some(page.http.status),
             record_id: page.record_id.clone(),
             offset: Some(page.offset),

@@ -20,6 +20,7 @@ mod generic;
 mod pathological;
 mod python;
 mod robustness;
+mod schema;
 mod shared;
 mod state;
 mod structure;

@@ -17,6 +17,17 @@ pub fn format_rfc3339(dt: &DateTime<FixedOffset>) -> String {
     dt.to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 
+/// A timestamp another program wrote (a web archive's `WARC-Date`) as records carry
+/// one: RFC 3339 kept as written, a near form (`2024-03-27 13:52`) rewritten, anything
+/// else `None`.
+pub fn rfc3339_or_none(s: &str) -> Option<String> {
+    let s = s.trim();
+    if DateTime::parse_from_rfc3339(s).is_ok() {
+        return Some(s.to_string());
+    }
+    parse_machine(s, Zone::utc()).map(|d| format_rfc3339(&d))
+}
+
 /// Parses a machine timestamp: RFC 3339, ISO 8601 with or without an offset or with a
 /// compact one (`+0300`), a space instead of `T`, a bare date, or RFC 2822 (feeds). A
 /// timestamp without an offset is read in `default_zone`.
@@ -381,6 +392,19 @@ mod tests {
         // found by fuzzing: chrono reads signed, six-digit years, RFC 3339 cannot write them
         assert_eq!(machine(" -202024-3-2"), None);
         assert_eq!(machine("+12024-03-02"), None);
+    }
+
+    #[test]
+    fn another_program_s_timestamp_as_records_carry_one() {
+        assert_eq!(
+            rfc3339_or_none("2024-03-27T13:52:00Z").as_deref(),
+            Some("2024-03-27T13:52:00Z")
+        );
+        assert_eq!(
+            rfc3339_or_none("2024-03-27 13:52").as_deref(),
+            Some("2024-03-27T13:52:00+00:00")
+        );
+        assert_eq!(rfc3339_or_none("yesterday"), None);
     }
 
     #[test]

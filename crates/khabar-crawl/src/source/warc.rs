@@ -123,7 +123,10 @@ impl Iterator for WarcPages {
             source: SourceInfo {
                 kind: SourceKind::Warc,
                 file: Some(self.label.clone()),
-                fetched_at: page.date,
+                fetched_at: page
+                    .date
+                    .as_deref()
+                    .and_then(khabar_extract::dates::rfc3339_or_none),
                 status: Some(status),
                 record_id: page.record_id,
                 offset: Some(offset),

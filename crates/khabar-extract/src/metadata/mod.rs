@@ -176,7 +176,7 @@ impl PageMeta {
     /// The page's language as a BCP 47 tag: `<html lang>`, then Content-Language, then
     /// og:locale, then JSON-LD inLanguage.
     pub fn language(&self) -> Option<(String, &'static str)> {
-        let pick = |v: &Option<String>| v.as_deref().map(|s| s.replace('_', "-"));
+        let pick = |v: &Option<String>| v.as_deref().and_then(language_tag);
         pick(&self.lang)
             .map(|l| (l, "html-lang"))
             .or_else(|| pick(&self.content_language).map(|l| (l, "meta")))
@@ -187,8 +187,25 @@ impl PageMeta {
                     .and_then(|j| pick(&j.in_language))
                     .map(|l| (l, "json-ld"))
             })
-            .filter(|(l, _)| !l.is_empty() && l.len() <= 35)
     }
+}
+
+/// A declared language as a BCP 47 tag, or `None` when it is not one (`*`, `en us` is
+/// `en`, `ar_EG` is `ar-EG`, a list `en, ar` gives its first): primary subtag of 2-3
+/// letters (or 4-8), then subtags of 1-8 letters or digits.
+fn language_tag(value: &str) -> Option<String> {
+    let first = value
+        .split([',', ';', ' ', '\t'])
+        .map(str::trim)
+        .find(|t| !t.is_empty())?;
+    let tag = first.replace('_', "-");
+    let mut parts = tag.split('-');
+    let primary = parts.next()?;
+    let primary_ok =
+        (2..=8).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_alphabetic());
+    let rest_ok =
+        parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+    (primary_ok && rest_ok && tag.len() <= 35).then_some(tag)
 }
 
 /// Splits a keywords string at commas (Latin and Arabic) and semicolons.
@@ -199,6 +216,17 @@ pub fn split_keywords(s: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn language_tags_are_bcp_47_or_nothing() {
+        assert_eq!(language_tag("ar_EG").as_deref(), Some("ar-EG"));
+        assert_eq!(language_tag("en us").as_deref(), Some("en"));
+        assert_eq!(language_tag(" en, ar").as_deref(), Some("en"));
+        assert_eq!(language_tag("zh-Hant-TW").as_deref(), Some("zh-Hant-TW"));
+        for bad in ["*", "", "e", "en-", "12", "en-toolongsubtag", "<ar>"] {
+            assert_eq!(language_tag(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn an_svg_icons_title_is_not_the_pages() {
