@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use khabar_crawl::output::{Destination, OutputFormat, Rotate};
+use khabar_crawl::settings::{CrawlSettings, Flag, KEYS, Key, Scope};
 
 #[derive(Parser)]
 #[command(
@@ -210,28 +211,75 @@ pub struct StateArgs {
     pub forget_host: Vec<String>,
 }
 
-/// How requests are sent: the flags `crawl` and `fetch` share. Each overrides the
-/// config's `[crawl]` key of the same name.
-#[derive(Args)]
-pub struct RequestArgs {
-    /// Requests per second per host, 0 for no limit [default: 1; config: rate]
-    #[arg(long, value_name = "R")]
-    pub rate: Option<f64>,
-    /// Timeout for one request, in seconds [default: 30; config: timeout_secs]
-    #[arg(long, value_name = "SECS")]
-    pub timeout: Option<u64>,
-    /// The User-Agent header; its first word is the name robots.txt rules are matched against [default: khabar/VERSION (+URL); config: user_agent]
-    #[arg(long, value_name = "UA")]
-    pub user_agent: Option<String>,
-    /// Allow requests to loopback, private and link-local addresses [config: allow_private]
-    #[arg(long)]
-    pub allow_private: bool,
-    /// Do not read or obey robots.txt (be sure you may) [config: robots = false]
-    #[arg(long)]
-    pub ignore_robots: bool,
-    /// Write the run's statistics to FILE as JSON (replaced after each run)
-    #[arg(long, value_name = "FILE")]
-    pub stats: Option<PathBuf>,
+/// The flags made from the `[crawl]` keys' definitions
+/// ([`khabar_crawl::settings::KEYS`]), each overriding its key for one run: those of how
+/// requests are sent for `fetch` (`CRAWL = false`), all of them for `crawl`.
+#[derive(Default)]
+pub struct SettingFlags<const CRAWL: bool> {
+    /// Each flag given, with its key and its text (empty for a switch).
+    pub given: Vec<(&'static Key, String)>,
+}
+
+/// The heading the settings' flags are listed under in `--help`.
+const SETTINGS_HEADING: &str = "Settings (each overrides the [crawl] key named in its help)";
+
+fn flagged(crawl: bool) -> impl Iterator<Item = (&'static Key, &'static Flag)> {
+    KEYS.iter().filter_map(move |k| {
+        let f = k.flag.as_ref()?;
+        (crawl || f.scope == Scope::Request).then_some((k, f))
+    })
+}
+
+impl<const CRAWL: bool> clap::FromArgMatches for SettingFlags<CRAWL> {
+    fn from_arg_matches(m: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        let mut flags = Self::default();
+        flags.update_from_arg_matches(m)?;
+        Ok(flags)
+    }
+
+    fn update_from_arg_matches(&mut self, m: &clap::ArgMatches) -> Result<(), clap::Error> {
+        for (k, f) in flagged(CRAWL) {
+            if f.value.is_empty() {
+                if m.get_flag(k.name) {
+                    self.given.push((k, String::new()));
+                }
+            } else if let Some(v) = m.get_one::<String>(k.name) {
+                self.given.push((k, v.clone()));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<const CRAWL: bool> Args for SettingFlags<CRAWL> {
+    fn augment_args(mut cmd: clap::Command) -> clap::Command {
+        let defaults = CrawlSettings::default();
+        for (k, f) in flagged(CRAWL) {
+            let says = if f.says.is_empty() { k.doc } else { f.says };
+            let mut says = says.replace('`', "");
+            if let Some(first) = says.get(..1) {
+                says.replace_range(..1, &first.to_uppercase());
+            }
+            let default = match k.shown(&defaults) {
+                Some(d) if !f.value.is_empty() => format!("default: {d}; "),
+                _ => String::new(),
+            };
+            let arg = clap::Arg::new(k.name)
+                .long(f.long)
+                .help(format!("{says} [{default}config: {}]", k.name))
+                .help_heading(SETTINGS_HEADING);
+            cmd = cmd.arg(if f.value.is_empty() {
+                arg.action(clap::ArgAction::SetTrue)
+            } else {
+                arg.value_name(f.value).action(clap::ArgAction::Set)
+            });
+        }
+        cmd
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
 }
 
 /// Start addresses given on the command line and in a file.
@@ -250,25 +298,10 @@ pub struct CrawlArgs {
     #[command(flatten)]
     pub urls: UrlArgs,
     #[command(flatten)]
-    pub requests: RequestArgs,
-    /// Requests a host may get at once after a quiet spell [default: 1; config: burst]
-    #[arg(long, value_name = "N")]
-    pub burst: Option<u32>,
-    /// Requests in flight at once, all hosts together [default: 16; config: concurrency]
-    #[arg(long, value_name = "N")]
-    pub concurrency: Option<usize>,
-    /// Requests in flight at once to one host [default: 2; config: per_host]
-    #[arg(long, value_name = "N")]
-    pub per_host: Option<usize>,
-    /// Pages fetched at most, 0 for no limit [default: 1000; config: max_pages]
-    #[arg(long, value_name = "N")]
-    pub max_pages: Option<u64>,
-    /// Link hops from a seed at most [default: 3; config: max_depth]
-    #[arg(long, value_name = "N")]
-    pub max_depth: Option<u32>,
-    /// Stop the crawl after this many seconds, 0 for no limit [default: 0; config: max_duration_secs]
-    #[arg(long, value_name = "SECS")]
-    pub max_time: Option<u64>,
+    pub settings: SettingFlags<true>,
+    /// Write the run's statistics to FILE as JSON (replaced after each run)
+    #[arg(long, value_name = "FILE")]
+    pub stats: Option<PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]
@@ -304,7 +337,10 @@ pub struct FetchArgs {
     #[command(flatten)]
     pub input: UrlArgs,
     #[command(flatten)]
-    pub requests: RequestArgs,
+    pub settings: SettingFlags<false>,
+    /// Write the run's statistics to FILE as JSON
+    #[arg(long, value_name = "FILE")]
+    pub stats: Option<PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]

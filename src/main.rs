@@ -14,7 +14,7 @@ use khabar::report::{shared_report, state_report};
 use khabar::url_list::read_url_list;
 use khabar_crawl::job::{JobEnd, JobOptions, parse_every, run_job};
 use khabar_crawl::run::{ExtractOptions, run_extract};
-use khabar_crawl::settings::{Overrides, is_frontier_address};
+use khabar_crawl::settings::is_frontier_address;
 use khabar_crawl::shared::{RedisState, Server, hide_password, report};
 use khabar_crawl::source::{FileSource, list_inputs};
 use khabar_crawl::state::StateStore;
@@ -22,7 +22,7 @@ use khabar_extract::Extractor;
 use std::sync::Arc;
 
 mod cli;
-use cli::{Cli, Command, CrawlArgs, ExtractArgs, FetchArgs, RequestArgs, StateArgs, UrlArgs};
+use cli::{Cli, Command, CrawlArgs, ExtractArgs, FetchArgs, StateArgs, UrlArgs};
 
 /// Exit codes: 0 all went well; 1 some inputs failed or had problems (see stderr);
 /// 2 the command line or the config is wrong and nothing was done.
@@ -233,30 +233,21 @@ fn addresses(given: Vec<String>, list: &UrlArgs) -> anyhow::Result<Vec<String>> 
     Ok(all)
 }
 
-/// The request flags `crawl` and `fetch` share, as overrides of the config's settings.
-fn request_overrides(r: &RequestArgs) -> Overrides {
-    Overrides {
-        rate: r.rate,
-        timeout: r.timeout.map(Duration::from_secs),
-        user_agent: r.user_agent.clone(),
-        allow_private: r.allow_private,
-        ignore_robots: r.ignore_robots,
-        ..Overrides::default()
+/// The settings' flags given, applied over the config's values.
+fn apply_flags(
+    settings: &mut khabar_crawl::CrawlSettings,
+    given: &[(&'static khabar_crawl::settings::Key, String)],
+) -> anyhow::Result<()> {
+    for (key, text) in given {
+        settings.apply_flag(key, text)?;
     }
+    Ok(())
 }
 
 fn crawl(config: Config, args: CrawlArgs, quiet: bool) -> anyhow::Result<u8> {
     let mut settings = config.crawl.clone();
-    settings.apply(Overrides {
-        seeds: addresses(args.seeds, &args.urls)?,
-        burst: args.burst,
-        concurrency: args.concurrency,
-        per_host: args.per_host,
-        max_pages: args.max_pages,
-        max_depth: args.max_depth,
-        max_duration: args.max_time.map(Duration::from_secs),
-        ..request_overrides(&args.requests)
-    })?;
+    settings.replace_seeds(addresses(args.seeds, &args.urls)?);
+    apply_flags(&mut settings, &args.settings.given)?;
     // the command line wins over the config: --state or --no-state means no shared frontier
     if let Some(f) = &args.frontier {
         anyhow::ensure!(
@@ -294,7 +285,7 @@ fn crawl(config: Config, args: CrawlArgs, quiet: bool) -> anyhow::Result<u8> {
             .map(|d| (d, args.warc_max_mb.saturating_mul(1_000_000).max(1))),
         progress: None,
         on_second_interrupt: None,
-        stats: args.requests.stats.clone(),
+        stats: args.stats.clone(),
     };
     run_crawl_job(extractor, job, quiet)
 }
@@ -308,7 +299,7 @@ fn fetch(config: Config, args: FetchArgs, quiet: bool) -> anyhow::Result<u8> {
         "no address to fetch: give them as arguments or in a file with -i FILE"
     );
     let mut settings = config.crawl.clone();
-    settings.apply(request_overrides(&args.requests))?;
+    apply_flags(&mut settings, &args.settings.given)?;
     settings.seeds.clear();
     settings.sitemaps.clear();
     settings.feeds.clear();
@@ -328,7 +319,7 @@ fn fetch(config: Config, args: FetchArgs, quiet: bool) -> anyhow::Result<u8> {
         warc: None,
         progress: None,
         on_second_interrupt: None,
-        stats: args.requests.stats.clone(),
+        stats: args.stats.clone(),
     };
     run_crawl_job(extractor, job, quiet)
 }

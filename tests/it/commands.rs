@@ -196,8 +196,14 @@ fn help_shows_defaults_and_examples() {
     let help = String::from_utf8(out.stdout).unwrap();
     assert!(help.contains("[default: 1; config: rate]"), "{help}");
     assert!(
-        help.contains("[default: 1000; config: max_pages]"),
+        help.contains("[default: 1,000; config: max_pages]"),
         "{help}"
     );
+    // every key with a flag has it, made from the same definition
+    for key in khabar_crawl::settings::KEYS {
+        if let Some(f) = &key.flag {
+            assert!(help.contains(&format!("--{}", f.long)), "--{}", f.long);
+        }
+    }
     assert!(help.contains("Examples:"), "{help}");
 }

@@ -481,6 +481,32 @@ impl ConfigText<'_> {
         syntax_error(self.text, self.origin, e)
     }
 
+    /// A key the section does not have, located, with the keys it has and a "did you
+    /// mean" for a mistyped one (the words serde uses for a derived table).
+    pub fn unknown_key(
+        &self,
+        span: &std::ops::Range<usize>,
+        key: &str,
+        expected: &[&str],
+    ) -> ConfigError {
+        let (line, column) = line_col(self.text, span.start);
+        let list = expected
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut message = format!("unknown field `{key}`, expected one of {list}");
+        if let Some(hint) = typo_hint(&message) {
+            message.push_str(&format!("; did you mean `{hint}`?"));
+        }
+        ConfigError::Syntax {
+            path: self.origin.to_path_buf(),
+            line,
+            column,
+            message,
+        }
+    }
+
     /// The line a span starts on.
     pub fn line(&self, span: &std::ops::Range<usize>) -> usize {
         line_col(self.text, span.start).0

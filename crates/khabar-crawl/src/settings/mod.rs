@@ -4,6 +4,7 @@
 // a ConfigError is made once, when the config is read: boxing it would only change the API
 #![allow(clippy::result_large_err)]
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use regex::Regex;
@@ -14,60 +15,16 @@ use khabar_extract::config::{ConfigError, ConfigText};
 
 use crate::policy::UrlLimits;
 
-/// The `[crawl]` section as written in the config, before it is checked and its defaults
-/// filled in (see [`CrawlSettings::from_raw`]).
+mod keys;
+mod value;
+pub use keys::{Flag, KEYS, Key, Kind, Scope, key};
+pub use value::{ConfigValue, reference_table};
+
+/// The `[crawl]` section as written in the config: each key with its value and where
+/// it stands, before [`CrawlSettings::from_raw`] checks them against [`KEYS`].
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawCrawl {
-    #[serde(default)]
-    seeds: Vec<Spanned<String>>,
-    #[serde(default)]
-    sitemaps: Vec<Spanned<String>>,
-    #[serde(default)]
-    feeds: Vec<Spanned<String>>,
-    #[serde(default)]
-    allowed_hosts: Vec<String>,
-    #[serde(default)]
-    allow: Vec<Spanned<String>>,
-    #[serde(default)]
-    deny: Vec<Spanned<String>>,
-    strip_params: Option<Vec<String>>,
-    rate: Option<Spanned<f64>>,
-    burst: Option<Spanned<u32>>,
-    concurrency: Option<Spanned<usize>>,
-    per_host: Option<Spanned<usize>>,
-    max_pages: Option<u64>,
-    max_depth: Option<u32>,
-    max_duration_secs: Option<Spanned<u64>>,
-    idle_timeout_secs: Option<Spanned<u64>>,
-    timeout_secs: Option<Spanned<u64>>,
-    connect_timeout_secs: Option<Spanned<u64>>,
-    stop_grace_secs: Option<Spanned<u64>>,
-    max_body_bytes: Option<Spanned<u64>>,
-    max_redirects: Option<Spanned<u32>>,
-    retries: Option<Spanned<u32>>,
-    backoff_base_ms: Option<Spanned<u64>>,
-    max_retry_after_secs: Option<Spanned<u64>>,
-    max_crawl_delay_secs: Option<Spanned<u64>>,
-    recrawl_after_secs: Option<Spanned<u64>>,
-    robots: Option<bool>,
-    robots_timeout_secs: Option<Spanned<u64>>,
-    user_agent: Option<Spanned<String>>,
-    allow_private: Option<bool>,
-    max_links_per_page: Option<usize>,
-    max_queued_per_host: Option<u64>,
-    max_url_bytes: Option<usize>,
-    max_query_params: Option<usize>,
-    max_path_segments: Option<usize>,
-    max_segment_repeats: Option<usize>,
-    max_sitemaps_per_host: Option<u64>,
-    max_sitemaps_per_run: Option<u64>,
-    max_sitemap_urls_per_host: Option<u64>,
-    max_sitemap_urls_per_run: Option<u64>,
-    frontier: Option<Spanned<String>>,
-    frontier_ca_file: Option<String>,
-    lease_timeout_secs: Option<Spanned<u64>>,
-}
+#[serde(transparent)]
+pub struct RawCrawl(BTreeMap<Spanned<String>, Spanned<value::ConfigValue>>);
 
 /// Crawl settings with their defaults filled in.
 #[derive(Debug, Clone)]
@@ -277,19 +234,19 @@ pub const RATE: Bounds<f64> = Bounds {
     unit: "requests per second (or 0: no limit)",
 };
 /// `burst`, `--burst`.
-pub const BURST: Bounds<u32> = Bounds {
+pub const BURST: Bounds<u64> = Bounds {
     min: 1,
     max: 10_000,
     unit: "requests",
 };
 /// `concurrency`, `per_host` and their flags.
-pub const SLOTS: Bounds<usize> = Bounds {
+pub const SLOTS: Bounds<u64> = Bounds {
     min: 1,
     max: 10_000,
     unit: "requests",
 };
 /// `retries`, `max_redirects`.
-pub const TRIES: Bounds<u32> = Bounds {
+pub const TRIES: Bounds<u64> = Bounds {
     min: 0,
     max: 100,
     unit: "",
@@ -395,36 +352,6 @@ impl Default for CrawlSettings {
     }
 }
 
-/// Command-line overrides of the `[crawl]` section; `None` keeps the config's value.
-#[derive(Debug, Clone, Default)]
-pub struct Overrides {
-    /// Seed URLs; when not empty they replace the config's seeds, sitemaps and feeds.
-    pub seeds: Vec<String>,
-    /// `--rate`: requests per second per host, 0 or more (0: no limit).
-    pub rate: Option<f64>,
-    /// `--burst`: requests a host may get at once, 1 or more.
-    pub burst: Option<u32>,
-    /// `--concurrency`: requests in flight at once, 1 or more.
-    pub concurrency: Option<usize>,
-    /// `--per-host`: requests in flight at once to one host, 1 or more.
-    pub per_host: Option<usize>,
-    /// `--max-pages`: pages fetched at most (0: no limit).
-    pub max_pages: Option<u64>,
-    /// `--max-depth`: link hops from a seed at most.
-    pub max_depth: Option<u32>,
-    /// `--max-time`: the whole crawl's time limit.
-    pub max_duration: Option<Duration>,
-    /// `--timeout`: the time limit of one request, 1 second or more.
-    pub timeout: Option<Duration>,
-    /// `--user-agent`: the User-Agent header, one non-empty line.
-    pub user_agent: Option<String>,
-    /// `--allow-private`: internal addresses may be fetched (false keeps the config's value).
-    pub allow_private: bool,
-    /// `--ignore-robots`: robots.txt is neither read nor obeyed (false keeps the config's
-    /// value).
-    pub ignore_robots: bool,
-}
-
 /// A flag with a value that cannot work.
 #[derive(Debug, thiserror::Error)]
 #[error("--{flag}: {message}")]
@@ -436,257 +363,57 @@ pub struct BadOverride {
 }
 
 impl CrawlSettings {
-    /// Applies command-line overrides. Seeds given there replace the config's seeds,
-    /// sitemaps and feeds. Every value is checked against the same bounds as the config's.
-    pub fn apply(&mut self, o: Overrides) -> Result<(), BadOverride> {
-        let bad = |flag| move |message| BadOverride { flag, message };
-        if !o.seeds.is_empty() {
-            self.seeds = o.seeds;
+    /// Seeds given on the command line: they replace the config's seeds, sitemaps and
+    /// feeds (none given: the config's stay).
+    pub fn replace_seeds(&mut self, seeds: Vec<String>) {
+        if !seeds.is_empty() {
+            self.seeds = seeds;
             self.sitemaps.clear();
             self.feeds.clear();
         }
-        if let Some(r) = o.rate {
-            self.rate = check_rate(r).map_err(bad("rate"))?;
-        }
-        if let Some(b) = o.burst {
-            self.burst = BURST.check(b).map_err(bad("burst"))?;
-        }
-        if let Some(c) = o.concurrency {
-            self.concurrency = SLOTS.check(c).map_err(bad("concurrency"))?;
-        }
-        if let Some(c) = o.per_host {
-            self.per_host = SLOTS.check(c).map_err(bad("per-host"))?;
-        }
-        if let Some(n) = o.max_pages {
-            self.max_pages = n;
-        }
-        if let Some(n) = o.max_depth {
-            self.max_depth = n;
-        }
-        if let Some(d) = o.max_duration {
-            let secs = MAX_DURATION_SECS
-                .check(d.as_secs())
-                .map_err(bad("max-time"))?;
-            self.max_duration = Duration::from_secs(secs);
-        }
-        if let Some(t) = o.timeout {
-            let secs = TIMEOUT_SECS.check(t.as_secs()).map_err(bad("timeout"))?;
-            self.timeout = Duration::from_secs(secs);
-        }
-        if let Some(ua) = o.user_agent {
-            if ua.trim().is_empty() || ua.contains(['\r', '\n']) {
-                return Err(bad("user-agent")("must be one non-empty line".into()));
+    }
+
+    /// Applies a command-line flag of `key` (a switch's `text` is ignored): checked
+    /// against the same bounds, and refused in the same words, as the config's value.
+    pub fn apply_flag(&mut self, key: &Key, text: &str) -> Result<(), BadOverride> {
+        let flag = key.flag.as_ref().map_or(key.name, |f| f.long);
+        let raw = match key.flag.as_ref() {
+            Some(f) if f.value.is_empty() => {
+                if f.switch_sets {
+                    "true"
+                } else {
+                    "false"
+                }
             }
-            self.user_agent = ua;
-        }
-        self.allow_private |= o.allow_private;
-        if o.ignore_robots {
-            self.robots = false;
-        }
-        Ok(())
+            _ => text,
+        };
+        key.set(self, &value::Raw::Flag(raw), None)
+            .map_err(|message| BadOverride { flag, message })
     }
 
     /// Checks the `[crawl]` section read from the config and fills in the defaults; a bad
-    /// value is reported at its place in `ctx`, the config's text.
+    /// value is reported at its place in `ctx`, the config's text, and an unknown key
+    /// with the keys there are.
     pub fn from_raw(raw: RawCrawl, ctx: &ConfigText<'_>) -> Result<Self, ConfigError> {
-        let d = Self::default();
-        let err = |span: &std::ops::Range<usize>, field: &str, msg: String| {
-            ctx.value_error(span, "crawl", field, msg)
-        };
-        let urls = |field: &str, list: Vec<Spanned<String>>| -> Result<Vec<String>, ConfigError> {
-            list.into_iter()
-                .map(|u| match url::Url::parse(u.get_ref()) {
-                    Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => Ok(u.into_inner()),
-                    _ => Err(err(
-                        &u.span(),
-                        field,
-                        format!("`{}` is not an absolute http(s) address", u.get_ref()),
-                    )),
-                })
-                .collect()
-        };
-        // a number checked against its bounds, or the default
-        fn within<T: PartialOrd + Copy + std::fmt::Display>(
-            v: Option<Spanned<T>>,
-            bounds: Bounds<T>,
-            default: T,
-            err: impl Fn(&std::ops::Range<usize>, String) -> ConfigError,
-        ) -> Result<T, ConfigError> {
-            match v {
-                Some(v) => bounds.check(*v.get_ref()).map_err(|m| err(&v.span(), m)),
-                None => Ok(default),
-            }
-        }
-        let secs =
-            |v: Option<Spanned<u64>>, field: &str, bounds: Bounds<u64>, default: Duration| {
-                within(v, bounds, default.as_secs(), |span, m| err(span, field, m))
-                    .map(Duration::from_secs)
+        let mut settings = Self::default();
+        let dir = ctx
+            .origin
+            .parent()
+            .filter(|_| ctx.origin.is_file())
+            .map(std::path::Path::to_path_buf);
+        for (name, v) in raw.0 {
+            let Some(key) = key(name.get_ref()) else {
+                let names: Vec<&str> = KEYS.iter().map(|k| k.name).collect();
+                return Err(ctx.unknown_key(&name.span(), name.get_ref(), &names));
             };
-        let rate = match raw.rate {
-            Some(r) => check_rate(*r.get_ref()).map_err(|m| err(&r.span(), "rate", m))?,
-            None => d.rate,
-        };
-        let frontier = match raw.frontier {
-            Some(f) if !is_frontier_address(f.get_ref()) => {
-                return Err(err(
-                    &f.span(),
-                    "frontier",
-                    "must be a Redis address: redis://HOST:PORT/DB (rediss:// for TLS)".into(),
-                ));
-            }
-            Some(f) => Some(f.into_inner()),
-            None => None,
-        };
-        let user_agent = match raw.user_agent {
-            Some(ua) if ua.get_ref().trim().is_empty() || ua.get_ref().contains(['\r', '\n']) => {
-                return Err(err(
-                    &ua.span(),
-                    "user_agent",
-                    "must be one non-empty line".into(),
-                ));
-            }
-            Some(ua) => ua.into_inner(),
-            None => d.user_agent,
-        };
-        let backoff_ms = within(
-            raw.backoff_base_ms,
-            BACKOFF_BASE_MS,
-            d.backoff_base.as_millis() as u64,
-            |span, m| err(span, "backoff_base_ms", m),
-        )?;
-        let sitemaps = SitemapLimits {
-            sitemaps_per_host: raw
-                .max_sitemaps_per_host
-                .unwrap_or(d.sitemap_limits.sitemaps_per_host),
-            sitemaps_per_run: raw
-                .max_sitemaps_per_run
-                .unwrap_or(d.sitemap_limits.sitemaps_per_run),
-            urls_per_host: raw
-                .max_sitemap_urls_per_host
-                .unwrap_or(d.sitemap_limits.urls_per_host),
-            urls_per_run: raw
-                .max_sitemap_urls_per_run
-                .unwrap_or(d.sitemap_limits.urls_per_run),
-        };
-        Ok(Self {
-            seeds: urls("seeds", raw.seeds)?,
-            sitemaps: urls("sitemaps", raw.sitemaps)?,
-            feeds: urls("feeds", raw.feeds)?,
-            pages: Vec::new(),
-            follow: true,
-            allowed_hosts: raw
-                .allowed_hosts
-                .iter()
-                .map(|h| h.trim().trim_end_matches('.').to_ascii_lowercase())
-                .collect(),
-            allow: ctx.regexes("crawl", "allow", raw.allow)?,
-            deny: ctx.regexes("crawl", "deny", raw.deny)?,
-            strip_params: raw.strip_params.unwrap_or(d.strip_params),
-            rate,
-            burst: within(raw.burst, BURST, d.burst, |span, m| err(span, "burst", m))?,
-            concurrency: within(raw.concurrency, SLOTS, d.concurrency, |span, m| {
-                err(span, "concurrency", m)
-            })?,
-            per_host: within(raw.per_host, SLOTS, d.per_host, |span, m| {
-                err(span, "per_host", m)
-            })?,
-            max_pages: raw.max_pages.unwrap_or(d.max_pages),
-            max_depth: raw.max_depth.unwrap_or(d.max_depth),
-            max_duration: secs(
-                raw.max_duration_secs,
-                "max_duration_secs",
-                MAX_DURATION_SECS,
-                d.max_duration,
-            )?,
-            idle_timeout: secs(
-                raw.idle_timeout_secs,
-                "idle_timeout_secs",
-                IDLE_TIMEOUT_SECS,
-                d.idle_timeout,
-            )?,
-            timeout: secs(raw.timeout_secs, "timeout_secs", TIMEOUT_SECS, d.timeout)?,
-            connect_timeout: secs(
-                raw.connect_timeout_secs,
-                "connect_timeout_secs",
-                CONNECT_TIMEOUT_SECS,
-                d.connect_timeout,
-            )?,
-            stop_grace: secs(
-                raw.stop_grace_secs,
-                "stop_grace_secs",
-                STOP_GRACE_SECS,
-                d.stop_grace,
-            )?,
-            max_body_bytes: within(
-                raw.max_body_bytes,
-                BODY_BYTES,
-                d.max_body_bytes,
-                |span, m| err(span, "max_body_bytes", m),
-            )?,
-            max_redirects: within(raw.max_redirects, TRIES, d.max_redirects, |span, m| {
-                err(span, "max_redirects", m)
-            })?,
-            retries: within(raw.retries, TRIES, d.retries, |span, m| {
-                err(span, "retries", m)
-            })?,
-            backoff_base: Duration::from_millis(backoff_ms),
-            max_retry_after: secs(
-                raw.max_retry_after_secs,
-                "max_retry_after_secs",
-                WAIT_SECS,
-                d.max_retry_after,
-            )?,
-            max_crawl_delay: secs(
-                raw.max_crawl_delay_secs,
-                "max_crawl_delay_secs",
-                WAIT_SECS,
-                d.max_crawl_delay,
-            )?,
-            recrawl_after: secs(
-                raw.recrawl_after_secs,
-                "recrawl_after_secs",
-                MAX_DURATION_SECS,
-                d.recrawl_after,
-            )?,
-            robots: raw.robots.unwrap_or(d.robots),
-            robots_timeout: secs(
-                raw.robots_timeout_secs,
-                "robots_timeout_secs",
-                CONNECT_TIMEOUT_SECS,
-                d.robots_timeout,
-            )?,
-            user_agent,
-            allow_private: raw.allow_private.unwrap_or(d.allow_private),
-            max_links_per_page: raw.max_links_per_page.unwrap_or(d.max_links_per_page),
-            max_queued_per_host: raw.max_queued_per_host.unwrap_or(d.max_queued_per_host),
-            url_limits: UrlLimits {
-                max_url_bytes: raw.max_url_bytes.unwrap_or(d.url_limits.max_url_bytes),
-                max_query_params: raw
-                    .max_query_params
-                    .unwrap_or(d.url_limits.max_query_params),
-                max_path_segments: raw
-                    .max_path_segments
-                    .unwrap_or(d.url_limits.max_path_segments),
-                max_segment_repeats: raw
-                    .max_segment_repeats
-                    .unwrap_or(d.url_limits.max_segment_repeats),
-            },
-            sitemap_limits: sitemaps,
-            frontier,
-            frontier_ca_file: raw.frontier_ca_file.map(|f| {
-                let path = std::path::Path::new(&f);
-                match ctx.origin.parent() {
-                    Some(dir) if ctx.origin.is_file() && path.is_relative() => dir.join(path),
-                    _ => path.to_path_buf(),
-                }
-            }),
-            lease_timeout: secs(
-                raw.lease_timeout_secs,
-                "lease_timeout_secs",
-                LEASE_TIMEOUT_SECS,
-                d.lease_timeout,
-            )?,
-        })
+            key.set(
+                &mut settings,
+                &value::Raw::Toml(v.get_ref()),
+                dir.as_deref(),
+            )
+            .map_err(|m| ctx.value_error(&v.span(), "crawl", key.name, m))?;
+        }
+        Ok(settings)
     }
 
     /// How long requests in flight may take to finish once the crawl is stopping.
@@ -819,29 +546,24 @@ mod tests {
             }
         }
 
-        /// The same for the command line's flags.
+        /// The same for every flag, whatever its text.
         #[test]
         fn every_flag_is_in_range_or_refused(
-            rate in prop_oneof![Just(f64::NAN), Just(1e-300), Just(1e-20), 0.0f64..1e6, Just(f64::INFINITY)],
-            burst in any::<u32>(),
-            timeout in any::<u64>(),
-            max_time in any::<u64>(),
-            slots in any::<usize>(),
+            texts in proptest::collection::vec(
+                prop_oneof![number(), Just("x".to_string()), Just(String::new())],
+                keys::KEYS.len(),
+            ),
         ) {
             let mut s = CrawlSettings::default();
-            let applied = s.apply(Overrides {
-                rate: Some(rate),
-                burst: Some(burst),
-                concurrency: Some(slots),
-                per_host: Some(slots),
-                timeout: Some(Duration::from_secs(timeout)),
-                max_duration: Some(Duration::from_secs(max_time)),
-                ..Overrides::default()
-            });
-            match applied {
-                Ok(()) => exercise(&s),
-                Err(e) => prop_assert!(e.to_string().starts_with("--"), "{e}"),
+            for (key, text) in keys::KEYS.iter().zip(&texts) {
+                if key.flag.is_none() {
+                    continue;
+                }
+                if let Err(e) = s.apply_flag(key, text) {
+                    prop_assert!(e.to_string().starts_with("--"), "{e}");
+                }
             }
+            exercise(&s);
         }
     }
 
@@ -862,12 +584,61 @@ mod tests {
         assert!(parse("rate = 0.0001").is_ok());
         let mut s = CrawlSettings::default();
         let e = s
-            .apply(Overrides {
-                rate: Some(1e-20),
-                ..Overrides::default()
-            })
+            .apply_flag(key("rate").unwrap(), "1e-20")
             .unwrap_err()
             .to_string();
         assert!(e.starts_with("--rate: must be 0 (no limit) or from"), "{e}");
+        // one check, one wording, from the config and from the flag
+        let e = s
+            .apply_flag(key("timeout_secs").unwrap(), "7200")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(e, "--timeout: must be from 1 to 3600 seconds (it is 7200)");
+        let e = parse("max_depth = -1").unwrap_err().to_string();
+        assert!(e.contains("must be 0 or more (it is -1)"), "{e}");
+        let e = parse("max_pages = \"ten\"").unwrap_err().to_string();
+        assert!(e.contains("must be a whole number"), "{e}");
+    }
+
+    #[test]
+    fn an_unknown_key_gets_a_did_you_mean() {
+        let e = parse("concurency = 4").unwrap_err().to_string();
+        assert!(e.contains("test.toml:1"), "{e}");
+        assert!(e.contains("did you mean `concurrency`?"), "{e}");
+    }
+
+    #[test]
+    fn switches_set_what_their_flag_says() {
+        let mut s = CrawlSettings::default();
+        s.apply_flag(key("robots").unwrap(), "").unwrap();
+        s.apply_flag(key("allow_private").unwrap(), "").unwrap();
+        assert!(!s.robots && s.allow_private);
+    }
+
+    /// docs/crawl.md carries the reference table made from [`KEYS`]; `KHABAR_BLESS=1`
+    /// writes it there when a key changes.
+    #[test]
+    fn the_docs_carry_the_reference_table() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/crawl.md");
+        let doc = std::fs::read_to_string(path).unwrap();
+        let (begin, end) = ("<!-- settings:begin -->\n", "<!-- settings:end -->");
+        let start = doc
+            .find(begin)
+            .expect("docs/crawl.md has the settings markers")
+            + begin.len();
+        let stop = doc
+            .find(end)
+            .expect("docs/crawl.md has the settings markers");
+        let table = reference_table();
+        if doc[start..stop] != table {
+            if std::env::var_os("KHABAR_BLESS").is_some() {
+                let new = format!("{}{table}{}", &doc[..start], &doc[stop..]);
+                std::fs::write(path, new).unwrap();
+            } else {
+                panic!(
+                    "docs/crawl.md's settings table is out of date: run KHABAR_BLESS=1 cargo test -p khabar-crawl the_docs_carry"
+                );
+            }
+        }
     }
 }
