@@ -31,7 +31,7 @@ use std::time::{Duration, Instant};
 
 use aawsat_pages::{Generator, Page, html_files, median};
 use khabar::config::Config;
-use khabar_extract::extract::Extractor;
+use khabar_extract::Extractor;
 use khabar_extract::render::Format;
 
 const ROUNDS: usize = 8;
@@ -214,8 +214,11 @@ fn run(w: &Workload, mode: Mode, profile: &Extractor, generic: &Extractor, dur: 
         for input in &inputs {
             match mode {
                 Mode::Parse => {
-                    let decoded =
-                        khabar_extract::charset::decode(black_box(input.bytes), None, None);
+                    let decoded = khabar_extract::internals::charset::decode(
+                        black_box(input.bytes),
+                        None,
+                        None,
+                    );
                     black_box(scraper::Html::parse_document(&decoded.text));
                 }
                 Mode::Profile => {

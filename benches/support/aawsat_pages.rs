@@ -7,8 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use khabar_extract::extract::PageInput;
-use khabar_extract::record::{SourceInfo, SourceKind};
+use khabar_extract::{PageInput, SourceInfo, SourceKind};
 
 pub struct Page {
     pub name: String,

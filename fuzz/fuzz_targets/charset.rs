@@ -1,6 +1,7 @@
 //! Charset decisions on any bytes, with any HTTP charset label.
 #![no_main]
-use khabar_extract::charset::{decode, looks_binary, prescan_meta};
+use khabar_extract::internals::charset::{decode, prescan_meta};
+use khabar_extract::looks_binary;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,11 +1,12 @@
 //! Dateline and caption parsing on any text.
 #![no_main]
-use khabar_extract::caption::split_credit;
-use khabar_extract::dateline::{parse_line, parse_opening};
+use khabar_extract::internals::dateline::{parse_line, parse_opening, split_credit};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(s) = std::str::from_utf8(data) else { return };
+    let Ok(s) = std::str::from_utf8(data) else {
+        return;
+    };
     if let Some(p) = parse_line(s) {
         assert!(!p.dateline.raw.is_empty());
     }

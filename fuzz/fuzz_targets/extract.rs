@@ -3,20 +3,29 @@
 use std::sync::LazyLock;
 
 use khabar::config::Config;
-use khabar_extract::extract::{Extractor, PageInput};
-use khabar_extract::record::{SourceInfo, SourceKind};
+use khabar_extract::{Extractor, PageInput, SourceInfo, SourceKind};
 use libfuzzer_sys::fuzz_target;
 
-static EXTRACTOR: LazyLock<Extractor> = LazyLock::new(|| Extractor::new(Config::builtin().profiles, Some("aawsat")).unwrap());
+static EXTRACTOR: LazyLock<Extractor> =
+    LazyLock::new(|| Extractor::new(Config::builtin().profiles, Some("aawsat")).unwrap());
 
 fuzz_target!(|data: &[u8]| {
     let split = data.iter().position(|b| *b == b'\n').unwrap_or(0);
-    let url = std::str::from_utf8(&data[..split]).ok().and_then(|u| url::Url::parse(u).ok());
+    let url = std::str::from_utf8(&data[..split])
+        .ok()
+        .and_then(|u| url::Url::parse(u).ok());
     let input = PageInput {
         bytes: &data[split..],
         page_url: url,
         http_charset: None,
-        source: SourceInfo { kind: SourceKind::File, file: None, fetched_at: None, status: None, record_id: None, offset: None },
+        source: SourceInfo {
+            kind: SourceKind::File,
+            file: None,
+            fetched_at: None,
+            status: None,
+            record_id: None,
+            offset: None,
+        },
         fallback_url: None,
     };
     for (record, _) in EXTRACTOR.extract(&input).articles {
@@ -29,5 +38,8 @@ fn serde_json_line(r: &khabar_extract::Record) -> String {
     let mut w = khabar_crawl::sink::NdjsonWriter::new(Vec::new());
     w.write(r).unwrap();
     let bytes = w.into_inner().unwrap();
-    String::from_utf8(bytes).unwrap().trim_end_matches('\n').to_string()
+    String::from_utf8(bytes)
+        .unwrap()
+        .trim_end_matches('\n')
+        .to_string()
 }

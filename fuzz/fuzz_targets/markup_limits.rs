@@ -4,7 +4,7 @@
 //! parser given at most 512 levels and no more nodes than twice its budget (plus what one
 //! re-opening adds).
 #![no_main]
-use khabar_extract::limits::{MAX_DEPTH, bound_markup};
+use khabar_extract::internals::limits::{MAX_DEPTH, bound_markup};
 use libfuzzer_sys::fuzz_target;
 use std::borrow::Cow;
 

@@ -1,8 +1,7 @@
 //! A page handed over from Python, owned (so that it can be extracted with the GIL
 //! released, on any thread), and its extraction.
 
-use khabar_extract::record::{SourceInfo, SourceKind};
-use khabar_extract::{Extractor, PageInput, Record};
+use khabar_extract::{Extractor, PageInput, Record, SourceInfo, SourceKind};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
@@ -67,7 +66,7 @@ impl Page {
     /// all (nothing but white space, or binary data), which the command line refuses by name.
     pub fn extract(&self, extractor: &Extractor) -> Vec<Record> {
         if self.bytes.iter().all(u8::is_ascii_whitespace)
-            || khabar_extract::charset::looks_binary(&self.bytes)
+            || khabar_extract::looks_binary(&self.bytes)
         {
             return Vec::new();
         }

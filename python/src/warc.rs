@@ -8,7 +8,7 @@ use std::io::BufReader;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use khabar_extract::record::{SourceInfo, SourceKind};
+use khabar_extract::{SourceInfo, SourceKind};
 use khabar_warc::{HtmlPage, HtmlPages, PageError, WarcReader};
 use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;

@@ -28,8 +28,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use khabar::config::Config;
-use khabar_extract::record::Record;
-use khabar_extract::{Extractor, PageInput, PageOutput};
+use khabar_extract::{Extractor, PageInput, PageOutput, Record};
 
 use common::{khabar, records, stderr, write};
 

@@ -9,8 +9,7 @@ use url::Url;
 use crate::frontier::Validators;
 use crate::policy::SkipReason;
 use crate::state::{ArticleUpdate, CrawlState};
-use khabar_extract::record::{Record, content_hash};
-use khabar_extract::zone::Zone;
+use khabar_extract::{Record, Zone, content_hash};
 
 /// What to do with a page an earlier run fetched.
 pub(super) enum Revisit {

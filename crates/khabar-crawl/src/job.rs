@@ -15,7 +15,7 @@ use crate::output::{Committer, Destination, OutputError, OutputFormat, spawn_out
 use crate::shared::{RedisFrontier, RedisState, Server};
 use crate::state::{HostRun, SqliteFrontier, SqliteState, StateError, StateStore};
 use crate::{CrawlError, CrawlProgress, CrawlSettings, Crawler, NoProgress};
-use khabar_extract::extract::Extractor;
+use khabar_extract::Extractor;
 
 /// Makes the progress display of each run.
 pub type ProgressFactory = Arc<dyn Fn() -> Box<dyn CrawlProgress> + Send + Sync>;

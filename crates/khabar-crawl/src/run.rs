@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use crate::sink::RecordSink;
 use crate::source::{InputError, LoadedPage, PageSource};
-use khabar_extract::extract::{Extractor, PageInput, PageOutput};
+use khabar_extract::{Extractor, PageInput, PageOutput};
 
 /// How `extract` runs.
 #[derive(Debug, Clone)]

@@ -10,7 +10,7 @@ use tokio::time::Instant;
 
 use crate::discover::ReadProblems;
 use crate::policy::SkipReason;
-use khabar_extract::record::Record;
+use khabar_extract::Record;
 
 /// Feeds and sitemaps whose repairs are listed in the summary at most (the rest counted).
 const LENIENT_LISTED: usize = 5;
@@ -35,7 +35,7 @@ impl HostStats {
 }
 
 /// Fields whose fill rate is reported: the record's article fields.
-pub const FILLED_FIELDS: &[&str] = khabar_extract::record::ARTICLE_FIELDS;
+pub const FILLED_FIELDS: &[&str] = khabar_extract::ARTICLE_FIELDS;
 
 /// How often each field was filled in one site's records.
 #[derive(Debug, Default, Clone)]

@@ -9,7 +9,7 @@ use url::Url;
 
 use crate::archive::{ArchiveSender, ArchivedResponse};
 use crate::discover::{
-    DocKind, FeedEntries, SitemapEntries, SitemapRefused, html_links, parse_feed, read_sitemap,
+    DocKind, FeedEntries, SitemapEntries, SitemapRefused, parse_feed, read_sitemap,
     sitemap_byte_limit, sniff,
 };
 use crate::fetch::{BodyLimit, FetchError, Fetched, Fetcher};
@@ -17,8 +17,7 @@ use crate::frontier::{Kind, Request};
 use crate::policy::SkipReason;
 use crate::robots::{MAX_ROBOTS_BYTES, Robots};
 use crate::scope::Scope;
-use khabar_extract::extract::{Extractor, PageInput};
-use khabar_extract::record::{Record, SourceInfo, SourceKind};
+use khabar_extract::{Extractor, PageInput, Record, SourceInfo, SourceKind};
 
 pub(super) struct TaskCtx {
     pub(super) fetcher: Fetcher,
@@ -313,21 +312,13 @@ fn read_html(ctx: &TaskCtx, f: &Fetched, kind: Kind) -> Outcome {
         fallback_url: None,
     };
     let parsed = ctx.extractor.parse(&input);
-    let links = parsed
-        .base
-        .as_ref()
-        .map(|b| html_links(&parsed.doc, b))
-        .unwrap_or_default();
-    let is_article = match (kind, parsed.profile) {
+    let links = parsed.links();
+    let is_article = match (kind, parsed.profile()) {
         (Kind::Page { article: true }, _) => true,
         (_, Some(p)) if !p.article_urls.is_empty() => {
             // the address it was fetched from, or the one it calls its own (a mirror, a
             // short link, a page whose profile was found through its canonical link)
-            let canonical = parsed
-                .meta
-                .canonical
-                .as_deref()
-                .and_then(|c| khabar_extract::urls::resolve(parsed.base.as_ref(), c));
+            let canonical = parsed.canonical_url();
             let matches = |u: &str| p.article_urls.iter().any(|r| r.is_match(u));
             matches(f.url.as_str()) || canonical.is_some_and(|c| matches(c.as_str()))
         }

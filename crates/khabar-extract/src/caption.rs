@@ -46,7 +46,7 @@ pub fn split_credit(raw: &str) -> Option<(String, Option<String>)> {
 /// Captions in page order, each (text, credit) once; a later copy fills in an image the
 /// first one lacked.
 #[derive(Debug, Default)]
-pub struct CaptionList {
+pub(crate) struct CaptionList {
     items: Vec<Caption>,
 }
 
@@ -54,7 +54,7 @@ impl CaptionList {
     /// Adds a caption from its raw text, splitting off a trailing credit; a caption already
     /// listed is not added again (it only lends its image URL to the listed one, if that
     /// lacks one).
-    pub fn push(&mut self, raw_text: &str, image_url: Option<String>) {
+    pub(crate) fn push(&mut self, raw_text: &str, image_url: Option<String>) {
         let Some((text, credit)) = split_credit(raw_text) else {
             return;
         };
@@ -76,7 +76,12 @@ impl CaptionList {
     }
 
     /// Adds a caption whose credit the markup gives apart (a credit element of its own).
-    pub fn push_parts(&mut self, text: &str, credit: Option<&str>, image_url: Option<String>) {
+    pub(crate) fn push_parts(
+        &mut self,
+        text: &str,
+        credit: Option<&str>,
+        image_url: Option<String>,
+    ) {
         let credit = credit.and_then(crate::text::normalize_opt);
         match credit {
             None => self.push(text, image_url),
@@ -101,7 +106,7 @@ impl CaptionList {
     }
 
     /// The captions, in the order they were added.
-    pub fn into_vec(self) -> Vec<Caption> {
+    pub(crate) fn into_vec(self) -> Vec<Caption> {
         self.items
     }
 }

@@ -11,7 +11,8 @@ use std::borrow::Cow;
 use encoding_rs::{Encoding, UTF_8};
 
 mod prescan;
-pub use prescan::{prescan, prescan_head};
+pub use prescan::prescan;
+pub(crate) use prescan::prescan_head;
 
 /// How far into the page the `<meta>` prescan looks: the first 1,024 bytes, as the HTML
 /// Standard advises and browsers do.
@@ -19,7 +20,7 @@ pub const PRESCAN_BYTES: usize = 1024;
 /// How far a `<meta>` is looked for when there is none in the first [`PRESCAN_BYTES`] and
 /// the bytes are not valid UTF-8 (the scan also ends at the `<body>` tag): pages that put
 /// their declaration after long scripts in the `<head>`.
-pub const LATE_PRESCAN_BYTES: usize = 64 * 1024;
+pub(crate) const LATE_PRESCAN_BYTES: usize = 64 * 1024;
 /// How much of the page the detector reads.
 const DETECT_BYTES: usize = 64 * 1024;
 
@@ -71,14 +72,14 @@ pub struct Decoded<'a> {
 }
 
 /// The encoding a `<meta charset>` or `<meta http-equiv=Content-Type content=…>` near the
-/// start of the page declares: the standard's prescan ([`prescan`]) over the first
+/// start of the page declares: the standard's prescan (`prescan`) over the first
 /// [`PRESCAN_BYTES`] bytes.
 pub fn prescan_meta(bytes: &[u8]) -> Option<&'static Encoding> {
     prescan(&bytes[..bytes.len().min(PRESCAN_BYTES)])
 }
 
 /// The encoding a `<meta>` in the page's `<head>` declares, looked for up to the `<body>` tag
-/// within the first [`LATE_PRESCAN_BYTES`] ([`prescan_head`]). [`decode`] reads it only for
+/// within the first `LATE_PRESCAN_BYTES` (`prescan_head`). [`decode`] reads it only for
 /// bytes that are not valid UTF-8, when [`prescan_meta`] found nothing.
 pub fn late_meta(bytes: &[u8]) -> Option<&'static Encoding> {
     prescan_head(&bytes[..bytes.len().min(LATE_PRESCAN_BYTES)])

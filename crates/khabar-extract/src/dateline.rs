@@ -97,7 +97,7 @@ const OUTLETS: &[&str] = &[
 
 /// Whether `name` is a news agency or outlet khabar knows (or the paper itself), compared
 /// after folding for matching.
-pub fn is_outlet(name: &str) -> bool {
+pub(crate) fn is_outlet(name: &str) -> bool {
     let folded = fold_for_matching(name);
     OUTLETS.iter().any(|o| *o == folded)
 }

@@ -11,12 +11,12 @@ use crate::html::{is_block, is_hidden};
 use crate::text::push_normalized;
 
 /// The normalised text of an element, blocks separated by a space; `None` when empty.
-pub fn text_of(el: ElementRef<'_>) -> Option<String> {
+pub(crate) fn text_of(el: ElementRef<'_>) -> Option<String> {
     text_without(el, &|_| false)
 }
 
 /// [`text_of`] without the subtrees whose root `dropped` says yes to.
-pub fn text_without(
+pub(crate) fn text_without(
     el: ElementRef<'_>,
     dropped: &dyn Fn(ElementRef<'_>) -> bool,
 ) -> Option<String> {
@@ -47,7 +47,7 @@ pub fn text_without(
 }
 
 /// One step of [`walk`].
-pub enum Step<'a> {
+pub(crate) enum Step<'a> {
     /// An element, on the way in.
     Open(ElementRef<'a>),
     /// A text node.
@@ -59,7 +59,7 @@ pub enum Step<'a> {
 /// Walks `el` and its subtree in document order, without recursion. `visit` answers
 /// [`Step::Open`] with whether to go inside: an element it says no to gets no
 /// [`Step::Close`]. Comments and other nodes are passed over.
-pub fn walk<'a>(el: ElementRef<'a>, mut visit: impl FnMut(Step<'a>) -> bool) {
+pub(crate) fn walk<'a>(el: ElementRef<'a>, mut visit: impl FnMut(Step<'a>) -> bool) {
     let mut skipping: Option<NodeId> = None;
     for edge in el.traverse() {
         match edge {
@@ -94,7 +94,7 @@ pub fn walk<'a>(el: ElementRef<'a>, mut visit: impl FnMut(Step<'a>) -> bool) {
 }
 
 /// Whether `el` or one of its ancestors below `scope` is in `set`.
-pub fn within_any(el: ElementRef<'_>, set: &HashSet<NodeId>, scope: NodeId) -> bool {
+pub(crate) fn within_any(el: ElementRef<'_>, set: &HashSet<NodeId>, scope: NodeId) -> bool {
     if set.is_empty() {
         return false;
     }

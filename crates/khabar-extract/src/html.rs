@@ -5,7 +5,7 @@
 
 /// What an element is to a reader of the article.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// Never read as text: scripts, styles, embedded documents and widgets, forms' controls.
     Hidden,
     /// `h1` … `h6`, with its level.
@@ -56,7 +56,7 @@ pub enum Kind {
 }
 
 /// What `name` (a lower-case tag name) is.
-pub fn kind(name: &str) -> Kind {
+pub(crate) fn kind(name: &str) -> Kind {
     match name {
         "script" | "style" | "noscript" | "template" | "svg" | "math" | "head" | "iframe"
         | "object" | "embed" | "canvas" | "select" | "option" | "optgroup" | "textarea"
@@ -96,12 +96,12 @@ pub fn kind(name: &str) -> Kind {
 }
 
 /// Whether the element's text is never article text.
-pub fn is_hidden(name: &str) -> bool {
+pub(crate) fn is_hidden(name: &str) -> bool {
     kind(name) == Kind::Hidden
 }
 
 /// Whether the element breaks a line: words in adjacent blocks do not run together.
-pub fn is_block(name: &str) -> bool {
+pub(crate) fn is_block(name: &str) -> bool {
     !matches!(
         kind(name),
         Kind::Phrasing | Kind::Link | Kind::Other | Kind::Hidden | Kind::Media
@@ -110,12 +110,12 @@ pub fn is_block(name: &str) -> bool {
 
 /// Whether the element sits inside a run of text (links not included: `<a>` is
 /// [`Kind::Link`]).
-pub fn is_phrasing(name: &str) -> bool {
+pub(crate) fn is_phrasing(name: &str) -> bool {
     kind(name) == Kind::Phrasing
 }
 
 /// `h1` … `h6`: the heading's level.
-pub fn heading_level(name: &str) -> Option<u8> {
+pub(crate) fn heading_level(name: &str) -> Option<u8> {
     match kind(name) {
         Kind::Heading(n) => Some(n),
         _ => None,

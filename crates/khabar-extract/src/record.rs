@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-pub use crate::blocks::Block;
-pub use crate::caption::Caption;
-pub use crate::dateline::Dateline;
+pub(crate) use crate::blocks::Block;
+pub(crate) use crate::caption::Caption;
+pub(crate) use crate::dateline::Dateline;
 
 /// The record format's version: bumped only when a field is renamed or changes type.
 pub const SCHEMA: &str = "khabar.article/1";
@@ -199,13 +199,13 @@ macro_rules! record_types {
 
         /// What the page and its fetch give a record.
         #[derive(Debug, Clone)]
-        pub struct PageFields {
+        pub(crate) struct PageFields {
             $( $(#[$pm])* pub $p: $pty, )*
         }
 
         /// What the field cascade reads from one article, before it becomes a record.
         #[derive(Debug, Default)]
-        pub struct ArticleFields {
+        pub(crate) struct ArticleFields {
             $( $(#[$am])* pub $a: $aty, )*
         }
 
@@ -214,7 +214,7 @@ macro_rules! record_types {
 
         impl Record {
             /// A record from its parts.
-            pub fn new(page: PageFields, article: ArticleFields, $( $d: $dty ),*) -> Self {
+            pub(crate) fn new(page: PageFields, article: ArticleFields, $( $d: $dty ),*) -> Self {
                 Self {
                     $( $p: page.$p, )*
                     $( $a: article.$a, )*

@@ -25,7 +25,7 @@ pub struct FieldSelector {
 
 /// Why a selector did not compile.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SelectorSyntaxError(pub String);
+pub(crate) struct SelectorSyntaxError(pub String);
 
 fn is_attr_name(s: &str) -> bool {
     !s.is_empty()
@@ -35,7 +35,7 @@ fn is_attr_name(s: &str) -> bool {
 
 impl FieldSelector {
     /// Compiles one `selector[@attr]` as written in a profile.
-    pub fn parse(source: &str) -> Result<Self, SelectorSyntaxError> {
+    pub(crate) fn parse(source: &str) -> Result<Self, SelectorSyntaxError> {
         let trimmed = source.trim();
         if trimmed.is_empty() {
             return Err(SelectorSyntaxError("the selector is empty".into()));
@@ -81,7 +81,7 @@ impl FieldSelector {
     }
 
     /// Whether `el` itself matches the CSS part (never, for a bare `@attr`).
-    pub fn matches(&self, el: ElementRef<'_>) -> bool {
+    pub(crate) fn matches(&self, el: ElementRef<'_>) -> bool {
         match (&self.plain, &self.css) {
             (Some(plain), _) => plain.matches(el),
             (None, Some(css)) => css.matches(&el),
@@ -100,7 +100,7 @@ impl FieldSelector {
     }
 
     /// Elements this selector picks inside `ctx` (or `ctx` itself for a bare `@attr`).
-    pub fn elements<'a>(&self, ctx: ElementRef<'a>) -> Vec<ElementRef<'a>> {
+    pub(crate) fn elements<'a>(&self, ctx: ElementRef<'a>) -> Vec<ElementRef<'a>> {
         match self.select(ctx) {
             Some(picks) => picks.collect(),
             None => vec![ctx],
@@ -108,7 +108,7 @@ impl FieldSelector {
     }
 
     /// The first element this selector picks inside `ctx`.
-    pub fn first_element<'a>(&self, ctx: ElementRef<'a>) -> Option<ElementRef<'a>> {
+    pub(crate) fn first_element<'a>(&self, ctx: ElementRef<'a>) -> Option<ElementRef<'a>> {
         match self.select(ctx) {
             Some(mut picks) => picks.next(),
             None => Some(ctx),
@@ -118,7 +118,7 @@ impl FieldSelector {
     /// The value of one picked element: its normalised text, or its attribute. An address
     /// attribute (`href`, `src`, `data-url`, …) is only trimmed of ASCII white space, as
     /// browsers do, so that a no-break space inside a URL survives to be percent-encoded.
-    pub fn value_of(&self, el: ElementRef<'_>) -> Option<String> {
+    pub(crate) fn value_of(&self, el: ElementRef<'_>) -> Option<String> {
         match &self.attr {
             Some(a) if is_address_attr(a) => el
                 .value()
@@ -132,13 +132,16 @@ impl FieldSelector {
     }
 
     /// Non-empty values of every picked element, in document order.
-    pub fn values(&self, ctx: ElementRef<'_>) -> Vec<String> {
+    pub(crate) fn values(&self, ctx: ElementRef<'_>) -> Vec<String> {
         self.iter_values(ctx).collect()
     }
 
     /// [`values`](Self::values), read as they are asked for: a caller that stops at the
     /// first it can use does not read the others.
-    pub fn iter_values<'a>(&'a self, ctx: ElementRef<'a>) -> impl Iterator<Item = String> + 'a {
+    pub(crate) fn iter_values<'a>(
+        &'a self,
+        ctx: ElementRef<'a>,
+    ) -> impl Iterator<Item = String> + 'a {
         let (picks, own) = match self.select(ctx) {
             Some(picks) => (Some(picks), None),
             None => (None, Some(ctx)),
@@ -151,7 +154,7 @@ impl FieldSelector {
     }
 
     /// The first non-empty value inside `ctx`.
-    pub fn first_value(&self, ctx: ElementRef<'_>) -> Option<String> {
+    pub(crate) fn first_value(&self, ctx: ElementRef<'_>) -> Option<String> {
         match self.select(ctx) {
             Some(mut picks) => picks.find_map(|el| self.value_of(el)),
             None => self.value_of(ctx),
@@ -337,7 +340,7 @@ fn is_address_attr(name: &str) -> bool {
 
 /// A field's selectors, tried in order: the first that yields something wins.
 #[derive(Debug, Clone, Default)]
-pub struct SelectorList(pub Vec<FieldSelector>);
+pub struct SelectorList(pub(crate) Vec<FieldSelector>);
 
 impl SelectorList {
     /// Whether the list has no selectors.
@@ -351,14 +354,14 @@ impl SelectorList {
     }
 
     /// The first non-empty value and the selector that gave it.
-    pub fn first_value(&self, ctx: ElementRef<'_>) -> Option<(String, &FieldSelector)> {
+    pub(crate) fn first_value(&self, ctx: ElementRef<'_>) -> Option<(String, &FieldSelector)> {
         self.0
             .iter()
             .find_map(|s| s.first_value(ctx).map(|v| (v, s)))
     }
 
     /// All values of the first selector that yields any.
-    pub fn all_values(&self, ctx: ElementRef<'_>) -> Option<(Vec<String>, &FieldSelector)> {
+    pub(crate) fn all_values(&self, ctx: ElementRef<'_>) -> Option<(Vec<String>, &FieldSelector)> {
         self.0.iter().find_map(|s| {
             let v = s.values(ctx);
             (!v.is_empty()).then_some((v, s))
@@ -366,7 +369,7 @@ impl SelectorList {
     }
 
     /// The elements of the first selector that picks any.
-    pub fn elements<'a>(
+    pub(crate) fn elements<'a>(
         &self,
         ctx: ElementRef<'a>,
     ) -> Option<(Vec<ElementRef<'a>>, &FieldSelector)> {
@@ -377,7 +380,7 @@ impl SelectorList {
     }
 
     /// The first element any selector picks, in selector order.
-    pub fn first_element<'a>(
+    pub(crate) fn first_element<'a>(
         &self,
         ctx: ElementRef<'a>,
     ) -> Option<(ElementRef<'a>, &FieldSelector)> {

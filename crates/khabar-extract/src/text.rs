@@ -17,7 +17,7 @@ fn is_removed(c: char) -> bool {
 /// Folds runs of white space (no-break spaces and line breaks included) into one space,
 /// trims both ends and removes bidi control marks and zero-width spaces. Letters, digits,
 /// diacritics, tatweel and punctuation are kept as written.
-pub fn normalize(input: &str) -> String {
+pub(crate) fn normalize(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
     push_normalized(&mut out, input);
     let trimmed_len = out.trim_end_matches(' ').len();
@@ -29,7 +29,7 @@ pub fn normalize(input: &str) -> String {
 /// space at the seam folds into one space and no leading space is ever written. Runs of
 /// ordinary characters are copied whole; only the bytes `NEEDS_A_LOOK` marks are looked
 /// at more closely.
-pub fn push_normalized(out: &mut String, input: &str) {
+pub(crate) fn push_normalized(out: &mut String, input: &str) {
     out.reserve(input.len());
     let bytes = input.as_bytes();
     let mut run_start = 0;
@@ -109,14 +109,14 @@ fn classify(c: char) -> CharKind {
 }
 
 /// [`normalize`], then `None` for a string that is empty afterwards.
-pub fn normalize_opt(input: &str) -> Option<String> {
+pub(crate) fn normalize_opt(input: &str) -> Option<String> {
     let s = normalize(input);
     (!s.is_empty()).then_some(s)
 }
 
 /// Words in normalised paragraphs: space-separated tokens that hold at least one letter or
 /// digit (a lone dash or guillemet is not a word).
-pub fn word_count<S: AsRef<str>>(paragraphs: &[S]) -> usize {
+pub(crate) fn word_count<S: AsRef<str>>(paragraphs: &[S]) -> usize {
     paragraphs.iter().map(|p| words_in(p.as_ref())).sum()
 }
 
@@ -169,7 +169,7 @@ fn is_word_char(c: char) -> bool {
 /// removed, the hamza forms of alef, alef maqsura and teh marbuta folded, Arabic-Indic
 /// digits made ASCII, Latin lower-cased. Used for month names and keyword lists, never for
 /// output.
-pub fn fold_for_matching(input: &str) -> String {
+pub(crate) fn fold_for_matching(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
     for c in input.chars() {
         match c {

@@ -6,7 +6,7 @@ use std::fmt;
 use chrono::{DateTime, FixedOffset, LocalResult, NaiveDateTime, TimeDelta, TimeZone};
 use chrono_tz::Tz;
 
-use crate::dates::parse_offset;
+use crate::datetime::parse_offset;
 
 /// Where a time printed without an offset is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

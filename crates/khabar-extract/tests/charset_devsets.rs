@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
-use khabar_extract::charset::{CharsetSource, decode, detect, late_meta, prescan};
+use khabar_extract::internals::charset::{CharsetSource, decode, detect, late_meta, prescan};
 
 /// The `<meta>` scan before issue 23: a regular expression over the first 4 KiB.
 fn regex_prescan(bytes: &[u8]) -> Option<&'static Encoding> {

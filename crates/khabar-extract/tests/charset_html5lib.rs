@@ -8,7 +8,7 @@
 mod html5lib_dat;
 
 use encoding_rs::{Encoding, WINDOWS_1252};
-use khabar_extract::charset::{PRESCAN_BYTES, prescan, prescan_meta};
+use khabar_extract::internals::charset::{PRESCAN_BYTES, prescan, prescan_meta};
 
 fn sniff(data: &[u8], scan: impl Fn(&[u8]) -> Option<&'static Encoding>) -> &'static Encoding {
     Encoding::for_bom(data)

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use khabar_extract::entities::decode_entities;
+use khabar_extract::internals::entities::decode_entities;
 
 /// Name (with its `&`) to characters.
 fn standard() -> BTreeMap<String, String> {

@@ -3,7 +3,7 @@
 use sha1::{Digest, Sha1};
 
 /// RFC 4648 base32 (upper case, `=` padded), the encoding WARC digests use.
-pub fn base32_encode(data: &[u8]) -> String {
+pub(crate) fn base32_encode(data: &[u8]) -> String {
     const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     let mut out = String::with_capacity(data.len().div_ceil(5) * 8);
     for chunk in data.chunks(5) {
@@ -47,4 +47,26 @@ pub(crate) fn check_sha1(declared: &str, data: &[u8]) -> Option<bool> {
         b32.trim_end_matches('=')
             .eq_ignore_ascii_case(value.trim_end_matches('=')),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::base32_encode;
+
+    #[test]
+    fn base32_rfc4648_vectors() {
+        // RFC 4648 section 10 test vectors
+        let vectors = [
+            ("", ""),
+            ("f", "MY======"),
+            ("fo", "MZXQ===="),
+            ("foo", "MZXW6==="),
+            ("foob", "MZXW6YQ="),
+            ("fooba", "MZXW6YTB"),
+            ("foobar", "MZXW6YTBOI======"),
+        ];
+        for (input, out) in vectors {
+            assert_eq!(base32_encode(input.as_bytes()), out);
+        }
+    }
 }

@@ -82,7 +82,7 @@ pub(crate) fn charset_of(content_type: &str) -> Option<&str> {
 }
 
 /// Whether the first bytes (after a BOM and white space) look like an HTML document.
-pub fn looks_like_html(body: &[u8]) -> bool {
+pub(crate) fn looks_like_html(body: &[u8]) -> bool {
     let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
     let start = body
         .iter()

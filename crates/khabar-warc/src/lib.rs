@@ -2,6 +2,45 @@
 //! `.warc.gz` files that survives damaged records, the HTTP parsing a news extractor needs
 //! from `response` records, and a rotating writer of request/response records.
 //!
+//! ```
+//! use std::time::SystemTime;
+//! use khabar_warc::{Exchange, HtmlPages, RecordType, WarcReader, WarcWriter, WriterOptions};
+//!
+//! // archive one fetch: a `warcinfo` record opens the file, then `request` and `response`
+//! let dir = tempfile::tempdir()?;
+//! let mut writer = WarcWriter::new(dir.path(), WriterOptions::default())?;
+//! let headers = [("Content-Type".to_string(), "text/html; charset=utf-8".to_string())];
+//! let body = b"<!doctype html><title>Rain</title><h1>Rain returns to the coast</h1>";
+//! let at = SystemTime::now();
+//! let written = writer.write_exchange(&Exchange::new(
+//!     "https://news.example.com/rain", 200, &headers, body, at,
+//! ))?;
+//! let files = writer.finish()?;
+//! assert_eq!(files, [written.response.file.clone()]);
+//!
+//! // read every record back, damaged ones reported and skipped
+//! let mut types = Vec::new();
+//! for record in WarcReader::new(std::fs::File::open(&files[0])?) {
+//!     let record = record?;
+//!     types.push(record.record_type());
+//!     if record.record_type() == RecordType::Response {
+//!         assert_eq!(record.offset, written.response.offset); // where the writer put it
+//!         let http = record.http_response().unwrap()?;
+//!         assert!(http.is_html());
+//!         assert_eq!(http.charset(), Some("utf-8"));
+//!         assert_eq!(http.body, body);
+//!     }
+//! }
+//! assert_eq!(types, [RecordType::Warcinfo, RecordType::Request, RecordType::Response]);
+//!
+//! // or just the HTML pages, from bytes in memory
+//! let bytes = std::fs::read(&files[0])?;
+//! let pages: Vec<_> = HtmlPages::new(WarcReader::new(&bytes[..])).collect::<Result<_, _>>()?;
+//! assert_eq!(pages.len(), 1);
+//! assert_eq!(pages[0].target_uri.as_deref(), Some("https://news.example.com/rain"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! # Reading
 //!
 //! ```
@@ -55,6 +94,12 @@
 //! (record ids).
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+#![warn(unreachable_pub, unnameable_types)]
+
+// the README's example, compiled and run with the doc tests
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 mod digest;
 mod error;
@@ -67,17 +112,15 @@ mod record;
 mod time;
 mod writer;
 
-pub use digest::{base32_encode, sha1_base32};
+pub use digest::sha1_base32;
 pub use error::{HttpError, WarcError, WriteError};
 pub use headers::Headers;
 pub use http::{
-    DEFAULT_MAX_BODY_SIZE, HttpResponse, looks_like_html, parse_http_response,
-    parse_http_response_with_limit,
+    DEFAULT_MAX_BODY_SIZE, HttpResponse, parse_http_response, parse_http_response_with_limit,
 };
 pub use pages::{HtmlPage, HtmlPages, PageError};
 pub use reader::{Compression, DEFAULT_MAX_HEADER_SIZE, DEFAULT_MAX_RECORD_SIZE, WarcReader};
 pub use record::{RecordType, WarcRecord};
-pub use time::format_warc_date;
 pub use writer::{
     DEFAULT_MAX_FILE_SIZE, Exchange, ORIGINAL_HEADER_PREFIX, RequestHead, WarcWriter,
     WriterOptions, Written, WrittenExchange,

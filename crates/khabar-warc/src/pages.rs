@@ -63,7 +63,9 @@ impl PageError {
     }
 }
 
-/// The HTML pages of an archive, in file order; see the module's notes.
+/// The HTML pages of an archive, in file order: its `response` records with a 2xx HTML
+/// HTTP message, each with what an extractor needs and what cites it ([`HtmlPage`]).
+/// Everything else is passed over and counted by kind ([`passed`](Self::passed)).
 pub struct HtmlPages<R> {
     records: WarcReader<R>,
     passed: BTreeMap<&'static str, u64>,

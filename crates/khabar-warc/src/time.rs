@@ -31,7 +31,7 @@ pub(crate) fn civil(t: SystemTime) -> (i64, u32, u32, u32, u32, u32) {
 }
 
 /// A `WARC-Date`: RFC 3339 in UTC to the second, e.g. `2026-12-03T10:56:18Z`.
-pub fn format_warc_date(t: SystemTime) -> String {
+pub(crate) fn format_warc_date(t: SystemTime) -> String {
     let (y, mo, d, h, mi, s) = civil(t);
     format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
 }

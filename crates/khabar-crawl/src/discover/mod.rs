@@ -24,10 +24,10 @@ use std::sync::LazyLock;
 use scraper::{Html, Selector};
 use url::Url;
 
+use khabar_extract::Record;
+use khabar_extract::Zone;
 use khabar_extract::dates::{format_rfc3339, parse_machine};
-use khabar_extract::record::Record;
 use khabar_extract::urls::resolve;
-use khabar_extract::zone::Zone;
 
 /// What a response holds, judged from its Content-Type, its address and its first bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -272,7 +272,7 @@ impl Run<'_> {
                                     .profile_for_host(&host)
                                     .map(|p| p.timezone)
                             })
-                            .unwrap_or_else(khabar_extract::zone::Zone::utc);
+                            .unwrap_or_else(khabar_extract::Zone::utc);
                         hint.fill(&mut record, zone);
                     }
                     self.stats.record(&record);

@@ -30,7 +30,7 @@ use crate::scope::{Scope, is_internal_ip, normalize};
 use crate::settings::CrawlSettings;
 use crate::state::CrawlState;
 use crate::stats::CrawlStats;
-use khabar_extract::extract::Extractor;
+use khabar_extract::Extractor;
 
 /// Most URLs taken from one sitemap or feed (the sitemap protocol's own limit).
 const MAX_ENTRIES_PER_DOCUMENT: usize = 50_000;

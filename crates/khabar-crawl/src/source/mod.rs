@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use url::Url;
 
-use khabar_extract::record::{SourceInfo, SourceKind};
+use khabar_extract::{SourceInfo, SourceKind};
 
 mod warc;
 
@@ -398,7 +398,7 @@ pub fn load(item: InputItem) -> Result<LoadedPage, InputError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(InputError::Empty { path: label });
     }
-    if khabar_extract::charset::looks_binary(&bytes) {
+    if khabar_extract::looks_binary(&bytes) {
         return Err(InputError::Binary { path: label });
     }
     let fallback_url = item

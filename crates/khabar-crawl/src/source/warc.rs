@@ -7,7 +7,7 @@ use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
 
-use khabar_extract::record::{SourceInfo, SourceKind};
+use khabar_extract::{SourceInfo, SourceKind};
 use khabar_warc::{HtmlPages, PageError, WarcReader};
 use url::Url;
 

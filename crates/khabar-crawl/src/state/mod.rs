@@ -154,7 +154,7 @@ pub struct UrlState {
 /// What the store knows of one article.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArticleState {
-    /// [`khabar_extract::record::content_hash`] of the record last written.
+    /// [`khabar_extract::content_hash`] of the record last written.
     pub content_hash: String,
     /// The revision last written (1 for the first).
     pub revision: u32,
@@ -186,7 +186,7 @@ pub struct ArticleUpdate {
     pub id: String,
     /// The article's URL.
     pub url: String,
-    /// [`khabar_extract::record::content_hash`] of the record written.
+    /// [`khabar_extract::content_hash`] of the record written.
     pub content_hash: String,
     /// The revision written.
     pub revision: u32,

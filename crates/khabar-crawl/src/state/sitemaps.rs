@@ -11,8 +11,8 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::{SqliteState, StateError, StateStore, now_text};
+use khabar_extract::Zone;
 use khabar_extract::dates::parse_machine;
-use khabar_extract::zone::Zone;
 
 /// Whether a child sitemap listed with `listed` is unchanged since it was read at `read`:
 /// the same instant or an earlier one when both are dates, the same text otherwise.

@@ -2,7 +2,7 @@
 //! headings, lists (ordered or not, nested), quotes, code listings, tables and the places
 //! of figures — with the links inside them. One reader ([`BlockBuilder`]) makes them from
 //! the page for the profiles and the generic extractor alike; the record's `body` is
-//! derived from them ([`body_of`]), and the renderers (`crate::render`) write them as
+//! derived from them ([`body_of`]), and the renderers (`crate::rendering`) write them as
 //! Markdown, plain text or HTML.
 //!
 //! Every block has `kind` and `text` (its plain text: normalised like every string of the
@@ -12,7 +12,7 @@
 mod builder;
 mod table;
 
-pub use builder::BlockBuilder;
+pub(crate) use builder::BlockBuilder;
 
 use serde::{Deserialize, Serialize};
 
@@ -162,7 +162,7 @@ impl Block {
 }
 
 /// A list block from its items: its text is one line per item, nested ones included.
-pub fn list(ordered: bool, items: Vec<ListItem>) -> Block {
+pub(crate) fn list(ordered: bool, items: Vec<ListItem>) -> Block {
     let mut lines = Vec::new();
     item_lines(&items, &mut lines);
     Block::List {
@@ -184,7 +184,7 @@ fn item_lines<'a>(items: &'a [ListItem], out: &mut Vec<&'a str>) {
 }
 
 /// A table block from its rows: its text is one line per row, cells separated by a space.
-pub fn table(rows: Vec<Vec<Cell>>) -> Block {
+pub(crate) fn table(rows: Vec<Vec<Cell>>) -> Block {
     let text = rows
         .iter()
         .map(|r| row_text(r))
@@ -205,7 +205,7 @@ fn row_text(row: &[Cell]) -> String {
 /// The record's `body` from the blocks: one string per paragraph, heading, quote, code
 /// listing (its white space folded), list item and table row; figures are not text of the
 /// body.
-pub fn body_of(blocks: &[Block]) -> Vec<String> {
+pub(crate) fn body_of(blocks: &[Block]) -> Vec<String> {
     let mut body = Vec::new();
     for b in blocks {
         match b {
@@ -239,7 +239,7 @@ fn items_body(items: &[ListItem], out: &mut Vec<String>) {
 }
 
 /// Blocks of paragraphs, one per string (JSON-LD `articleBody`, whose markup is gone).
-pub fn paragraphs(texts: Vec<String>) -> Vec<Block> {
+pub(crate) fn paragraphs(texts: Vec<String>) -> Vec<Block> {
     texts
         .into_iter()
         .map(|text| Block::Paragraph {
@@ -250,7 +250,7 @@ pub fn paragraphs(texts: Vec<String>) -> Vec<Block> {
 }
 
 /// Leaves out paragraphs and headings that only repeat `headline`.
-pub fn without_headline(blocks: &mut Vec<Block>, headline: &str) {
+pub(crate) fn without_headline(blocks: &mut Vec<Block>, headline: &str) {
     blocks.retain(|b| {
         !matches!(b, Block::Paragraph { text, .. } | Block::Heading { text, .. } if text == headline)
     });

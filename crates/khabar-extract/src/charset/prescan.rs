@@ -30,7 +30,7 @@ pub fn prescan(bytes: &[u8]) -> Option<&'static Encoding> {
 
 /// [`prescan`] with one more end condition, of those the standard leaves to the user agent:
 /// a `<body>` start tag (a `<meta>` after it is not the page's declaration).
-pub fn prescan_head(bytes: &[u8]) -> Option<&'static Encoding> {
+pub(crate) fn prescan_head(bytes: &[u8]) -> Option<&'static Encoding> {
     Scanner {
         b: bytes,
         pos: 0,

@@ -6,11 +6,11 @@ use ego_tree::NodeId;
 use scraper::ElementRef;
 use url::Url;
 
+use crate::address::resolve;
 use crate::selector::SelectorList;
-use crate::urls::resolve;
 
 /// One article's container on a page and what is known about it.
-pub struct ArticleScope<'a> {
+pub(super) struct ArticleScope<'a> {
     pub container: ElementRef<'a>,
     /// The page's main article: page-level metadata (JSON-LD, meta) belongs to it alone.
     pub primary: bool,

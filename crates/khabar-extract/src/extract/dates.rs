@@ -9,7 +9,7 @@ use scraper::{ElementRef, Selector};
 use super::Page;
 use super::article::ArticleScope;
 use super::trace::Trace;
-use crate::dates::{format_rfc3339, parse_machine, parse_meta_value, parse_visible};
+use crate::datetime::{format_rfc3339, parse_machine, parse_meta_value, parse_visible};
 use crate::dom::within_any;
 use crate::selector::SelectorList;
 

@@ -8,8 +8,7 @@ mod fields;
 mod related;
 mod trace;
 
-pub use fields::title_without_site;
-pub use trace::{FieldNote, Trace};
+pub use trace::Trace;
 
 use std::collections::HashSet;
 
@@ -18,12 +17,12 @@ use ego_tree::NodeId;
 use scraper::{ElementRef, Html};
 use url::Url;
 
+use crate::address::{resolve, same_article_key};
 use crate::charset::decode;
 use crate::config::{Profile, Profiles};
 use crate::metadata::PageMeta;
 use crate::record::{Extraction, PageFields, Record, SCHEMA, SourceInfo, article_id};
 use crate::text::word_count;
-use crate::urls::{resolve, same_article_key};
 use article::ArticleScope;
 use fields::read_fields;
 
@@ -67,9 +66,7 @@ pub struct PageOutput {
 }
 
 /// What the fields of one article are read against.
-pub struct Page<'a> {
-    /// The parsed page.
-    pub doc: &'a Html,
+pub(crate) struct Page<'a> {
     /// The page's metadata.
     pub meta: &'a PageMeta,
     /// What relative links resolve against.
@@ -80,24 +77,79 @@ pub struct Page<'a> {
     pub offset: Zone,
 }
 
-/// A decoded, parsed page with its metadata and profile.
+/// A page decoded and parsed once, with its metadata read and its site profile chosen:
+/// what [`Extractor::records`] turns into records, and what a crawler reads the page's
+/// links from ([`links`](Self::links)) without parsing it again. The parsed document
+/// itself stays inside.
 pub struct ParsedPage<'c> {
-    /// The parsed page.
-    pub doc: Html,
-    /// The page's metadata.
-    pub meta: PageMeta,
-    /// What relative links on the page resolve against.
-    pub base: Option<Url>,
-    /// The site profile in use: the one covering the page's host (or its canonical link's),
-    /// else the fallback profile.
-    pub profile: Option<&'c Profile>,
+    doc: Html,
+    meta: PageMeta,
+    base: Option<Url>,
+    profile: Option<&'c Profile>,
     profile_choice: String,
     charset: String,
     warnings: Vec<String>,
     problems: Vec<String>,
 }
 
-impl ParsedPage<'_> {
+impl std::fmt::Debug for ParsedPage<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ParsedPage")
+            .field("base", &self.base.as_ref().map(Url::as_str))
+            .field("profile", &self.profile.map(|p| p.name.as_str()))
+            .field("charset", &self.charset)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The links a crawler follows: `<a href>` and `<area href>`.
+static LINKS: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
+    scraper::Selector::parse("a[href], area[href]").expect("link selector")
+});
+
+impl<'c> ParsedPage<'c> {
+    /// What relative links on the page resolve against: `<base href>`, the page's own
+    /// address, its canonical link, og:url, then the fallback address; `None` when the
+    /// page has no address at all.
+    pub fn base(&self) -> Option<&Url> {
+        self.base.as_ref()
+    }
+
+    /// The site profile in use: the one covering the page's host (or its canonical
+    /// link's), else the fallback profile.
+    pub fn profile(&self) -> Option<&'c Profile> {
+        self.profile
+    }
+
+    /// The page's `<link rel=canonical>`, resolved against [`base`](Self::base) (http and
+    /// https only).
+    pub fn canonical_url(&self) -> Option<Url> {
+        self.meta
+            .canonical
+            .as_deref()
+            .and_then(|c| resolve(self.base.as_ref(), c))
+    }
+
+    /// Every link on the page (`<a href>`, `<area href>`) but those marked
+    /// `rel="nofollow"`, in page order, resolved against [`base`](Self::base); http and
+    /// https only. Empty when the page has no base address.
+    pub fn links(&self) -> Vec<Url> {
+        let Some(base) = self.base.as_ref() else {
+            return Vec::new();
+        };
+        self.doc
+            .select(&LINKS)
+            .filter(|a| {
+                a.value().attr("rel").is_none_or(|r| {
+                    !r.split_ascii_whitespace()
+                        .any(|t| t.eq_ignore_ascii_case("nofollow"))
+                })
+            })
+            .filter_map(|a| a.value().attr("href"))
+            .filter_map(|href| resolve(Some(base), href))
+            .collect()
+    }
+
     /// Whether the page's metadata says it is an article: og:type `article`, or a JSON-LD
     /// article object.
     pub fn metadata_says_article(&self) -> bool {
@@ -257,7 +309,6 @@ impl Extractor {
         let charset = &parsed.charset;
         let offset = profile.map_or(Zone::utc(), |p| p.timezone);
         let page = Page {
-            doc,
             meta,
             base: base.as_ref(),
             profile,

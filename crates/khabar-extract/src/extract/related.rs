@@ -8,11 +8,11 @@ use scraper::ElementRef;
 use super::Page;
 use super::article::{ArticleScope, resolve_str};
 use super::trace::Trace;
+use crate::address::{resolve, same_article_key};
 use crate::caption::split_credit;
 use crate::config::Profile;
 use crate::dateline::parse_line;
 use crate::record::{Caption, Related};
-use crate::urls::{resolve, same_article_key};
 
 pub(super) fn read_related(
     page: &Page<'_>,

@@ -10,7 +10,7 @@ use crate::record::Record;
 
 /// How one field was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldNote {
+pub(crate) struct FieldNote {
     /// The field's name, as in the record.
     pub field: &'static str,
     /// `selector`, `json-ld`, `meta`, `time`, `link`, `byline`, `first-paragraph`, …
@@ -24,18 +24,23 @@ pub struct FieldNote {
 #[derive(Debug, Clone, Default)]
 pub struct Trace {
     /// Fields found, with their source and rule, in the order they were read.
-    pub found: Vec<FieldNote>,
+    pub(crate) found: Vec<FieldNote>,
     /// Fields left empty, with what was tried.
-    pub missing: Vec<(&'static str, String)>,
+    pub(crate) missing: Vec<(&'static str, String)>,
     /// How the profile was chosen.
-    pub profile_choice: String,
+    pub(crate) profile_choice: String,
     /// The generic extractor's chosen body block and its runner-up.
-    pub blocks: Option<(Option<BlockNote>, Option<BlockNote>)>,
+    pub(crate) blocks: Option<(Option<BlockNote>, Option<BlockNote>)>,
 }
 
 impl Trace {
     /// Notes a field as found, from `source` by `rule`.
-    pub fn found(&mut self, field: &'static str, source: &'static str, rule: impl Into<String>) {
+    pub(crate) fn found(
+        &mut self,
+        field: &'static str,
+        source: &'static str,
+        rule: impl Into<String>,
+    ) {
         self.found.push(FieldNote {
             field,
             source,
@@ -44,12 +49,12 @@ impl Trace {
     }
 
     /// Notes a field as left empty after trying `tried`.
-    pub fn missing(&mut self, field: &'static str, tried: impl Into<String>) {
+    pub(crate) fn missing(&mut self, field: &'static str, tried: impl Into<String>) {
         self.missing.push((field, tried.into()));
     }
 
     /// Field → source, as `extraction.sources` carries it.
-    pub fn sources(&self) -> BTreeMap<String, String> {
+    pub(crate) fn sources(&self) -> BTreeMap<String, String> {
         self.found
             .iter()
             .map(|n| (n.field.to_string(), n.source.to_string()))

@@ -20,7 +20,7 @@ const MIN_PARAGRAPH_LETTERS: u32 = 25;
 
 /// An element put forward as the body, with its score.
 #[derive(Debug, Clone, Copy)]
-pub struct Candidate {
+pub(crate) struct Candidate {
     /// The element.
     pub ix: Ix,
     /// Its score.
@@ -29,7 +29,7 @@ pub struct Candidate {
 
 /// The chosen block and how it was chosen.
 #[derive(Debug, Clone)]
-pub struct BodyChoice {
+pub(crate) struct BodyChoice {
     /// The block chosen.
     pub best: Candidate,
     /// The best candidate neither inside nor around the chosen one.
@@ -191,7 +191,7 @@ fn best_of(flat: &Flat<'_>, s: &Scored) -> Option<Candidate> {
 /// like paragraphs. The markup-led scoring chooses first; the text-only one replaces its
 /// choice when there is none or when it holds too little of the page's paragraph text.
 /// Siblings that continue the chosen block are joined to it.
-pub fn choose(flat: &Flat<'_>) -> Option<BodyChoice> {
+pub(crate) fn choose(flat: &Flat<'_>) -> Option<BodyChoice> {
     let n = flat.items.len();
     let markup = score_all(flat, Bias::Markup);
     let a = best_of(flat, &markup);

@@ -158,7 +158,7 @@ fn is_inline(name: &str) -> bool {
 /// Reads the chosen blocks in document order, cleaned, as blocks of the article (links
 /// resolved against `base`). When cleaning leaves nothing of a block that holds paragraphs,
 /// it is read again the text-only way (the reason goes to `why`).
-pub fn read(
+pub(crate) fn read(
     flat: &Flat<'_>,
     choice: &BodyChoice,
     headline: Option<&str>,

@@ -10,7 +10,7 @@ use url::Url;
 
 use super::tree::Ix;
 use super::{BEFORE_HEADLINE, GenericPage};
-use crate::dates::{parse_machine, parse_visible};
+use crate::datetime::{parse_machine, parse_visible};
 use crate::dom::text_of;
 use crate::zone::Zone;
 
@@ -18,7 +18,7 @@ use crate::zone::Zone;
 const MAX_DATE_LETTERS: u32 = 120;
 
 /// A date found on the page, with where it came from for the trace.
-pub struct FoundDate {
+pub(crate) struct FoundDate {
     /// The date, with the offset it was written with (or the profile's).
     pub date: DateTime<FixedOffset>,
     /// The record's source name for it: `heuristic` or `url`.
@@ -49,7 +49,11 @@ impl GenericPage<'_> {
     /// only inside the article's own container (a byline box marked `meta`), never in
     /// comments: a sidebar's or a comment's date is another item's. Last, any
     /// `<time datetime>` outside furniture.
-    pub fn date_near_headline(&self, headline_ix: Option<Ix>, offset: Zone) -> Option<FoundDate> {
+    pub(crate) fn date_near_headline(
+        &self,
+        headline_ix: Option<Ix>,
+        offset: Zone,
+    ) -> Option<FoundDate> {
         let flat = self.flat();
         let items = &flat.items;
         // from a little before the headline: «Last updated: Dec 12, 2025» above it
@@ -121,7 +125,7 @@ static URL_DATE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A date in an article's address, `/2025/09/04/slug`: the last resort.
-pub fn date_in_url(url: &Url, zone: Zone) -> Option<DateTime<FixedOffset>> {
+pub(crate) fn date_in_url(url: &Url, zone: Zone) -> Option<DateTime<FixedOffset>> {
     let c = URL_DATE.captures(url.path())?;
     let date = NaiveDate::from_ymd_opt(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?)?;
     zone.local(&date.and_time(NaiveTime::MIN))

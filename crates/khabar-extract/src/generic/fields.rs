@@ -10,11 +10,11 @@ use url::Url;
 
 use super::tree::{Ix, NO_PARENT};
 use super::{AFTER_BODY, BEFORE_HEADLINE, GenericPage};
+use crate::address::resolve;
 use crate::caption::CaptionList;
 use crate::dateline::is_outlet;
 use crate::dom::{text_of, text_without};
 use crate::entities::decode_entities;
-use crate::urls::resolve;
 
 /// Headings longer than this are not headlines.
 const MAX_HEADLINE_CHARS: usize = 300;
@@ -47,7 +47,7 @@ fn is_permalink_mark(el: ElementRef<'_>) -> bool {
 }
 
 /// The headline a page shows, and which heading it was.
-pub struct HeadlineChoice {
+pub(crate) struct HeadlineChoice {
     /// The headline's text.
     pub text: String,
     /// Why this heading: `h1 matching the page's titles`, `h1`, `h2 matching …`.
@@ -75,7 +75,11 @@ impl<'a> GenericPage<'a> {
     /// headline, og:title, `<title>`), else an `<h2>` that nearly repeats one of them (a
     /// blog whose `<h1>` is its name), else the first `<h1>` that is not the site's name.
     /// `None` when no heading qualifies; the caller falls back to the titles themselves.
-    pub fn headline(&self, titles: &[&str], site_name: Option<&str>) -> Option<HeadlineChoice> {
+    pub(crate) fn headline(
+        &self,
+        titles: &[&str],
+        site_name: Option<&str>,
+    ) -> Option<HeadlineChoice> {
         let title_tokens: Vec<Vec<String>> = titles.iter().map(|t| tokens(t)).collect();
         let agreement = |text: &str| -> f32 {
             let h = tokens(text);
@@ -146,7 +150,7 @@ impl<'a> GenericPage<'a> {
     /// Figure captions of the article (`<figcaption>`, or an element whose class says
     /// caption): inside the body block's nearest ancestor that
     /// also holds the headline (the article's own container), outside furniture.
-    pub fn captions(&self, headline_ix: Option<Ix>, base: Option<&Url>) -> CaptionList {
+    pub(crate) fn captions(&self, headline_ix: Option<Ix>, base: Option<&Url>) -> CaptionList {
         let mut list = CaptionList::default();
         let Some(scope) = self.article_scope(headline_ix) else {
             return list;
@@ -200,7 +204,7 @@ impl<'a> GenericPage<'a> {
 
     /// Names in the byline near the headline: `rel=author` links, `itemprop=author`, or
     /// an element whose class says author or byline, «By A and B» split into people.
-    pub fn authors(&self, after: Option<Ix>) -> Vec<String> {
+    pub(crate) fn authors(&self, after: Option<Ix>) -> Vec<String> {
         let flat = self.flat();
         let items = &flat.items;
         // from a little above the headline to a little past the body (bylines stand
@@ -313,7 +317,7 @@ fn names_in(byline: &str) -> Vec<String> {
 }
 
 /// A metadata title as a reader would see it: entities decoded.
-pub fn clean_title(t: &str) -> String {
+pub(crate) fn clean_title(t: &str) -> String {
     crate::text::normalize(&decode_entities(t))
 }
 

@@ -11,7 +11,7 @@ use scraper::node::Element;
 
 /// The verdict on one element.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Hint {
+pub(crate) enum Hint {
     /// The markup says nothing.
     #[default]
     None,
@@ -31,7 +31,7 @@ pub enum Hint {
 
 impl Hint {
     /// The hint's name, as `--explain` prints it.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Hint::None => "no hint",
             Hint::Body => "names the body",
@@ -43,7 +43,7 @@ impl Hint {
     }
 
     /// Furniture of either kind.
-    pub fn is_furniture(self) -> bool {
+    pub(crate) fn is_furniture(self) -> bool {
         matches!(self, Hint::Furniture | Hint::Comments)
     }
 }
@@ -289,7 +289,7 @@ fn has_part(token: &str, word: &str) -> bool {
 /// The hint for one element. With `read_words` false only its tag, role, `itemprop` and
 /// hidden state count, not its class and id words (a link inside a sentence, a highlighted
 /// token inside a code listing: see `Flat::build`).
-pub fn hint_of(el: &Element, read_words: bool) -> Hint {
+pub(crate) fn hint_of(el: &Element, read_words: bool) -> Hint {
     let name = el.name();
     if matches!(name, "html" | "body") {
         // themes put layout words of every kind on these

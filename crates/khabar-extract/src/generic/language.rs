@@ -11,7 +11,7 @@ const MIN_LETTERS: usize = 40;
 
 /// The BCP 47 tag (ISO 639-1 where there is one) of the text's language, when whatlang
 /// is sure of it.
-pub fn detect(headline: Option<&str>, body: &[String]) -> Option<String> {
+pub(crate) fn detect(headline: Option<&str>, body: &[String]) -> Option<String> {
     let mut sample = String::new();
     for p in headline.into_iter().chain(body.iter().map(String::as_str)) {
         if sample.chars().count() >= SAMPLE_CHARS {

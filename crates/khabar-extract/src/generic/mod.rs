@@ -11,15 +11,15 @@
 //! - [`language`] the language of a page that declares none, from its text;
 //! - [`related`] related-article lists.
 
-pub mod body;
-pub mod clean;
-pub mod dates;
-pub mod dialog;
-pub mod fields;
-pub mod hints;
-pub mod language;
-pub mod related;
-pub mod tree;
+pub(crate) mod body;
+pub(crate) mod clean;
+pub(crate) mod dates;
+pub(crate) mod dialog;
+pub(crate) mod fields;
+pub(crate) mod hints;
+pub(crate) mod language;
+pub(crate) mod related;
+pub(crate) mod tree;
 
 use scraper::ElementRef;
 use url::Url;
@@ -37,7 +37,7 @@ const AFTER_BODY: usize = 60;
 
 /// One scored element, described for `--explain`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct BlockNote {
+pub(crate) struct BlockNote {
     /// `tag#id.class…` of the element and its parent.
     pub path: String,
     /// Its score: paragraph letters less what it would drag in, scaled by its hint.
@@ -54,7 +54,7 @@ pub struct BlockNote {
 }
 
 /// The page as the generic extractor sees it: flattened and scored once, read by field.
-pub struct GenericPage<'a> {
+pub(crate) struct GenericPage<'a> {
     flat: Flat<'a>,
     choice: Option<BodyChoice>,
     base: Option<&'a Url>,
@@ -62,7 +62,7 @@ pub struct GenericPage<'a> {
 
 /// What the generic body step found.
 #[derive(Debug, Default)]
-pub struct GenericBody {
+pub(crate) struct GenericBody {
     /// The body's blocks, cleaned, in page order.
     pub blocks: Vec<Block>,
     /// The body's paragraphs ([`body_of`] the blocks).
@@ -76,14 +76,14 @@ pub struct GenericBody {
 impl<'a> GenericPage<'a> {
     /// Flattens and scores the subtree under `root` (the page, or a profile's container);
     /// links are resolved against `base`.
-    pub fn new(root: ElementRef<'a>, base: Option<&'a Url>) -> Self {
+    pub(crate) fn new(root: ElementRef<'a>, base: Option<&'a Url>) -> Self {
         let flat = Flat::build(root);
         let choice = body::choose(&flat);
         Self { flat, choice, base }
     }
 
     /// The body block's paragraphs, cleaned; `headline` is left out where it repeats.
-    pub fn body(&self, headline: Option<&str>) -> GenericBody {
+    pub(crate) fn body(&self, headline: Option<&str>) -> GenericBody {
         let Some(choice) = &self.choice else {
             return GenericBody::default();
         };
@@ -101,13 +101,8 @@ impl<'a> GenericPage<'a> {
     }
 
     /// The flattened page.
-    pub fn flat(&self) -> &Flat<'a> {
+    pub(crate) fn flat(&self) -> &Flat<'a> {
         &self.flat
-    }
-
-    /// The chosen body block's root, if any.
-    pub fn body_root(&self) -> Option<ElementRef<'a>> {
-        self.choice.as_ref().map(|c| self.flat.items[c.best.ix].el)
     }
 
     fn note(&self, c: Candidate) -> BlockNote {
@@ -132,7 +127,7 @@ impl<'a> GenericPage<'a> {
 }
 
 /// `div#main.story.wide`: an element as a selector-like name.
-pub fn describe(el: ElementRef<'_>) -> String {
+pub(crate) fn describe(el: ElementRef<'_>) -> String {
     let v = el.value();
     let mut s = v.name().to_string();
     if let Some(id) = v.id() {

@@ -7,15 +7,15 @@ use url::Url;
 
 use super::GenericPage;
 use super::tree::{Flat, Ix};
+use crate::address::{resolve, same_article_key};
 use crate::dom::text_of;
 use crate::record::Related;
-use crate::urls::{resolve, same_article_key};
 
 impl GenericPage<'_> {
     /// Links of blocks that look like related-article lists («Related», «Read also»,
     /// «اقرأ أيضاً» by markup or by their heading), after the headline. The article's own
     /// address is left out; each address once.
-    pub fn related(&self, after: Option<Ix>, base: Option<&Url>, own: &Url) -> Vec<Related> {
+    pub(crate) fn related(&self, after: Option<Ix>, base: Option<&Url>, own: &Url) -> Vec<Related> {
         let flat = self.flat();
         let mut seen: HashSet<String> = HashSet::new();
         seen.insert(same_article_key(own));

@@ -8,14 +8,14 @@ use scraper::{ElementRef, Node};
 use super::hints::{Hint, hint_of};
 
 /// Index of an element in [`Flat::items`].
-pub type Ix = usize;
+pub(crate) type Ix = usize;
 
 /// The parent of the root.
-pub const NO_PARENT: Ix = usize::MAX;
+pub(crate) const NO_PARENT: Ix = usize::MAX;
 
 /// What [`Flat::walk`] meets.
 #[derive(Debug, Clone, Copy)]
-pub enum Step<'a> {
+pub(crate) enum Step<'a> {
     /// An element opens.
     Enter(Ix),
     /// A text node.
@@ -26,7 +26,7 @@ pub enum Step<'a> {
 
 /// One element and its subtree's counts.
 #[derive(Debug, Clone)]
-pub struct Item<'a> {
+pub(crate) struct Item<'a> {
     /// The element.
     pub el: ElementRef<'a>,
     /// Its parent's index ([`NO_PARENT`] for the root).
@@ -61,12 +61,12 @@ pub struct Item<'a> {
 
 impl Item<'_> {
     /// The tag name.
-    pub fn name(&self) -> &str {
+    pub(crate) fn name(&self) -> &str {
         self.el.value().name()
     }
 
     /// The share of its letters inside links.
-    pub fn link_density(&self) -> f32 {
+    pub(crate) fn link_density(&self) -> f32 {
         if self.letters == 0 {
             0.0
         } else {
@@ -76,7 +76,7 @@ impl Item<'_> {
 }
 
 /// The page flattened: every visible element in document order with its subtree's counts.
-pub struct Flat<'a> {
+pub(crate) struct Flat<'a> {
     /// The elements, in document order (a subtree is a range).
     pub items: Vec<Item<'a>>,
     /// Letters of each element's paragraphs, furniture or not (see
@@ -87,7 +87,7 @@ pub struct Flat<'a> {
 }
 
 /// Subtrees whose text a reader never sees.
-pub fn invisible(el: &scraper::node::Element) -> bool {
+pub(crate) fn invisible(el: &scraper::node::Element) -> bool {
     crate::html::is_hidden(el.name())
 }
 
@@ -153,7 +153,7 @@ fn traverse<'a>(root: NodeRef<'a, Node>, mut visit: impl FnMut(NodeRef<'a, Node>
 
 impl<'a> Flat<'a> {
     /// Flattens the subtree under `root` (included).
-    pub fn build(root: ElementRef<'a>) -> Self {
+    pub(crate) fn build(root: ElementRef<'a>) -> Self {
         let mut items: Vec<Item<'a>> = Vec::new();
         let mut stack: Vec<Ix> = Vec::new();
         let mut link_depth = 0u32;
@@ -327,7 +327,7 @@ impl<'a> Flat<'a> {
     /// Whether an element reads as one paragraph: a `<p>`, `<pre>`, quote, list item or
     /// cell, or a `<div>`-like element whose text is mostly its own running text (in text
     /// nodes of its own or inside phrasing elements, not in child blocks).
-    pub fn is_paragraph_like(&self, ix: Ix) -> bool {
+    pub(crate) fn is_paragraph_like(&self, ix: Ix) -> bool {
         let it = &self.items[ix];
         match it.name() {
             "p" | "pre" | "blockquote" | "td" | "dd" | "li" => true,
@@ -362,7 +362,7 @@ impl<'a> Flat<'a> {
     /// Walks the subtree of item `root` in document order, in step with the items. The
     /// visitor's answer to [`Step::Enter`] says whether to go inside the element; its
     /// answers to the other steps are not used.
-    pub fn walk(&self, root: Ix, mut visit: impl FnMut(Step<'a>) -> bool) {
+    pub(crate) fn walk(&self, root: Ix, mut visit: impl FnMut(Step<'a>) -> bool) {
         let root_node = *self.items[root].el;
         let mut next_ix = root;
         let mut open: Vec<Ix> = Vec::new();
@@ -395,7 +395,7 @@ impl<'a> Flat<'a> {
     }
 
     /// Whether `inner` is `outer` or inside it.
-    pub fn contains(&self, outer: Ix, inner: Ix) -> bool {
+    pub(crate) fn contains(&self, outer: Ix, inner: Ix) -> bool {
         inner >= outer && inner < self.items[outer].end
     }
 }

@@ -36,24 +36,24 @@ use std::borrow::Cow;
 /// Deepest element nesting the parser is given.
 pub const MAX_DEPTH: usize = 512;
 /// Most attributes kept on one start tag.
-pub const MAX_ATTRIBUTES: usize = 256;
+pub(crate) const MAX_ATTRIBUTES: usize = 256;
 /// Fewest nodes a page may make, however small it is.
-pub const MIN_NODE_BUDGET: usize = 200_000;
+pub(crate) const MIN_NODE_BUDGET: usize = 200_000;
 /// Bytes of page per node past [`MIN_NODE_BUDGET`].
-pub const BYTES_PER_NODE: usize = 16;
+pub(crate) const BYTES_PER_NODE: usize = 16;
 /// Fewest copies of formatting elements left open that the parser may make.
-pub const MIN_REOPEN_BUDGET: usize = 20_000;
+pub(crate) const MIN_REOPEN_BUDGET: usize = 20_000;
 /// Bytes of page per copy past [`MIN_REOPEN_BUDGET`].
-pub const BYTES_PER_REOPENED: usize = 32;
+pub(crate) const BYTES_PER_REOPENED: usize = 32;
 
 /// The nodes the parser may make for a page of `len` bytes.
-pub fn node_budget(len: usize) -> usize {
+pub(crate) fn node_budget(len: usize) -> usize {
     (len / BYTES_PER_NODE).max(MIN_NODE_BUDGET)
 }
 
 /// The copies of formatting elements left open the parser may make for a page of `len`
 /// bytes.
-pub fn reopen_budget(len: usize) -> usize {
+pub(crate) fn reopen_budget(len: usize) -> usize {
     (len / BYTES_PER_REOPENED).max(MIN_REOPEN_BUDGET)
 }
 
@@ -64,7 +64,7 @@ pub struct Bounded<'a> {
     pub text: Cow<'a, str>,
     /// Elements placed beside the deepest open one rather than past [`MAX_DEPTH`].
     pub flattened: usize,
-    /// Attributes past [`MAX_ATTRIBUTES`] left out, over all tags.
+    /// Attributes past `MAX_ATTRIBUTES` left out, over all tags.
     pub attributes_dropped: usize,
     /// Formatting elements left open that were closed instead of re-opened.
     pub formatting_closed: usize,
@@ -120,7 +120,7 @@ pub fn bound_markup(text: &str) -> Bounded<'_> {
 }
 
 /// [`bound_markup`] with budgets of the caller's choosing (tests use small ones).
-pub fn bound_markup_with(text: &str, nodes: usize, reopened: usize) -> Bounded<'_> {
+pub(crate) fn bound_markup_with(text: &str, nodes: usize, reopened: usize) -> Bounded<'_> {
     scan::Scan::new(text, nodes, reopened).run()
 }
 

@@ -82,7 +82,7 @@ fn published_key_rank(key: &str) -> Option<(usize, &'static str)> {
 /// placeholder (`0001-01-01`, `1970-01-01`), as good as none.
 fn better_site_named_date(new: &str, current: &str) -> bool {
     let utc = crate::zone::Zone::utc();
-    let read = |v: &str| crate::dates::parse_meta_value(v, utc).filter(|d| d.year() >= 1990);
+    let read = |v: &str| crate::datetime::parse_meta_value(v, utc).filter(|d| d.year() >= 1990);
     match (read(new), read(current)) {
         (Some(new), Some(current)) => new < current,
         (Some(_), None) => true,

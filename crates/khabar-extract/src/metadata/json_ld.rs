@@ -69,7 +69,8 @@ const ARTICLE_TYPES: &[&str] = &[
 /// Parses a JSON-LD script and returns its article object, if it has one. Tolerates the
 /// usual damage: HTML comment or CDATA wrappers, raw line breaks inside strings, a
 /// trailing semicolon.
-pub fn parse_json_ld(text: &str) -> Option<LdArticle> {
+#[cfg(test)]
+fn parse_json_ld(text: &str) -> Option<LdArticle> {
     read_script(text).article
 }
 
@@ -98,9 +99,9 @@ pub(super) fn read_script(text: &str) -> LdScript {
 const PAGE_TYPES: &[&str] = &["WebPage", "ItemPage"];
 
 /// Values kept from one script at most; the rest are read past, not kept.
-pub const MAX_VALUES: usize = 20_000;
+pub(super) const MAX_VALUES: usize = 20_000;
 /// Levels of nesting kept (an article inside a graph, its author's name: six).
-pub const MAX_DEPTH: usize = 12;
+pub(super) const MAX_DEPTH: usize = 12;
 
 fn parse_value(text: &str) -> Option<Value> {
     parse_pruned(text).or_else(|| {

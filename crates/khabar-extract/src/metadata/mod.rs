@@ -6,13 +6,13 @@ mod date_keys;
 mod json_ld;
 
 use date_keys::MetaDates;
-pub use json_ld::{LdArticle, LdAuthor, parse_json_ld};
+pub use json_ld::{LdArticle, LdAuthor};
 use scraper::{ElementRef, Html, Node};
 
 use crate::text::normalize_opt;
 
 /// A time as a `<meta>` tag writes it, and the tag's key (`article:published_time`).
-pub type MetaTime = (String, &'static str);
+pub(crate) type MetaTime = (String, &'static str);
 
 /// The page-level metadata of one page: what its head (and JSON-LD) says, before any
 /// article is read. Values are normalised text; links are as written, not yet resolved.
@@ -209,7 +209,7 @@ fn language_tag(value: &str) -> Option<String> {
 }
 
 /// Splits a keywords string at commas (Latin and Arabic) and semicolons.
-pub fn split_keywords(s: &str) -> Vec<String> {
+pub(crate) fn split_keywords(s: &str) -> Vec<String> {
     s.split([',', '،', ';']).filter_map(normalize_opt).collect()
 }
 

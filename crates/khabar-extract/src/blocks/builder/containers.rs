@@ -7,8 +7,8 @@ use url::Url;
 use super::super::table::is_data_table;
 use super::super::{Block, Cell, ListItem, SubList, list, table};
 use super::{BlockBuilder, CodeRun, Frame, MAX_LIST_DEPTH, append};
+use crate::address::resolve;
 use crate::caption::split_credit;
-use crate::urls::resolve;
 
 impl BlockBuilder<'_> {
     /// A list: its own frame at the top, in a quote or in an item (the item's text so far
@@ -220,7 +220,7 @@ impl BlockBuilder<'_> {
 
     /// A figure: its caption and picture, as a block in its place (inside a list item or a
     /// cell it is left out).
-    pub fn figure(&mut self, el: ElementRef<'_>) {
+    pub(crate) fn figure(&mut self, el: ElementRef<'_>) {
         if self.runs_on() || self.code.is_some() {
             return;
         }

@@ -17,10 +17,10 @@ use scraper::ElementRef;
 use url::Url;
 
 use super::{Block, Cell, Link, ListItem};
+use crate::address::resolve;
 use crate::dom::{Step, walk};
 use crate::html::{Kind, is_block, is_hidden, kind};
 use crate::text::push_normalized;
-use crate::urls::resolve;
 
 /// Lists nested deeper than this run on in the item around them (consumers' JSON readers
 /// have nesting limits of their own).
@@ -92,7 +92,7 @@ enum Frame {
 }
 
 /// Makes blocks from a walk. See the module's notes.
-pub struct BlockBuilder<'u> {
+pub(crate) struct BlockBuilder<'u> {
     base: Option<&'u Url>,
     blocks: Vec<Block>,
     frames: Vec<Frame>,
@@ -110,7 +110,7 @@ pub struct BlockBuilder<'u> {
 
 impl<'u> BlockBuilder<'u> {
     /// A builder resolving links and pictures against `base`.
-    pub fn new(base: Option<&'u Url>) -> Self {
+    pub(crate) fn new(base: Option<&'u Url>) -> Self {
         Self {
             base,
             blocks: Vec::new(),
@@ -127,7 +127,7 @@ impl<'u> BlockBuilder<'u> {
     /// Reads `el` and what it holds, leaving out what is never text (scripts, players…)
     /// and the subtrees `skip` says yes to (a block left out still ends the paragraph
     /// before it); a figure is read as a figure.
-    pub fn read(&mut self, el: ElementRef<'_>, skip: &dyn Fn(ElementRef<'_>) -> bool) {
+    pub(crate) fn read(&mut self, el: ElementRef<'_>, skip: &dyn Fn(ElementRef<'_>) -> bool) {
         if el.value().name() == "figure" {
             self.figure(el);
             return;
@@ -201,7 +201,7 @@ impl<'u> BlockBuilder<'u> {
     }
 
     /// A text node met in the walk.
-    pub fn text(&mut self, t: &str) {
+    pub(crate) fn text(&mut self, t: &str) {
         match &mut self.code {
             Some(code) => code.text.push_str(t),
             None => self.push_text(t),
@@ -209,7 +209,7 @@ impl<'u> BlockBuilder<'u> {
     }
 
     /// An element opened in the walk.
-    pub fn open(&mut self, el: ElementRef<'_>) {
+    pub(crate) fn open(&mut self, el: ElementRef<'_>) {
         let name = el.value().name();
         let k = kind(name);
         match k {
@@ -282,7 +282,7 @@ impl<'u> BlockBuilder<'u> {
     }
 
     /// An element closed in the walk.
-    pub fn close(&mut self, el: ElementRef<'_>) {
+    pub(crate) fn close(&mut self, el: ElementRef<'_>) {
         let name = el.value().name();
         let k = kind(name);
         match k {
@@ -420,7 +420,7 @@ impl<'u> BlockBuilder<'u> {
     }
 
     /// The blocks read, structures still open closed.
-    pub fn finish(mut self) -> Vec<Block> {
+    pub(crate) fn finish(mut self) -> Vec<Block> {
         if self.code.is_some() {
             self.close_code();
         }

@@ -5,7 +5,7 @@
 use scraper::ElementRef;
 
 use super::Cascade;
-use crate::dates::{format_rfc3339, parse_machine};
+use crate::datetime::{format_rfc3339, parse_machine};
 use crate::extract::article::tried;
 use crate::extract::dates::read_date;
 use crate::extract::trace::Trace;

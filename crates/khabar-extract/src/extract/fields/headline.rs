@@ -72,7 +72,7 @@ pub(super) fn read(cx: &mut Cascade<'_>, _: &ArticleFields, trace: &mut Trace) -
 const SEPARATORS: [&str; 5] = [" | ", " - ", " – ", " — ", " :: "];
 
 /// `<title>` without the site's name: «خبر | الشرق الأوسط» → «خبر».
-pub fn title_without_site(title: &str, site: Option<&str>) -> String {
+pub(super) fn title_without_site(title: &str, site: Option<&str>) -> String {
     for sep in SEPARATORS {
         if let Some((head, tail)) = title.rsplit_once(sep)
             && site.is_none_or(|s| tail.trim() == s)

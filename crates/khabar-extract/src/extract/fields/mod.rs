@@ -17,8 +17,6 @@ mod subtitle;
 mod tags;
 mod title;
 
-pub use headline::title_without_site;
-
 use std::cell::OnceCell;
 
 use scraper::ElementRef;

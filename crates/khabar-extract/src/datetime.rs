@@ -189,7 +189,7 @@ static DMY_DATE: LazyLock<Regex> =
 /// reader would write it («July 17, 2025», [`parse_visible`]), or a value that is only a
 /// year-first date, as citation metadata writes it («2023 Jan 7»). Year first is read only
 /// when it is the whole value: in running text «the 2021 Jan. 6 riot» is not a date line.
-pub fn parse_meta_value(input: &str, zone: Zone) -> Option<DateTime<FixedOffset>> {
+pub(crate) fn parse_meta_value(input: &str, zone: Zone) -> Option<DateTime<FixedOffset>> {
     parse_machine(input, zone)
         .or_else(|| parse_visible(input, zone))
         .or_else(|| {
