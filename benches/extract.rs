@@ -35,7 +35,7 @@ mod aawsat_pages;
 
 use aawsat_pages::{Generator, Page, html_files, median};
 use khabar::config::Config;
-use khabar_crawl::sink::NdjsonWriter;
+use khabar_crawl::output::NdjsonWriter;
 use khabar_extract::internals::metadata::PageMeta;
 use khabar_extract::{Extractor, PageInput};
 

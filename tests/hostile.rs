@@ -23,7 +23,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use khabar_crawl::network::{FixedLookup, Network};
+use khabar_crawl::internals::network::{FixedLookup, Network};
 use khabar_crawl::output::Output;
 use khabar_crawl::{CrawlOutcome, CrawlSettings, CrawlStats, Crawler, NoProgress};
 use khabar_extract::Extractor;

@@ -35,7 +35,7 @@ fuzz_target!(|data: &[u8]| {
 });
 
 fn serde_json_line(r: &khabar_extract::Record) -> String {
-    let mut w = khabar_crawl::sink::NdjsonWriter::new(Vec::new());
+    let mut w = khabar_crawl::output::NdjsonWriter::new(Vec::new());
     w.write(r).unwrap();
     let bytes = w.into_inner().unwrap();
     String::from_utf8(bytes)

@@ -1,6 +1,6 @@
 //! robots.txt parsing and matching on any text.
 #![no_main]
-use khabar_crawl::robots::Robots;
+use khabar_crawl::internals::robots::Robots;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,6 +1,6 @@
 //! Sitemaps (plain and gzipped) and RSS/Atom feeds from any bytes.
 #![no_main]
-use khabar_crawl::discover::{gunzip_limited, parse_feed, parse_sitemap, sniff};
+use khabar_crawl::internals::discover::{gunzip_limited, parse_feed, parse_sitemap, sniff};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -94,10 +94,11 @@ fn khabar_state(cfg: &Path, address: &str) -> std::process::Output {
 /// crawl: the database's address and the two.
 fn two_workers() -> (
     String,
-    khabar_crawl::shared::RedisFrontier,
-    khabar_crawl::shared::RedisFrontier,
+    khabar_crawl::internals::frontier::RedisFrontier,
+    khabar_crawl::internals::frontier::RedisFrontier,
 ) {
-    use khabar_crawl::shared::{RedisFrontier, Server};
+    use khabar_crawl::internals::frontier::RedisFrontier;
+    use khabar_crawl::shared::Server;
     let url = fresh_db();
     let server = Server::connect(&url, None).unwrap();
     let a = RedisFrontier::join(server.clone(), Duration::from_secs(5)).unwrap();
@@ -351,8 +352,8 @@ fn an_unreachable_frontier_fails_at_once_and_names_the_server() {
 
 #[test]
 fn two_workers_share_one_pace_and_a_hold() {
-    use khabar_crawl::frontier::SharedFrontier;
-    use khabar_crawl::pacing::Pacer;
+    use khabar_crawl::internals::frontier::Pacer;
+    use khabar_crawl::internals::frontier::SharedFrontier;
     let (_, a, b) = two_workers();
     assert_eq!(
         a.generation(),
@@ -547,7 +548,7 @@ fn a_frontier_over_tls_with_a_password_crawls_and_never_shows_the_password() {
 
 #[test]
 fn a_late_done_from_a_worker_taken_for_dead_leaves_the_new_holder_s_lease() {
-    use khabar_crawl::frontier::{FrontierStore, Lane, QueuedUrl, SharedFrontier};
+    use khabar_crawl::internals::frontier::{FrontierStore, Lane, QueuedUrl, SharedFrontier};
     let (url, a, b) = two_workers();
     let q = QueuedUrl {
         url: "http://h:1/news/1-story".into(),

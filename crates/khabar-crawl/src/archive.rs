@@ -15,7 +15,7 @@ use crate::fetch::Fetched;
 
 /// One response to archive, owned (it crosses to the writer's thread).
 #[derive(Debug)]
-pub struct ArchivedResponse {
+pub(crate) struct ArchivedResponse {
     /// The URL fetched.
     pub url: String,
     /// The response's status.
@@ -34,7 +34,7 @@ pub struct ArchivedResponse {
 
 impl ArchivedResponse {
     /// What to archive of a fetch.
-    pub fn of(f: &Fetched, agent: &str, extra: &[(&'static str, String)]) -> Self {
+    pub(crate) fn of(f: &Fetched, agent: &str, extra: &[(&'static str, String)]) -> Self {
         let mut request_headers = vec![("User-Agent".to_string(), agent.to_string())];
         request_headers.extend(extra.iter().map(|(k, v)| (k.to_string(), v.clone())));
         Self {
@@ -51,7 +51,7 @@ impl ArchivedResponse {
 
 /// What the archive thread wrote.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ArchiveSummary {
+pub(crate) struct ArchiveSummary {
     /// Responses written.
     pub responses: u64,
     /// The files written to, in order.
@@ -60,28 +60,25 @@ pub struct ArchiveSummary {
 
 /// The sending end, held by the crawl's requests.
 #[derive(Debug, Clone)]
-pub struct ArchiveSender(mpsc::Sender<ArchivedResponse>);
+pub(crate) struct ArchiveSender(mpsc::Sender<ArchivedResponse>);
 
 impl ArchiveSender {
     /// Hands a response to the archive thread (waits while it is behind). False when the
     /// thread has stopped (its error is reported when the crawl ends).
-    pub async fn send(&self, r: ArchivedResponse) -> bool {
+    pub(crate) async fn send(&self, r: ArchivedResponse) -> bool {
         self.0.send(r).await.is_ok()
     }
 }
 
 /// The archive thread and the way to it.
-pub struct Archiver {
+pub(crate) struct Archiver {
     sender: ArchiveSender,
     thread: JoinHandle<Result<ArchiveSummary, WriteError>>,
 }
 
-/// How big a file grows before the next one starts, unless told otherwise.
-pub const DEFAULT_WARC_FILE_SIZE: u64 = khabar_warc::DEFAULT_MAX_FILE_SIZE;
-
 impl Archiver {
     /// Starts writing to `dir` (created if need be), a new file past `max_file_size` bytes.
-    pub fn start(dir: PathBuf, max_file_size: u64) -> Result<Self, WriteError> {
+    pub(crate) fn start(dir: PathBuf, max_file_size: u64) -> Result<Self, WriteError> {
         let options = WriterOptions {
             max_file_size,
             software: format!("khabar/{}", env!("CARGO_PKG_VERSION")),
@@ -111,13 +108,13 @@ impl Archiver {
     }
 
     /// A sending end for the crawl.
-    pub fn sender(&self) -> ArchiveSender {
+    pub(crate) fn sender(&self) -> ArchiveSender {
         self.sender.clone()
     }
 
     /// Waits for everything sent to be written and the last file synced to disk. Every
     /// sender must be gone (the crawl over).
-    pub fn finish(self) -> Result<ArchiveSummary, String> {
+    pub(crate) fn finish(self) -> Result<ArchiveSummary, String> {
         drop(self.sender);
         match self.thread.join() {
             Ok(Ok(s)) => Ok(s),

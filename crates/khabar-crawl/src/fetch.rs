@@ -18,7 +18,7 @@ use crate::settings::CrawlSettings;
 
 /// One response, read whole.
 #[derive(Debug, Clone)]
-pub struct Fetched {
+pub(crate) struct Fetched {
     /// The URL asked for (a redirect is not followed: see `location`).
     pub url: Url,
     /// The HTTP status code.
@@ -49,7 +49,7 @@ pub struct Fetched {
 
 /// Why a fetch failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum FetchError {
+pub(crate) enum FetchError {
     /// The request or its connection took longer than its time limit.
     #[error("timed out")]
     Timeout,
@@ -85,7 +85,7 @@ pub enum FetchError {
 
 impl FetchError {
     /// The name errors are counted under in the summary.
-    pub fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         match self {
             Self::Timeout => "timeout",
             Self::Connect(_) => "connect",
@@ -100,7 +100,7 @@ impl FetchError {
     }
 
     /// Whether trying again may help.
-    pub fn is_transient(&self) -> bool {
+    pub(crate) fn is_transient(&self) -> bool {
         matches!(
             self,
             Self::Timeout
@@ -122,7 +122,7 @@ struct GuardedResolver {
 
 /// The guard's decision on what a host name resolved to: internal addresses are dropped
 /// unless the host may be internal; a name that resolves to nothing else is refused.
-pub fn screen_addresses(
+pub(crate) fn screen_addresses(
     host: &str,
     addrs: Vec<SocketAddr>,
     may_be_internal: bool,
@@ -159,7 +159,7 @@ impl Resolve for GuardedResolver {
 
 /// What to do with a body past its size limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BodyLimit {
+pub(crate) enum BodyLimit {
     /// Fail with [`FetchError::TooLarge`] (pages).
     Fail,
     /// Keep the first N bytes (robots.txt: the first 512 KiB are what counts).
@@ -172,7 +172,7 @@ pub enum BodyLimit {
 /// A crawl's HTTP client: its timeouts and User-Agent, no automatic redirects, no proxy,
 /// the body size limit, and the internal-address guard on every lookup and connection.
 #[derive(Clone)]
-pub struct Fetcher {
+pub(crate) struct Fetcher {
     client: reqwest::Client,
     max_body: u64,
     network: Network,
@@ -182,7 +182,7 @@ impl Fetcher {
     /// Sets up the client from `settings`. Hosts in `internal_ok` may resolve to internal
     /// addresses (a seed names them); `network` looks names up and checks each address.
     /// Fails, with the reason, when the client cannot be built.
-    pub fn new(
+    pub(crate) fn new(
         settings: &CrawlSettings,
         internal_ok: Arc<std::collections::HashSet<String>>,
         network: Network,
@@ -209,18 +209,9 @@ impl Fetcher {
         })
     }
 
-    /// GETs `url`, with `extra` headers, and reads the body up to the size limit.
-    pub async fn get(
-        &self,
-        url: &Url,
-        extra: &[(&'static str, String)],
-        timeout: Option<Duration>,
-    ) -> Result<Fetched, FetchError> {
-        self.get_limited(url, extra, timeout, BodyLimit::Fail).await
-    }
-
-    /// [`Fetcher::get`] with a choice of what happens past the size limit.
-    pub async fn get_limited(
+    /// GETs `url`, with `extra` headers, and reads the body up to the size limit; `limit`
+    /// says what happens past it.
+    pub(crate) async fn get_limited(
         &self,
         url: &Url,
         extra: &[(&'static str, String)],
@@ -408,7 +399,7 @@ fn content_type(headers: &HeaderMap) -> (Option<String>, Option<String>) {
 
 /// `Retry-After`: delay seconds or an HTTP date, in any of the three forms a recipient
 /// must accept (RFC 9110 §5.6.7: IMF-fixdate, the obsolete RFC 850 form, asctime).
-pub fn parse_retry_after(v: &str, now: DateTime<Utc>) -> Option<Duration> {
+pub(crate) fn parse_retry_after(v: &str, now: DateTime<Utc>) -> Option<Duration> {
     let v = v.trim();
     if let Ok(secs) = v.parse::<u64>() {
         return Some(Duration::from_secs(secs));

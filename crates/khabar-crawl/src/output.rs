@@ -1,3 +1,8 @@
+//! Where records go, and as what: a [`Destination`] (standard output, a file, a folder of
+//! files rotated by the hour or the day, a folder of one file per article) opened for an
+//! [`OutputFormat`] (NDJSON, or documents) gives a [`RecordSink`]; [`NdjsonWriter`] writes
+//! NDJSON to any writer. A [`crate::Crawler`] hands what it finds over as [`Output`].
+//!
 //! A crawl's output thread: records are written to their [`RecordSink`] and, with a crawl
 //! state, what each one means for the state is committed only after it is written. This is
 //! the one place that order is kept: a crash in between writes the record again on the next
@@ -16,9 +21,8 @@ use std::time::{Duration, Instant};
 use khabar_extract::Record;
 
 use crate::frontier::FrontierStore;
-use crate::sink::RecordSink;
-pub use crate::sink::{Destination, OutputFormat, Rotate};
-pub use crate::state::{ArticleUpdate, FetchUpdate};
+pub use crate::sink::{Destination, NdjsonWriter, OutputFormat, RecordSink, Rotate};
+pub(crate) use crate::state::{ArticleUpdate, FetchUpdate};
 use crate::state::{CrawlState, StateError};
 
 /// What the crawl hands to the output thread.
@@ -34,7 +38,7 @@ pub enum Output {
 
 /// Where the output thread commits what was written: the crawl state and the frontier.
 #[derive(Clone)]
-pub struct Committer {
+pub(crate) struct Committer {
     /// Fetches and articles.
     pub state: Arc<dyn CrawlState>,
     /// Requests done.
@@ -43,7 +47,7 @@ pub struct Committer {
 
 /// Why the output thread stopped early.
 #[derive(Debug, thiserror::Error)]
-pub enum OutputError {
+pub(crate) enum OutputError {
     /// The records could not be written.
     #[error("{0}")]
     Write(#[from] io::Error),
@@ -54,14 +58,14 @@ pub enum OutputError {
 
 impl OutputError {
     /// Whether the reader of the output went away (not an error of khabar's).
-    pub fn is_broken_pipe(&self) -> bool {
+    pub(crate) fn is_broken_pipe(&self) -> bool {
         matches!(self, Self::Write(e) if e.kind() == io::ErrorKind::BrokenPipe)
     }
 }
 
 /// How the output thread ended: the records it wrote whole, and what stopped it early.
 #[derive(Debug)]
-pub struct OutputEnd {
+pub(crate) struct OutputEnd {
     /// Records written whole.
     pub written: u64,
     /// What stopped it before the crawl ended, if anything.
@@ -92,7 +96,7 @@ pub fn quit_after_line(limit: Duration) -> bool {
 /// after each write. The destination is opened before this returns: one that cannot be
 /// written is an error now, not after the first page. The thread ends when every sender
 /// is gone or a write fails (a closed pipe among them).
-pub fn spawn_output_writer(
+pub(crate) fn spawn_output_writer(
     destination: Destination,
     format: OutputFormat,
     commit: Option<Committer>,

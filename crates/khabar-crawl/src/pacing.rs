@@ -21,13 +21,13 @@ use tokio::time::Instant;
 
 /// Tokio's clock, as governor wants it: time since the clock was made.
 #[derive(Debug, Clone)]
-pub struct TokioClock {
+pub(crate) struct TokioClock {
     start: Instant,
 }
 
 impl TokioClock {
     /// A clock that starts now.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self {
             start: Instant::now(),
         }
@@ -48,9 +48,9 @@ impl Clock for TokioClock {
 }
 
 /// Cells one request costs.
-pub const CELLS: u32 = 10;
+pub(crate) const CELLS: u32 = 10;
 /// Cells of slack on top of the burst: lateness up to SLACK/CELLS of a period is made up.
-pub const SLACK: u32 = 2;
+pub(crate) const SLACK: u32 = 2;
 
 type Limiter = RateLimiter<NotKeyed, InMemoryState, TokioClock, NoOpMiddleware<Duration>>;
 

@@ -14,7 +14,7 @@ use crate::scope::OutOfScope;
 /// Why a URL was not fetched (or a page not written): the crawl summary's "not fetched"
 /// line counts them by their text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SkipReason {
+pub(crate) enum SkipReason {
     /// Outside the crawl's scope.
     OutOfScope(OutOfScope),
     /// More link hops from a seed than `max_depth`.
@@ -69,7 +69,7 @@ pub enum SkipReason {
 
 /// What made an address look like a trap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TrapKind {
+pub(crate) enum TrapKind {
     /// Longer than `max_url_bytes`.
     Length,
     /// More query parameters than `max_query_params`.
@@ -105,7 +105,7 @@ impl Default for UrlLimits {
 }
 
 /// Whether `url` is within `limits`.
-pub fn check_url(url: &Url, limits: &UrlLimits) -> Result<(), SkipReason> {
+pub(crate) fn check_url(url: &Url, limits: &UrlLimits) -> Result<(), SkipReason> {
     if url.as_str().len() > limits.max_url_bytes {
         return Err(SkipReason::Trap(TrapKind::Length));
     }
@@ -174,7 +174,7 @@ impl fmt::Display for SkipReason {
 /// profile's `article_urls` match), `Ok(false)` a page read for links. A page too deep is
 /// not; a link (`from_links`) that is no article and that the profile's `follow` patterns
 /// (when it has any) do not match is not.
-pub fn admit_page(
+pub(crate) fn admit_page(
     url: &Url,
     depth: u32,
     max_depth: u32,
@@ -196,24 +196,24 @@ pub fn admit_page(
 }
 
 /// Whether `max_pages` (0: no limit) is spent after `dispatched` pages.
-pub fn budget_spent(dispatched: u64, max_pages: u64) -> bool {
+pub(crate) fn budget_spent(dispatched: u64, max_pages: u64) -> bool {
     max_pages > 0 && dispatched >= max_pages
 }
 
 /// Whether the pages queued already spend what is left of `max_pages` (0: no limit), so
 /// that what another sitemap or feed adds would never be fetched.
-pub fn budget_queued(dispatched: u64, queued_pages: u64, max_pages: u64) -> bool {
+pub(crate) fn budget_queued(dispatched: u64, queued_pages: u64, max_pages: u64) -> bool {
     max_pages > 0 && dispatched.saturating_add(queued_pages) >= max_pages
 }
 
 /// HTTP statuses worth another try: the server may answer next time.
-pub fn is_retryable_status(status: u16) -> bool {
+pub(crate) fn is_retryable_status(status: u16) -> bool {
     matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
 }
 
 /// How retries are paced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RetryPolicy {
+pub(crate) struct RetryPolicy {
     /// Tries after the first.
     pub retries: u32,
     /// The first backoff; each later one doubles.
@@ -226,7 +226,7 @@ impl RetryPolicy {
     /// How long to wait before try number `attempt + 1` (`attempt` tries were made), or
     /// `None` when the tries are used up. A server's `Retry-After` is obeyed up to the cap;
     /// otherwise the backoff doubles per try, plus `jitter` (0 to 1) of half of it.
-    pub fn wait(
+    pub(crate) fn wait(
         &self,
         attempt: u32,
         retry_after: Option<Duration>,
@@ -248,15 +248,15 @@ impl RetryPolicy {
 /// Sitemaps queued (not yet read) for one host at most, and for a whole run: what keeps
 /// the queue's memory bounded (about 200 bytes each) while indexes list more than may be
 /// read.
-pub const MAX_SITEMAPS_QUEUED_PER_HOST: u64 = 100_000;
+pub(crate) const MAX_SITEMAPS_QUEUED_PER_HOST: u64 = 100_000;
 /// See [`MAX_SITEMAPS_QUEUED_PER_HOST`].
-pub const MAX_SITEMAPS_QUEUED_PER_RUN: u64 = 200_000;
+pub(crate) const MAX_SITEMAPS_QUEUED_PER_RUN: u64 = 200_000;
 
 /// What one run has taken from sitemaps and feeds so far, per host and in all: sitemaps
 /// read and page addresses taken (against [`crate::settings::SitemapLimits`]), sitemaps
 /// queued (against [`MAX_SITEMAPS_QUEUED_PER_HOST`]).
 #[derive(Debug, Default)]
-pub struct SitemapCounts {
+pub(crate) struct SitemapCounts {
     read: Counts,
     queued: Counts,
     urls: Counts,
@@ -286,19 +286,23 @@ impl Counts {
 
 impl SitemapCounts {
     /// Whether one more sitemap of `host` may be read.
-    pub fn may_read(&self, host: &str, limits: &crate::settings::SitemapLimits) -> bool {
+    pub(crate) fn may_read(&self, host: &str, limits: &crate::settings::SitemapLimits) -> bool {
         self.read
             .room(host, limits.sitemaps_per_host, limits.sitemaps_per_run)
     }
 
     /// Takes one more sitemap of `host` to read; false past the limits.
-    pub fn take_read(&mut self, host: &str, limits: &crate::settings::SitemapLimits) -> bool {
+    pub(crate) fn take_read(
+        &mut self,
+        host: &str,
+        limits: &crate::settings::SitemapLimits,
+    ) -> bool {
         self.read
             .take(host, limits.sitemaps_per_host, limits.sitemaps_per_run)
     }
 
     /// Takes one more sitemap of `host` to queue; false past the queue's bounds.
-    pub fn take_queued(&mut self, host: &str) -> bool {
+    pub(crate) fn take_queued(&mut self, host: &str) -> bool {
         self.queued.take(
             host,
             MAX_SITEMAPS_QUEUED_PER_HOST,
@@ -307,7 +311,7 @@ impl SitemapCounts {
     }
 
     /// Takes one more page address from `host`'s sitemaps and feeds; false past the limits.
-    pub fn take_url(&mut self, host: &str, limits: &crate::settings::SitemapLimits) -> bool {
+    pub(crate) fn take_url(&mut self, host: &str, limits: &crate::settings::SitemapLimits) -> bool {
         self.urls
             .take(host, limits.urls_per_host, limits.urls_per_run)
     }
@@ -315,7 +319,7 @@ impl SitemapCounts {
 
 /// Where a 3xx answer leads.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Redirect {
+pub(crate) enum Redirect {
     /// Queue this address (it goes back through scope, robots and dedupe).
     Follow(Url),
     /// `max_redirects` hops already.
@@ -325,7 +329,12 @@ pub enum Redirect {
 }
 
 /// Where the redirect from `from`, `hops` redirects deep, with `location` leads.
-pub fn redirect(from: &Url, location: Option<&str>, hops: u32, max_redirects: u32) -> Redirect {
+pub(crate) fn redirect(
+    from: &Url,
+    location: Option<&str>,
+    hops: u32,
+    max_redirects: u32,
+) -> Redirect {
     match location.and_then(|l| from.join(l).ok()) {
         None => Redirect::NoLocation,
         Some(_) if hops >= max_redirects => Redirect::TooMany,

@@ -18,11 +18,11 @@
 use std::time::Duration;
 
 /// How much of a robots.txt file is read; the RFC asks for at least 500 KiB.
-pub const MAX_ROBOTS_BYTES: usize = 512 * 1024;
+pub(crate) const MAX_ROBOTS_BYTES: usize = 512 * 1024;
 
 /// How much of one line is read; the rest of a longer line is dropped, as Google's parser
 /// does (8 × 2083 bytes, 2083 being the longest URL of some browsers, less one byte).
-pub const MAX_LINE_BYTES: usize = 8 * 2083 - 1;
+pub(crate) const MAX_LINE_BYTES: usize = 8 * 2083 - 1;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Rule {
@@ -415,7 +415,7 @@ fn canonical_path(b: &[u8]) -> String {
 }
 
 /// The product token of a User-Agent string: `khabar/0.1 (…)` → `khabar`.
-pub fn product_token(user_agent: &str) -> &str {
+pub(crate) fn product_token(user_agent: &str) -> &str {
     user_agent.split(['/', ' ']).next().unwrap_or(user_agent)
 }
 

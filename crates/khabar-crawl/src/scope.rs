@@ -11,7 +11,7 @@ use url::{Host, Url};
 
 /// Why a URL is not fetched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OutOfScope {
+pub(crate) enum OutOfScope {
     /// Not http or https.
     Scheme,
     /// A host outside the crawl's hosts.
@@ -24,7 +24,7 @@ pub enum OutOfScope {
 
 impl OutOfScope {
     /// The reason as the crawl's summary counts it.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Scheme => "not http(s)",
             Self::Host => "off-scope host",
@@ -37,7 +37,7 @@ impl OutOfScope {
 /// Normalises a URL for comparing and queueing: fragment removed, tracking parameters
 /// (`strip`, where `utm_*` is a prefix) removed, an empty query dropped, percent-escapes
 /// upper-cased.
-pub fn normalize(url: &Url, strip: &[String]) -> Url {
+pub(crate) fn normalize(url: &Url, strip: &[String]) -> Url {
     let mut u = url.clone();
     u.set_fragment(None);
     if let Some(q) = u.query() {
@@ -92,7 +92,7 @@ fn upper_escapes(s: &str) -> String {
 /// (RFC 1918, unique local), link-local (cloud metadata lives there), unspecified,
 /// multicast, broadcast, shared (CGNAT), documentation and benchmarking ranges, and
 /// IPv4-mapped forms of these.
-pub fn is_internal_ip(ip: IpAddr) -> bool {
+pub(crate) fn is_internal_ip(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
             let o = v4.octets();
@@ -125,7 +125,7 @@ pub fn is_internal_ip(ip: IpAddr) -> bool {
 
 /// The crawl's scope.
 #[derive(Debug, Clone)]
-pub struct Scope {
+pub(crate) struct Scope {
     /// Hosts the crawl stays on, subdomains included; empty: any host.
     pub hosts: Vec<String>,
     /// When not empty, a URL must match one of these.
@@ -150,7 +150,7 @@ fn host_in(host: &str, list: &[String]) -> bool {
 impl Scope {
     /// Whether `url` may be fetched. Host names are checked against internal addresses
     /// again when they are resolved, on every hop.
-    pub fn check(&self, url: &Url) -> Result<(), OutOfScope> {
+    pub(crate) fn check(&self, url: &Url) -> Result<(), OutOfScope> {
         if !matches!(url.scheme(), "http" | "https") {
             return Err(OutOfScope::Scheme);
         }
@@ -175,7 +175,7 @@ impl Scope {
 
     /// Whether the URL names an internal address literally (an IP) that may not be
     /// reached. Host names are checked when they are resolved.
-    pub fn refuses_address(&self, url: &Url) -> bool {
+    pub(crate) fn refuses_address(&self, url: &Url) -> bool {
         let ip = match url.host() {
             Some(Host::Ipv4(v4)) => IpAddr::V4(v4),
             Some(Host::Ipv6(v6)) => IpAddr::V6(v6),
@@ -186,7 +186,7 @@ impl Scope {
     }
 
     /// Whether `host` may be an internal address: `allow_private`, or a seed names it.
-    pub fn may_be_internal(&self, host: &str) -> bool {
+    pub(crate) fn may_be_internal(&self, host: &str) -> bool {
         self.allow_private || self.internal_ok.contains(host)
     }
 }

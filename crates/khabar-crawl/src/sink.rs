@@ -33,7 +33,7 @@ pub trait RecordSink {
     fn close(&mut self) -> io::Result<()>;
 }
 
-/// How often [`RotatingSink`] starts a new file.
+/// How often a new file starts in a folder of rotated files ([`Destination::Dir`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rotate {
     /// One file per hour.
@@ -45,7 +45,7 @@ pub enum Rotate {
 impl Rotate {
     /// The file name for records written at `t`: `khabar-2026-11-29T03.ndjson` (hourly),
     /// `khabar-2026-11-29.ndjson` (daily), UTC.
-    pub fn file_name(self, t: DateTime<Utc>) -> String {
+    pub(crate) fn file_name(self, t: DateTime<Utc>) -> String {
         match self {
             Rotate::Hourly => t.format("khabar-%Y-%m-%dT%H.ndjson").to_string(),
             Rotate::Daily => t.format("khabar-%Y-%m-%d.ndjson").to_string(),
@@ -105,7 +105,7 @@ impl OutputFormat {
 
     /// One record as it is written to a stream: an NDJSON line, or a document and a blank
     /// line, into `out` (cleared first).
-    pub fn encode(&self, record: &Record, out: &mut Vec<u8>) -> io::Result<()> {
+    pub(crate) fn encode(&self, record: &Record, out: &mut Vec<u8>) -> io::Result<()> {
         out.clear();
         match self.document {
             Some(f) => {
@@ -128,7 +128,7 @@ impl OutputFormat {
     }
 
     /// The extension of a file holding one record: `json`, or the document format's.
-    pub fn extension(&self) -> &'static str {
+    pub(crate) fn extension(&self) -> &'static str {
         self.document.map_or("json", Format::extension)
     }
 }
@@ -137,7 +137,7 @@ impl Destination {
     /// Readies the destination for a job of one or more runs: a file to replace is
     /// emptied now, once, and appended to by every run (an `--every` loop keeps what its
     /// earlier runs wrote).
-    pub fn start(&self) -> io::Result<Destination> {
+    pub(crate) fn start(&self) -> io::Result<Destination> {
         Ok(match self {
             Destination::Replace(p) => {
                 std::fs::File::create(p)?;
@@ -258,7 +258,7 @@ fn tempfile_probe(dir: &Path) -> io::Result<()> {
 }
 
 /// Serialises `record` as one NDJSON line, line break included, into `line`.
-pub fn ndjson_line<T: Serialize>(record: &T, line: &mut Vec<u8>) -> io::Result<()> {
+pub(crate) fn ndjson_line<T: Serialize>(record: &T, line: &mut Vec<u8>) -> io::Result<()> {
     line.clear();
     serde_json::to_writer(&mut *line, record).map_err(io::Error::other)?;
     line.push(b'\n');
@@ -323,7 +323,7 @@ impl<W: Write> RecordSink for NdjsonWriter<W> {
 
 /// A file records are appended to, a whole line per write; a write that fails cuts the
 /// file back to its last whole line. Synced to disk when closed.
-pub struct AppendFile {
+pub(crate) struct AppendFile {
     file: File,
     /// The file's length up to its last whole record.
     whole: u64,
@@ -333,7 +333,7 @@ pub struct AppendFile {
 
 /// What opening a file for appending found at its end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TailRepair {
+pub(crate) enum TailRepair {
     /// Nothing to do: empty, or ending with a line break.
     Clean,
     /// A line another program left unfinished: a line break was added after it.
@@ -345,7 +345,7 @@ pub enum TailRepair {
 impl AppendFile {
     /// Opens (creating) `path` for appending records in `format`, repairing its end (see
     /// [`repair_tail`]).
-    pub fn open(path: &Path, format: OutputFormat) -> io::Result<Self> {
+    pub(crate) fn open(path: &Path, format: OutputFormat) -> io::Result<Self> {
         let mut file = OpenOptions::new()
             .create(true)
             .append(true)
@@ -374,7 +374,7 @@ impl AppendFile {
     /// Standard output, when it is a regular file (`> out.ndjson`, `>> out.ndjson`): then it
     /// gets a file's guarantees. `None` for a pipe or a terminal.
     #[cfg(unix)]
-    pub fn stdout(format: OutputFormat) -> io::Result<Option<Self>> {
+    pub(crate) fn stdout(format: OutputFormat) -> io::Result<Option<Self>> {
         use std::os::fd::AsFd;
         let fd = io::stdout().as_fd().try_clone_to_owned()?;
         let mut file = File::from(fd);
@@ -403,13 +403,14 @@ impl AppendFile {
 
     /// Writes one record, or, if that fails, cuts the file back to its last whole record
     /// and returns the error.
-    pub fn write_record(&mut self, record: &Record) -> io::Result<()> {
+    pub(crate) fn write_record(&mut self, record: &Record) -> io::Result<()> {
         self.format.encode(record, &mut self.line)?;
         self.write_encoded()
     }
 
     /// Writes any value as one NDJSON line, as [`AppendFile::write_record`] does.
-    pub fn write_line<T: Serialize>(&mut self, value: &T) -> io::Result<()> {
+    #[cfg(test)]
+    fn write_line<T: Serialize>(&mut self, value: &T) -> io::Result<()> {
         ndjson_line(value, &mut self.line)?;
         self.write_encoded()
     }
@@ -449,7 +450,7 @@ const TAIL_SCAN: u64 = 256 * 1024 * 1024;
 /// Looks at the end of a file opened for appending: when its last line is unfinished, a
 /// khabar record cut short is cut off (a whole one only lacking its line break gets it),
 /// and anything else gets a line break after it.
-pub fn repair_tail(file: &mut File) -> io::Result<TailRepair> {
+pub(crate) fn repair_tail(file: &mut File) -> io::Result<TailRepair> {
     let len = file.metadata()?.len();
     if len == 0 || last_byte(file, len)? == b'\n' {
         return Ok(TailRepair::Clean);
@@ -505,7 +506,7 @@ fn is_whole_json(file: &mut File, start: u64, len: u64) -> io::Result<bool> {
 
 /// Records appended to files in a folder, a new file each hour or day (UTC); a file is
 /// synced to disk when the next one starts and when the sink is closed.
-pub struct RotatingSink {
+pub(crate) struct RotatingSink {
     dir: PathBuf,
     rotate: Rotate,
     format: OutputFormat,

@@ -35,14 +35,15 @@ impl HostStats {
 }
 
 /// Fields whose fill rate is reported: the record's article fields.
-pub const FILLED_FIELDS: &[&str] = khabar_extract::ARTICLE_FIELDS;
+pub(crate) const FILLED_FIELDS: &[&str] = khabar_extract::ARTICLE_FIELDS;
 
 /// How often each field was filled in one site's records.
 #[derive(Debug, Default, Clone)]
 pub struct FieldFill {
     /// Records counted.
     pub records: u64,
-    /// Per field of [`FILLED_FIELDS`], the records that had it filled.
+    /// Per article field ([`khabar_extract::ARTICLE_FIELDS`]), the records that had it
+    /// filled.
     pub filled: BTreeMap<&'static str, u64>,
 }
 
@@ -90,7 +91,7 @@ pub struct CrawlStats {
 
 impl CrawlStats {
     /// Counts a request sent to host `host` at `at`.
-    pub fn request_sent(&mut self, host: &str, at: Instant) {
+    pub(crate) fn request_sent(&mut self, host: &str, at: Instant) {
         self.requests += 1;
         let h = self.hosts.entry(host.to_string()).or_default();
         h.requests += 1;
@@ -99,7 +100,12 @@ impl CrawlStats {
     }
 
     /// Counts a failure of kind `kind`, of `url`, with what happened.
-    pub fn error(&mut self, kind: impl Into<String>, url: &str, detail: impl std::fmt::Display) {
+    pub(crate) fn error(
+        &mut self,
+        kind: impl Into<String>,
+        url: &str,
+        detail: impl std::fmt::Display,
+    ) {
         let kind = kind.into();
         self.error_examples.entry(kind.clone()).or_insert_with(|| {
             let detail = detail.to_string();
@@ -113,7 +119,7 @@ impl CrawlStats {
     }
 
     /// Notes a feed or sitemap that had to be read leniently.
-    pub fn read_leniently(&mut self, url: &str, problems: ReadProblems) {
+    pub(crate) fn read_leniently(&mut self, url: &str, problems: ReadProblems) {
         if problems.is_empty() {
             return;
         }
@@ -125,12 +131,12 @@ impl CrawlStats {
     }
 
     /// Counts a URL not fetched (or a page not written), by why.
-    pub fn skip(&mut self, reason: &SkipReason) {
+    pub(crate) fn skip(&mut self, reason: &SkipReason) {
         self.skip_n(reason, 1);
     }
 
     /// Counts `n` URLs not fetched for the same reason.
-    pub fn skip_n(&mut self, reason: &SkipReason, n: u64) {
+    pub(crate) fn skip_n(&mut self, reason: &SkipReason, n: u64) {
         if n > 0 {
             let key = reason.to_string();
             if matches!(
@@ -152,7 +158,7 @@ impl CrawlStats {
     }
 
     /// Counts a record, and which of [`FILLED_FIELDS`] it has filled.
-    pub fn record(&mut self, r: &Record) {
+    pub(crate) fn record(&mut self, r: &Record) {
         self.records += 1;
         let fill = self.fill.entry(r.site.clone()).or_default();
         fill.records += 1;

@@ -10,7 +10,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use khabar_crawl::robots::Robots;
+use khabar_crawl::internals::robots::Robots;
 
 /// What a check expects.
 #[derive(Debug)]

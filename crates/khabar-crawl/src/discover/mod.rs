@@ -1,9 +1,9 @@
-//! Finding more addresses: links on HTML pages; sitemaps ([`parse_sitemap`]): indexes and URL
-//! sets (gzipped too, with their `hreflang` alternates and Google News fields) and text
-//! sitemaps, within the protocol's limits; feeds ([`parse_feed`]): RSS 0.9x, 1.0 (RDF) and 2.0,
-//! Atom and JSON Feed, with their items' dates. XML is read leniently ([`xml`]). What a
-//! feed or news sitemap says of an article's dates is a hint ([`DateHint`]): the page's
-//! own dates come first.
+//! Finding more addresses (a page's own links are khabar-extract's `ParsedPage::links`):
+//! sitemaps ([`parse_sitemap`]): indexes and URL sets (gzipped too, with their `hreflang`
+//! alternates and Google News fields) and text sitemaps, within the protocol's limits;
+//! feeds ([`parse_feed`]): RSS 0.9x, 1.0 (RDF) and 2.0, Atom and JSON Feed, with their
+//! items' dates. XML is read leniently (`xml`). What a feed or news sitemap says of an
+//! article's dates is a hint ([`DateHint`]): the page's own dates come first.
 
 mod feed;
 mod hint;
@@ -13,21 +13,15 @@ mod xml;
 
 pub use feed::{FeedEntries, parse_feed};
 pub use hint::{DateHint, HintFrom};
-pub use sitemap::{
-    MAX_SITEMAP_BYTES, MAX_SITEMAP_ENTRIES, PageEntry, SitemapEntries, parse_sitemap,
-};
+use sitemap::MAX_SITEMAP_BYTES;
+pub use sitemap::{PageEntry, SitemapEntries, parse_sitemap};
 pub use xml::ReadProblems;
 
 use std::io::Read;
-use std::sync::LazyLock;
-
-use scraper::{Html, Selector};
-use url::Url;
 
 use khabar_extract::Record;
 use khabar_extract::Zone;
 use khabar_extract::dates::{format_rfc3339, parse_machine};
-use khabar_extract::urls::resolve;
 
 /// What a response holds, judged from its Content-Type, its address and its first bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,8 +74,8 @@ pub fn gunzip_limited(body: &[u8], limit: u64) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-/// Tells what a response holds from its media type (`content_type`, as
-/// [`crate::fetch::Fetched`] has it) and its first KiB: an HTML type is a page; gzip data, or
+/// Tells what a response holds from its media type (`content_type`, as the
+/// response's `Content-Type` has it) and its first KiB: an HTML type is a page; gzip data, or
 /// XML with `<urlset>` or `<sitemapindex>`, a sitemap; XML with `<rss>`, `<feed>` or
 /// `<rdf:RDF>`, or an RSS or Atom type, a feed; `application/feed+json`, or a JSON object
 /// naming the JSON Feed version, a feed. Without a type (or as `text/plain`): `<html>` is a
@@ -141,13 +135,13 @@ fn is_url_list(head: &str) -> bool {
 
 /// The most bytes of a sitemap read (once inflated): the protocol's 50 MB, or
 /// `max_body_bytes` when that is more.
-pub fn sitemap_byte_limit(max_body_bytes: u64) -> u64 {
+pub(crate) fn sitemap_byte_limit(max_body_bytes: u64) -> u64 {
     max_body_bytes.max(MAX_SITEMAP_BYTES)
 }
 
 /// Why a sitemap past `limit` bytes (as fetched, or once inflated) is not read, in the words
 /// the crawl's summary gives.
-pub fn sitemap_too_large(limit: u64) -> String {
+pub(crate) fn sitemap_too_large(limit: u64) -> String {
     if limit == MAX_SITEMAP_BYTES {
         format!(
             "sitemap larger than the protocol's 50 MB ({MAX_SITEMAP_BYTES} bytes uncompressed): not read"
@@ -159,7 +153,7 @@ pub fn sitemap_too_large(limit: u64) -> String {
 
 /// Why a fetched sitemap is not read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum SitemapRefused {
+pub(crate) enum SitemapRefused {
     /// Larger than the limit (the bytes), as fetched or once inflated.
     #[error("{}", sitemap_too_large(*.0))]
     TooLarge(u64),
@@ -170,7 +164,7 @@ pub enum SitemapRefused {
 
 /// Reads a fetched sitemap: inflated first when gzipped (to `limit` bytes at most, see
 /// [`sitemap_byte_limit`]), refused past `limit`.
-pub fn read_sitemap(body: &[u8], limit: u64) -> Result<SitemapEntries, SitemapRefused> {
+pub(crate) fn read_sitemap(body: &[u8], limit: u64) -> Result<SitemapEntries, SitemapRefused> {
     if is_gzip(body) {
         let inflated = gunzip_limited(body, limit).map_err(|e| {
             if e.contains("expands past") {
@@ -229,26 +223,10 @@ fn is_language_tag(s: &str) -> bool {
         && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
-static LINKS: LazyLock<Selector> =
-    LazyLock::new(|| Selector::parse("a[href], area[href]").expect("link selector"));
-
-/// Every link on an HTML page, resolved against `base` (http and https only).
-pub fn html_links(doc: &Html, base: &Url) -> Vec<Url> {
-    doc.select(&LINKS)
-        .filter(|a| {
-            a.value().attr("rel").is_none_or(|r| {
-                !r.split_ascii_whitespace()
-                    .any(|t| t.eq_ignore_ascii_case("nofollow"))
-            })
-        })
-        .filter_map(|a| a.value().attr("href"))
-        .filter_map(|href| resolve(Some(base), href))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use url::Url;
 
     #[test]
     fn sniffing() {
@@ -445,18 +423,5 @@ mod tests {
                 let _ = read_sitemap(body, 1 << 20);
             }
         }
-    }
-
-    #[test]
-    fn links_skip_nofollow() {
-        let doc = Html::parse_document(
-            r#"<a href="/a">a</a><a rel="nofollow" href="/b">b</a><a href="mailto:x">m</a>"#,
-        );
-        let base = Url::parse("https://aawsat.com/s/").unwrap();
-        let links: Vec<String> = html_links(&doc, &base)
-            .into_iter()
-            .map(String::from)
-            .collect();
-        assert_eq!(links, vec!["https://aawsat.com/a"]);
     }
 }

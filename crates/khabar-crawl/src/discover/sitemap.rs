@@ -11,10 +11,10 @@ use super::hint::{DateHint, HintFrom, keep_first};
 use super::xml::{ReadProblems, XmlItem, attr, decode, walk};
 
 /// Entries kept from one sitemap (the protocol's own limit); the rest are counted.
-pub const MAX_SITEMAP_ENTRIES: usize = 50_000;
+pub(crate) const MAX_SITEMAP_ENTRIES: usize = 50_000;
 
 /// The protocol's limit on a sitemap's size, uncompressed: 50 MB (52,428,800 bytes).
-pub const MAX_SITEMAP_BYTES: u64 = 50 * 1024 * 1024;
+pub(crate) const MAX_SITEMAP_BYTES: u64 = 50 * 1024 * 1024;
 
 /// `hreflang` alternates kept from one `<url>`: one a language a site publishes in is a
 /// few dozen at most.
@@ -36,7 +36,7 @@ pub struct SitemapEntries {
     pub sitemaps: Vec<String>,
     /// The `<lastmod>` of each child sitemap: `sitemap_lastmods[i]` is of `sitemaps[i]`.
     pub sitemap_lastmods: Vec<Option<String>>,
-    /// Entries past [`MAX_SITEMAP_ENTRIES`]: counted, not kept.
+    /// Entries past the protocol's 50,000: counted, not kept.
     pub more: u64,
     /// What reading it leniently had to repair or lost.
     pub problems: ReadProblems,

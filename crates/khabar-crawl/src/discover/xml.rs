@@ -16,7 +16,7 @@ const MAX_NOTED: usize = 10;
 /// What reading one document leniently had to repair or lost, each with its line.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct ReadProblems {
-    /// The first [`MAX_NOTED`] problems: `line 7: …`.
+    /// The first ten problems: `line 7: …`.
     pub noted: Vec<String>,
     /// Every problem, noted or not.
     pub count: u64,
@@ -58,7 +58,7 @@ fn line_of(text: &str, at: usize) -> usize {
 /// The document as text: its encoding from a byte-order mark, else its XML declaration,
 /// else UTF-8; bytes not valid in it become U+FFFD, and the first such place is noted.
 /// Valid UTF-8 is not copied.
-pub fn decode<'a>(bytes: &'a [u8], problems: &mut ReadProblems) -> Cow<'a, str> {
+pub(super) fn decode<'a>(bytes: &'a [u8], problems: &mut ReadProblems) -> Cow<'a, str> {
     let (encoding, skip) = match Encoding::for_bom(bytes) {
         Some((e, n)) => (e, n),
         None => (declared_encoding(bytes).unwrap_or(UTF_8), 0),
@@ -114,10 +114,10 @@ fn declared_encoding(bytes: &[u8]) -> Option<&'static Encoding> {
 
 /// An element's attributes: local names lower-cased (`rdf:about` is `about`), values with
 /// their references resolved leniently (a bare `&` stays), trimmed.
-pub type Attrs = [(String, String)];
+pub(super) type Attrs = [(String, String)];
 
 /// The value of attribute `name` (a lower-cased local name) in `attrs`.
-pub fn attr<'a>(attrs: &'a Attrs, name: &str) -> Option<&'a str> {
+pub(super) fn attr<'a>(attrs: &'a Attrs, name: &str) -> Option<&'a str> {
     attrs
         .iter()
         .find(|(k, _)| k == name)
@@ -126,7 +126,7 @@ pub fn attr<'a>(attrs: &'a Attrs, name: &str) -> Option<&'a str> {
 
 /// What [`walk`] reports, each with the local names (lower-cased) of the elements open
 /// around it, innermost last.
-pub enum XmlItem<'a> {
+pub(super) enum XmlItem<'a> {
     /// An element opened, with its attributes; the path ends with it. An empty element
     /// (`<link href="…"/>`) is opened and closed at once.
     Opened(&'a [String], &'a Attrs),
@@ -220,7 +220,11 @@ impl Open {
 
 /// Walks a document leniently, reporting each element's text and each `<link href>`;
 /// `report` returns false to stop. What had to be repaired goes to `problems`.
-pub fn walk(text: &str, problems: &mut ReadProblems, mut report: impl FnMut(XmlItem<'_>) -> bool) {
+pub(super) fn walk(
+    text: &str,
+    problems: &mut ReadProblems,
+    mut report: impl FnMut(XmlItem<'_>) -> bool,
+) {
     let mut reader = Reader::from_str(text);
     let config = reader.config_mut();
     config.allow_dangling_amp = true;

@@ -71,6 +71,44 @@ pub struct CrawlOutcome {
 
 /// A crawl set up to run: its settings, seeds, scope and HTTP client, and the crawl state
 /// when it has one (see [`Crawler::run`]).
+///
+/// One crawl, its records handed over as they come (the `crawl` command runs it through
+/// [`crate::job::run_job`], which adds the crawl state, the output and the signals):
+///
+/// ```no_run
+/// use std::sync::Arc;
+/// use std::time::Instant;
+///
+/// use khabar_crawl::output::Output;
+/// use khabar_crawl::{CrawlSettings, Crawler, NoProgress};
+/// use khabar_extract::{Extractor, Profiles};
+///
+/// #[tokio::main]
+/// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+///     let mut settings = CrawlSettings::default();
+///     settings.seeds = vec!["https://news.example.com/".to_string()];
+///     settings.max_pages = 50;
+///     let extractor = Extractor::new(Profiles::parse("", "<none>".as_ref())?, None)?;
+///     let crawler = Crawler::new(settings, Arc::new(extractor)).await?;
+///
+///     // records arrive on a channel, read here on a thread of their own
+///     let (tx, rx) = std::sync::mpsc::sync_channel(1024);
+///     let reader = std::thread::spawn(move || {
+///         for out in rx {
+///             if let Output::Record(record, _) = out {
+///                 println!("{}\t{}", record.url, record.headline.unwrap_or_default());
+///             }
+///         }
+///     });
+///     // `true` sent here stops the crawl (requests in flight finish); kept alive until then
+///     let (_stop, stop_rx) = tokio::sync::watch::channel(false);
+///     let started = Instant::now();
+///     let outcome = crawler.run(tx, stop_rx, &mut NoProgress).await;
+///     reader.join().expect("the reader ends with the crawl");
+///     eprintln!("{}", outcome.stats.summary("finished", started.elapsed()));
+///     Ok(())
+/// }
+/// ```
 pub struct Crawler {
     settings: CrawlSettings,
     extractor: Arc<Extractor>,
@@ -94,6 +132,7 @@ impl Crawler {
 
     /// [`Crawler::new`] with a given way to look names up and a check on every address
     /// connected to (tests use a fixed table and refuse anything outside 127.0.0.0/8).
+    #[doc(hidden)]
     pub async fn with_network(
         settings: CrawlSettings,
         extractor: Arc<Extractor>,
@@ -181,7 +220,7 @@ impl Crawler {
     /// its content changed, with its revision counted up. The frontier and its seen set
     /// live in `frontier`, so a crawl that stops early resumes where it stopped. The output
     /// thread commits to the same two (see [`crate::output::Committer`]).
-    pub fn with_state(
+    pub(crate) fn with_state(
         mut self,
         state: Arc<dyn CrawlState>,
         frontier: Arc<dyn FrontierStore>,
@@ -192,7 +231,7 @@ impl Crawler {
     }
 
     /// Also writes every response received to `archive` (`--warc`).
-    pub fn with_archive(mut self, archive: ArchiveSender) -> Self {
+    pub(crate) fn with_archive(mut self, archive: ArchiveSender) -> Self {
         Arc::get_mut(&mut self.ctx)
             .expect("the request context is shared only once the crawl runs")
             .archive = Some(archive);

@@ -5,13 +5,11 @@
 
 mod store;
 
+pub(crate) use store::MemoryFrontier;
 pub(crate) use store::fingerprint;
 #[cfg(test)]
 pub(crate) use store::q;
-pub use store::{
-    FrontierStore, Lane, MalformedRequest, MemoryFrontier, QueuedUrl, SharedFrontier,
-    SharedSnapshot,
-};
+pub use store::{FrontierStore, Lane, MalformedRequest, QueuedUrl, SharedFrontier, SharedSnapshot};
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
@@ -27,7 +25,7 @@ use crate::state::StateError;
 
 /// What a request is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// A host's robots.txt.
     Robots,
     /// A sitemap or sitemap index.
@@ -46,7 +44,7 @@ pub enum Kind {
 impl Kind {
     /// The name a queued request is stored under in the crawl state (robots.txt requests
     /// are not stored).
-    pub fn stored_name(self) -> Option<&'static str> {
+    pub(crate) fn stored_name(self) -> Option<&'static str> {
         Some(match self {
             Kind::Robots => return None,
             Kind::Sitemap => "sitemap",
@@ -58,7 +56,7 @@ impl Kind {
     }
 
     /// The kind stored under `name`.
-    pub fn from_stored_name(name: &str) -> Option<Kind> {
+    pub(crate) fn from_stored_name(name: &str) -> Option<Kind> {
         Some(match name {
             "sitemap" => Kind::Sitemap,
             "feed" => Kind::Feed,
@@ -70,12 +68,12 @@ impl Kind {
     }
 
     /// Whether fetching it counts against `max_pages`.
-    pub fn is_page(self) -> bool {
+    pub(crate) fn is_page(self) -> bool {
         matches!(self, Kind::Seed | Kind::Page { .. })
     }
 
     /// The lane it waits in.
-    pub fn lane(self) -> Lane {
+    pub(crate) fn lane(self) -> Lane {
         match self {
             Kind::Robots | Kind::Sitemap | Kind::Feed | Kind::Seed => Lane::Discovery,
             Kind::Page { article: true } => Lane::Articles,
@@ -86,7 +84,7 @@ impl Kind {
 
 /// One request the scheduler may dispatch.
 #[derive(Debug, Clone)]
-pub struct Request {
+pub(crate) struct Request {
     /// The normalised URL.
     pub url: Url,
     /// What it is for.
@@ -103,7 +101,7 @@ pub struct Request {
 
 /// What makes a request conditional.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Validators {
+pub(crate) struct Validators {
     /// The last answer's `ETag` (sent as If-None-Match).
     pub etag: Option<String>,
     /// The last answer's `Last-Modified` (sent as If-Modified-Since).
@@ -112,7 +110,7 @@ pub struct Validators {
 
 /// What the scheduler knows of a host's robots.txt.
 #[derive(Debug)]
-pub enum RobotsState {
+pub(crate) enum RobotsState {
     /// Not asked for yet: the host's first request is its robots.txt.
     Unknown,
     /// Asked for; nothing else goes to the host until it is read.
@@ -122,7 +120,7 @@ pub enum RobotsState {
 }
 
 /// One host: its lanes in memory, its pace, its robots.txt and its slots.
-pub struct HostQueue {
+pub(crate) struct HostQueue {
     lanes: [VecDeque<Request>; 3],
     /// Requests of each lane waiting in the frontier store, not in memory.
     stored: [u64; 3],
@@ -175,34 +173,34 @@ impl HostQueue {
     }
 
     /// Queues a request at the end of its lane, in memory.
-    pub fn push(&mut self, r: Request) {
+    pub(crate) fn push(&mut self, r: Request) {
         self.lanes[r.kind.lane().index()].push_back(r);
     }
 
     /// Puts a request back at the head of its lane (a retry).
-    pub fn push_front(&mut self, r: Request) {
+    pub(crate) fn push_front(&mut self, r: Request) {
         self.lanes[r.kind.lane().index()].push_front(r);
     }
 
     /// The request that would be dispatched next.
-    pub fn peek(&self) -> Option<&Request> {
+    pub(crate) fn peek(&self) -> Option<&Request> {
         self.lanes.iter().find_map(VecDeque::front)
     }
 
     /// Takes the request that is next.
-    pub fn pop(&mut self) -> Option<Request> {
+    pub(crate) fn pop(&mut self) -> Option<Request> {
         self.lanes.iter_mut().find_map(VecDeque::pop_front)
     }
 
     /// Requests queued, in memory and in the store.
-    pub fn queued(&self) -> usize {
+    pub(crate) fn queued(&self) -> usize {
         let stored: u64 = self.stored.iter().sum();
         self.lanes.iter().map(VecDeque::len).sum::<usize>() + stored as usize
     }
 
     /// Drops everything queued: the page budget is spent, and sitemaps and feeds would
     /// only lead to more pages.
-    pub fn drop_all(&mut self) -> usize {
+    pub(crate) fn drop_all(&mut self) -> usize {
         let n = self.queued();
         self.lanes.iter_mut().for_each(VecDeque::clear);
         // what waits in a lasting store stays there, for the next crawl to resume
@@ -243,7 +241,7 @@ pub(crate) fn shorten(s: &str) -> String {
 }
 
 /// The key hosts are paced under: host and port.
-pub fn host_key(url: &Url) -> String {
+pub(crate) fn host_key(url: &Url) -> String {
     let host = url.host_str().unwrap_or("");
     match url.port_or_known_default() {
         Some(p) if Some(p) != default_port(url.scheme()) => format!("{host}:{p}"),
@@ -261,18 +259,18 @@ fn default_port(scheme: &str) -> Option<u16> {
 
 /// Requests of one lane of one host kept in memory; the rest wait in the frontier store,
 /// so memory stays flat however many URLs a crawl finds (with a store that is not memory).
-pub const WINDOW: usize = 256;
+pub(crate) const WINDOW: usize = 256;
 
 /// Requests taken from a shared frontier at a time at most (and never more than the host's
 /// free slots): few, so that the workers share a host's queue evenly, and a worker that dies
 /// held little.
-pub const SHARED_TAKE: usize = 16;
+pub(crate) const SHARED_TAKE: usize = 16;
 
 /// How often a worker on a shared frontier looks at what the others queued.
-pub const SHARED_SYNC: Duration = Duration::from_millis(200);
+pub(crate) const SHARED_SYNC: Duration = Duration::from_millis(200);
 
 /// The scheduler's queues, one per host, in front of a [`FrontierStore`].
-pub struct Frontier {
+pub(crate) struct Frontier {
     /// The hosts, by [`host_key`].
     pub hosts: HashMap<String, HostQueue>,
     /// Host keys in the order they were first seen: dispatch goes round them.
@@ -298,7 +296,7 @@ impl Frontier {
     /// A frontier on `store`, paced at `rate` per second per host with `burst`, and
     /// reading robots.txt first when `robots_enabled`. Takes back what an earlier crawl on
     /// the same store left to do.
-    pub fn new(
+    pub(crate) fn new(
         rate: f64,
         burst: u32,
         robots_enabled: bool,
@@ -328,18 +326,18 @@ impl Frontier {
     }
 
     /// A frontier in memory only.
-    pub fn in_memory(rate: f64, burst: u32, robots_enabled: bool) -> Self {
+    pub(crate) fn in_memory(rate: f64, burst: u32, robots_enabled: bool) -> Self {
         Self::new(rate, burst, robots_enabled, Arc::new(MemoryFrontier::new()))
             .expect("a memory frontier has nothing to resume")
     }
 
     /// Requests a crawl that stopped early left, waiting in the store.
-    pub fn resumed(&self) -> u64 {
+    pub(crate) fn resumed(&self) -> u64 {
         self.resumed
     }
 
     /// Whether `url` was seen in this crawl (queued or marked).
-    pub fn seen(&self, url: &Url) -> bool {
+    pub(crate) fn seen(&self, url: &Url) -> bool {
         self.store.seen(url.as_str()).unwrap_or_else(|e| {
             tracing::warn!("{e}");
             false
@@ -348,7 +346,7 @@ impl Frontier {
 
     /// Queues a request unless its (normalised) URL was seen before. Returns whether it
     /// was queued.
-    pub fn add(&mut self, r: Request) -> bool {
+    pub(crate) fn add(&mut self, r: Request) -> bool {
         let Some(kind_name) = r.kind.stored_name() else {
             return false;
         };
@@ -383,7 +381,7 @@ impl Frontier {
     /// Queues a request ahead of what waits in its lane (kept in memory; on a shared store,
     /// where every request waits in the store, at the end as any other). Returns whether it
     /// was queued.
-    pub fn add_front(&mut self, r: Request) -> bool {
+    pub(crate) fn add_front(&mut self, r: Request) -> bool {
         if self.shared {
             return self.add(r);
         }
@@ -411,7 +409,7 @@ impl Frontier {
     }
 
     /// Marks a URL as seen without queueing it (an article's canonical address).
-    pub fn mark_seen(&mut self, url: &Url) -> bool {
+    pub(crate) fn mark_seen(&mut self, url: &Url) -> bool {
         self.store
             .mark_seen(url.as_str(), &host_key(url))
             .unwrap_or_else(|e| {
@@ -421,7 +419,7 @@ impl Frontier {
     }
 
     /// Takes a request that will never be fetched off the frontier.
-    pub fn forget(&mut self, url: &Url) {
+    pub(crate) fn forget(&mut self, url: &Url) {
         if let Err(e) = self.store.done(url.as_str()) {
             tracing::warn!("{e}");
         }
@@ -434,7 +432,7 @@ impl Frontier {
     /// Nothing from a store is trusted: each request must be readable, of this host, and
     /// pass `admit` (the checks a link found on a page passes); the others are dropped off
     /// the store and returned with why.
-    pub fn refill(
+    pub(crate) fn refill(
         &mut self,
         key: &str,
         per_host: usize,
@@ -506,7 +504,7 @@ impl Frontier {
     }
 
     /// Drops everything queued for a host (its page budget is spent); returns how many.
-    pub fn drop_host(&mut self, key: &str) -> usize {
+    pub(crate) fn drop_host(&mut self, key: &str) -> usize {
         let Some(host) = self.hosts.get_mut(key) else {
             return 0;
         };
@@ -516,14 +514,14 @@ impl Frontier {
     }
 
     /// Whether many workers share the store.
-    pub fn is_shared(&self) -> bool {
+    pub(crate) fn is_shared(&self) -> bool {
         self.shared
     }
 
     /// On a shared store: learns what waits there (what other workers queued) unless it
     /// looked less than [`SHARED_SYNC`] ago (`force`: now). Does nothing on a store of
     /// this crawl's own, or once [`Frontier::close`] was called.
-    pub fn sync(&mut self, force: bool) {
+    pub(crate) fn sync(&mut self, force: bool) {
         let Some(shared) = self.store.shared() else {
             return;
         };
@@ -558,22 +556,22 @@ impl Frontier {
 
     /// On a shared store: why it no longer holds this crawl, if it does not (its server was
     /// flushed or restarted empty under the crawl).
-    pub fn lost(&self) -> Option<&str> {
+    pub(crate) fn lost(&self) -> Option<&str> {
         self.lost.as_deref()
     }
 
     /// On a shared store: whether other workers hold requests (that may queue more).
-    pub fn others_busy(&self) -> bool {
+    pub(crate) fn others_busy(&self) -> bool {
         self.shared && !self.closed && self.held_by_others > 0
     }
 
     /// Pages dispatched by every worker of a shared store, as last seen (0 otherwise).
-    pub fn shared_pages(&self) -> u64 {
+    pub(crate) fn shared_pages(&self) -> u64 {
         self.shared_pages
     }
 
     /// Counts a page dispatched on a shared store; returns the count of all workers.
-    pub fn count_page(&mut self) -> Option<u64> {
+    pub(crate) fn count_page(&mut self) -> Option<u64> {
         let shared = self.store.shared()?;
         match shared.count_page() {
             Ok(n) => {
@@ -589,13 +587,13 @@ impl Frontier {
 
     /// Takes nothing more from a shared store (the page budget is spent): what waits there
     /// stays for the next crawl.
-    pub fn close(&mut self) {
+    pub(crate) fn close(&mut self) {
         self.closed = true;
     }
 
     /// Takes a slot of the host's pace: its own, or on a shared store the one every worker
     /// shares. Otherwise says how long to wait.
-    pub fn take_slot(&mut self, key: &str) -> Result<(), Duration> {
+    pub(crate) fn take_slot(&mut self, key: &str) -> Result<(), Duration> {
         let now = Instant::now();
         let shared = self.store.shared();
         let Some(host) = self.hosts.get_mut(key) else {
@@ -626,7 +624,7 @@ impl Frontier {
 
     /// Holds a host for `wait` (Retry-After, a backoff): here, and on a shared store for
     /// every worker.
-    pub fn hold(&mut self, key: &str, wait: Duration) {
+    pub(crate) fn hold(&mut self, key: &str, wait: Duration) {
         let until = Instant::now() + wait;
         if let Some(h) = self.hosts.get_mut(key) {
             h.blocked_until = Some(h.blocked_until.map_or(until, |b| b.max(until)));
@@ -639,19 +637,13 @@ impl Frontier {
     }
 
     /// Many small writes to the store go faster in one batch.
-    pub fn begin(&mut self) {
+    pub(crate) fn begin(&mut self) {
         self.store.begin_batch();
     }
 
     /// The end of a batch.
-    pub fn commit(&mut self) {
+    pub(crate) fn commit(&mut self) {
         self.store.end_batch();
-    }
-
-    /// The host queue of `url`'s host, created if new.
-    pub fn host_mut(&mut self, url: &Url) -> &mut HostQueue {
-        let key = host_key(url);
-        self.host_by_key(&key)
     }
 
     fn host_by_key(&mut self, key: &str) -> &mut HostQueue {
@@ -671,17 +663,17 @@ impl Frontier {
     }
 
     /// Requests queued for `url`'s host.
-    pub fn queued_for(&self, url: &Url) -> usize {
+    pub(crate) fn queued_for(&self, url: &Url) -> usize {
         self.hosts.get(&host_key(url)).map_or(0, HostQueue::queued)
     }
 
     /// Requests queued on every host.
-    pub fn queued(&self) -> usize {
+    pub(crate) fn queued(&self) -> usize {
         self.hosts.values().map(HostQueue::queued).sum()
     }
 
     /// Page requests (articles and other pages) queued on every host.
-    pub fn queued_pages(&self) -> u64 {
+    pub(crate) fn queued_pages(&self) -> u64 {
         self.hosts
             .values()
             .map(|h| {

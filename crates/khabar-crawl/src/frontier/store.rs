@@ -157,7 +157,7 @@ pub struct SharedSnapshot {
 /// n²/2⁶⁵ in a crawl of n URLs (1 in 370,000 for 10 million), and the later one would be
 /// taken for seen. What it holds is gone when the crawl ends.
 #[derive(Debug, Default)]
-pub struct MemoryFrontier {
+pub(crate) struct MemoryFrontier {
     inner: Mutex<MemoryInner>,
 }
 
@@ -169,7 +169,7 @@ struct MemoryInner {
 
 impl MemoryFrontier {
     /// An empty frontier.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self::default()
     }
 

@@ -17,7 +17,7 @@ use super::{
 type S = CrawlSettings;
 
 /// What a key holds, how it is checked, and where it goes in [`CrawlSettings`].
-pub enum Kind {
+pub(crate) enum Kind {
     /// Whole seconds, within bounds.
     Secs(Bounds<u64>, fn(&mut S, Duration), fn(&S) -> Duration),
     /// Whole milliseconds, within bounds.
@@ -73,7 +73,7 @@ pub struct Key {
     /// What it does, one sentence.
     pub doc: &'static str,
     /// What it holds.
-    pub kind: Kind,
+    pub(crate) kind: Kind,
     /// Its flag, if it has one.
     pub flag: Option<Flag>,
 }
@@ -487,6 +487,6 @@ pub static KEYS: &[Key] = &[
 ];
 
 /// The key of this name.
-pub fn key(name: &str) -> Option<&'static Key> {
+pub(crate) fn key(name: &str) -> Option<&'static Key> {
     KEYS.iter().find(|k| k.name == name)
 }

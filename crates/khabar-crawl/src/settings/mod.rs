@@ -1,5 +1,32 @@
 //! The `[crawl]` section of the config: seeds, scope, limits and politeness. Command-line
-//! flags override it field by field.
+//! flags override it field by field. Every key is defined once, in [`KEYS`]: its name,
+//! what it does, its flag; the config reader, the flags and their help are made from it.
+//!
+//! ```
+//! use khabar_crawl::CrawlSettings;
+//! use khabar_crawl::settings::{KEYS, RawCrawl};
+//! use khabar_extract::config::ConfigText;
+//!
+//! // the `[crawl]` table of a config file
+//! let text = r#"
+//! seeds = ["https://news.example.com/"]
+//! rate = 0.5
+//! max_pages = 500
+//! "#;
+//! let raw: RawCrawl = toml::from_str(text)?;
+//! let origin = "config.toml".as_ref(); // for messages: `config.toml:3: …`
+//! let mut settings = CrawlSettings::from_raw(raw, &ConfigText { text, origin })?;
+//! assert_eq!((settings.rate, settings.max_pages), (0.5, 500));
+//! assert_eq!(settings.burst, CrawlSettings::default().burst);
+//!
+//! // a flag overrides its key, checked the same way
+//! let rate = KEYS.iter().find(|k| k.name == "rate").unwrap();
+//! assert_eq!(rate.flag.as_ref().unwrap().long, "rate");
+//! settings.apply_flag(rate, "2")?;
+//! assert_eq!(settings.rate, 2.0);
+//! assert!(settings.apply_flag(rate, "-1").is_err());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 // a ConfigError is made once, when the config is read: boxing it would only change the API
 #![allow(clippy::result_large_err)]
@@ -13,12 +40,14 @@ use toml::Spanned;
 
 use khabar_extract::config::{ConfigError, ConfigText};
 
-use crate::policy::UrlLimits;
-
 mod keys;
 mod value;
-pub use keys::{Flag, KEYS, Key, Kind, Scope, key};
-pub use value::{ConfigValue, reference_table};
+pub(crate) use keys::key;
+pub use keys::{Flag, KEYS, Key, Scope};
+#[cfg(test)]
+pub(crate) use value::reference_table;
+
+pub use crate::policy::UrlLimits;
 
 /// The `[crawl]` section as written in the config: each key with its value and where
 /// it stands, before [`CrawlSettings::from_raw`] checks them against [`KEYS`].
@@ -117,7 +146,7 @@ pub struct CrawlSettings {
     /// Links read from one page at most (the first, in page order, after dedupe).
     pub max_links_per_page: usize,
     /// URLs found in page links queued for one host at most; 0: ten times `max_pages`
-    /// when that is set, else [`HARD_MAX_QUEUED_PER_HOST`].
+    /// when that is set, else 1,000,000.
     pub max_queued_per_host: u64,
     /// Bounds on the addresses queued (spider traps).
     pub url_limits: UrlLimits,
@@ -144,7 +173,7 @@ pub fn is_frontier_address(address: &str) -> bool {
 
 /// The cap on URLs queued for one host when neither `max_queued_per_host` nor `max_pages`
 /// sets one.
-pub const HARD_MAX_QUEUED_PER_HOST: u64 = 1_000_000;
+pub(crate) const HARD_MAX_QUEUED_PER_HOST: u64 = 1_000_000;
 
 /// Bounds on the sitemaps (and feeds) read in one run and the page addresses taken from
 /// them, per host and for the whole run. Past a bound, the rest is counted, not read.
@@ -175,18 +204,18 @@ impl Default for SitemapLimits {
 
 /// The values a setting may take: `min..=max`, in the unit its key is written in.
 #[derive(Debug, Clone, Copy)]
-pub struct Bounds<T> {
+pub(crate) struct Bounds<T> {
     /// The least value.
-    pub min: T,
+    pub(crate) min: T,
     /// The greatest value.
-    pub max: T,
+    pub(crate) max: T,
     /// The unit, as the message names it (`seconds`, `requests per second`).
-    pub unit: &'static str,
+    pub(crate) unit: &'static str,
 }
 
 impl<T: PartialOrd + Copy + std::fmt::Display> Bounds<T> {
     /// `value`, or the sentence saying what it must be.
-    pub fn check(&self, value: T) -> Result<T, String> {
+    pub(crate) fn check(&self, value: T) -> Result<T, String> {
         if value >= self.min && value <= self.max {
             Ok(value)
         } else {
@@ -207,59 +236,59 @@ const fn secs(min: u64, max: u64) -> Bounds<u64> {
 }
 
 /// `timeout_secs`, `--timeout`: an hour at most for one request.
-pub const TIMEOUT_SECS: Bounds<u64> = secs(1, 3_600);
+pub(crate) const TIMEOUT_SECS: Bounds<u64> = secs(1, 3_600);
 /// `connect_timeout_secs`, `robots_timeout_secs`.
-pub const CONNECT_TIMEOUT_SECS: Bounds<u64> = secs(1, 600);
+pub(crate) const CONNECT_TIMEOUT_SECS: Bounds<u64> = secs(1, 600);
 /// `idle_timeout_secs`: a day at most.
-pub const IDLE_TIMEOUT_SECS: Bounds<u64> = secs(1, 86_400);
+pub(crate) const IDLE_TIMEOUT_SECS: Bounds<u64> = secs(1, 86_400);
 /// `max_duration_secs`, `--max-time`: 0 (no limit) to a year.
-pub const MAX_DURATION_SECS: Bounds<u64> = secs(0, 31_536_000);
+pub(crate) const MAX_DURATION_SECS: Bounds<u64> = secs(0, 31_536_000);
 /// `stop_grace_secs`.
-pub const STOP_GRACE_SECS: Bounds<u64> = secs(0, 600);
+pub(crate) const STOP_GRACE_SECS: Bounds<u64> = secs(0, 600);
 /// `max_retry_after_secs`, `max_crawl_delay_secs`: a day at most.
-pub const WAIT_SECS: Bounds<u64> = secs(0, 86_400);
+pub(crate) const WAIT_SECS: Bounds<u64> = secs(0, 86_400);
 /// `lease_timeout_secs`.
-pub const LEASE_TIMEOUT_SECS: Bounds<u64> = secs(1, 3_600);
+pub(crate) const LEASE_TIMEOUT_SECS: Bounds<u64> = secs(1, 3_600);
 /// `backoff_base_ms`: ten minutes at most.
-pub const BACKOFF_BASE_MS: Bounds<u64> = Bounds {
+pub(crate) const BACKOFF_BASE_MS: Bounds<u64> = Bounds {
     min: 0,
     max: 600_000,
     unit: "milliseconds",
 };
 /// `rate`, `--rate` (0, no limit, is allowed besides): one request a day to 10,000 a
 /// second.
-pub const RATE: Bounds<f64> = Bounds {
+pub(crate) const RATE: Bounds<f64> = Bounds {
     min: 1.0 / 86_400.0,
     max: 10_000.0,
     unit: "requests per second (or 0: no limit)",
 };
 /// `burst`, `--burst`.
-pub const BURST: Bounds<u64> = Bounds {
+pub(crate) const BURST: Bounds<u64> = Bounds {
     min: 1,
     max: 10_000,
     unit: "requests",
 };
 /// `concurrency`, `per_host` and their flags.
-pub const SLOTS: Bounds<u64> = Bounds {
+pub(crate) const SLOTS: Bounds<u64> = Bounds {
     min: 1,
     max: 10_000,
     unit: "requests",
 };
 /// `retries`, `max_redirects`.
-pub const TRIES: Bounds<u64> = Bounds {
+pub(crate) const TRIES: Bounds<u64> = Bounds {
     min: 0,
     max: 100,
     unit: "",
 };
 /// `max_body_bytes`: 1 KiB to 4 GiB.
-pub const BODY_BYTES: Bounds<u64> = Bounds {
+pub(crate) const BODY_BYTES: Bounds<u64> = Bounds {
     min: 1024,
     max: 4 << 30,
     unit: "bytes",
 };
 
 /// Checks a rate: 0 (no limit) or within [`RATE`].
-pub fn check_rate(r: f64) -> Result<f64, String> {
+pub(crate) fn check_rate(r: f64) -> Result<f64, String> {
     if r == 0.0 || (RATE.min..=RATE.max).contains(&r) {
         return Ok(r);
     }
@@ -271,7 +300,7 @@ pub fn check_rate(r: f64) -> Result<f64, String> {
 
 impl CrawlSettings {
     /// The cap on URLs queued for one host from page links.
-    pub fn queued_per_host_cap(&self) -> u64 {
+    pub(crate) fn queued_per_host_cap(&self) -> u64 {
         match (self.max_queued_per_host, self.max_pages) {
             (0, 0) => HARD_MAX_QUEUED_PER_HOST,
             (0, pages) => pages.saturating_mul(10).min(HARD_MAX_QUEUED_PER_HOST),
@@ -417,7 +446,7 @@ impl CrawlSettings {
     }
 
     /// How long requests in flight may take to finish once the crawl is stopping.
-    pub fn grace(&self) -> Duration {
+    pub(crate) fn grace(&self) -> Duration {
         self.stop_grace.min(self.timeout)
     }
 }

@@ -6,13 +6,15 @@ use std::time::Duration;
 
 use regex::Regex;
 
-use super::keys::{KEYS, Key, Kind::*};
+#[cfg(test)]
+use super::keys::KEYS;
+use super::keys::{Key, Kind::*};
 use super::{Bounds, CrawlSettings, check_rate, is_frontier_address};
 
 /// A value as the config writes it: any TOML value, with whole numbers as large as
 /// the file holds (a `u64` past `i64::MAX` is still a number the message can name).
 #[derive(Debug, Clone, PartialEq)]
-pub enum ConfigValue {
+pub(crate) enum ConfigValue {
     /// A whole number.
     Int(i128),
     /// A number with a fraction, `nan` or `inf`.
@@ -263,7 +265,8 @@ impl Key {
     }
 
     /// The values the key takes, as the docs show them.
-    pub fn range(&self) -> String {
+    #[cfg(test)]
+    fn range(&self) -> String {
         let b = |b: &Bounds<u64>| {
             if b.max == u64::MAX || b.max == u64::from(u32::MAX) {
                 "0 or more".to_string()
@@ -301,7 +304,8 @@ fn thousands(n: u64) -> String {
 }
 
 /// The reference table of every key (Markdown), as docs/crawl.md carries it.
-pub fn reference_table() -> String {
+#[cfg(test)]
+pub(crate) fn reference_table() -> String {
     let defaults = CrawlSettings::default();
     let mut out = String::from(
         "| key | default | values | flag | what it does |\n| --- | --- | --- | --- | --- |\n",

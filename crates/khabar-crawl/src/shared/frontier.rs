@@ -27,7 +27,7 @@ const LOCAL_SEEN_MAX: usize = 1 << 20;
 
 /// The longest queued entry a worker takes from the server; a longer one is dropped there
 /// (no URL khabar queues comes near it).
-pub const MAX_ENTRY_BYTES: usize = 64 * 1024;
+pub(crate) const MAX_ENTRY_BYTES: usize = 64 * 1024;
 
 /// A worker's place on a shared frontier: the crawl (generation) it joined, its lease, and
 /// the heartbeat that keeps the lease alive.

@@ -14,13 +14,13 @@
 //! - A crawl is one generation of keys: workers that start while one is under way join it;
 //!   the first to start after it is over begins the next one.
 
-mod frontier;
+pub(crate) mod frontier;
 mod report;
 mod scripts;
 mod server;
 mod state;
 
-pub use frontier::RedisFrontier;
+pub(crate) use frontier::RedisFrontier;
 pub use report::{SharedReport, report};
 pub use server::{Server, hide_password};
 pub use state::RedisState;

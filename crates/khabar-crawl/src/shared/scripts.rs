@@ -158,7 +158,7 @@ return 0
 "#;
 
 /// The scripts, each hashed once.
-pub struct Scripts {
+pub(super) struct Scripts {
     /// See [`JOIN`].
     pub join: redis::Script,
     /// See [`ADD`].
@@ -176,7 +176,7 @@ pub struct Scripts {
 }
 
 /// The scripts (the client loads each on the server on first use: EVALSHA, then EVAL).
-pub fn scripts() -> &'static Scripts {
+pub(super) fn scripts() -> &'static Scripts {
     static SCRIPTS: OnceLock<Scripts> = OnceLock::new();
     SCRIPTS.get_or_init(|| Scripts {
         join: redis::Script::new(JOIN),

@@ -16,7 +16,7 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const CALL_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Every key khabar writes starts with this.
-pub const KEY_PREFIX: &str = "khabar:";
+pub(super) const KEY_PREFIX: &str = "khabar:";
 
 /// A Redis server and a pool of connections to it.
 pub struct Server {
@@ -91,12 +91,12 @@ impl Server {
     }
 
     /// The address, its password hidden.
-    pub fn shown(&self) -> &str {
+    pub(crate) fn shown(&self) -> &str {
         &self.shown
     }
 
     /// A connection from the pool (a new one when none is idle); it goes back when dropped.
-    pub fn get(self: &Arc<Self>) -> Result<Pooled, StateError> {
+    pub(crate) fn get(self: &Arc<Self>) -> Result<Pooled, StateError> {
         let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let conn = match idle {
             Some(c) => c,
@@ -110,7 +110,7 @@ impl Server {
 
     /// A new connection, outside the pool (for a thread that calls on a schedule), with
     /// the time limits on every call.
-    pub fn dedicated(&self) -> Result<redis::Connection, StateError> {
+    pub(crate) fn dedicated(&self) -> Result<redis::Connection, StateError> {
         let c = self
             .client
             .get_connection_with_timeout(CONNECT_TIMEOUT)
@@ -122,12 +122,12 @@ impl Server {
     }
 
     /// The client's result as ours.
-    pub fn call<T>(&self, r: redis::RedisResult<T>) -> Result<T, StateError> {
+    pub(crate) fn call<T>(&self, r: redis::RedisResult<T>) -> Result<T, StateError> {
         r.map_err(|e| self.error(e))
     }
 
     /// The client's error as ours, with a hint where one helps.
-    pub fn error(&self, source: redis::RedisError) -> StateError {
+    pub(crate) fn error(&self, source: redis::RedisError) -> StateError {
         let hint = if source.is_connection_refusal() {
             ": is the server running? (start it with `redis-server`, or check the address)"
         } else if source.is_timeout() {
@@ -158,7 +158,7 @@ impl Server {
     }
 
     /// Something stored that cannot be read.
-    pub fn corrupt(&self, what: String) -> StateError {
+    pub(crate) fn corrupt(&self, what: String) -> StateError {
         StateError::Corrupt {
             server: self.shown.clone(),
             what,
@@ -167,7 +167,7 @@ impl Server {
 }
 
 /// A pooled connection.
-pub struct Pooled {
+pub(crate) struct Pooled {
     conn: Option<redis::Connection>,
     server: Arc<Server>,
 }
@@ -221,27 +221,27 @@ pub fn hide_password(address: &str) -> String {
 
 /// The keys of one crawl (a generation of the shared frontier).
 #[derive(Debug, Clone)]
-pub struct Keys {
+pub(super) struct Keys {
     /// `khabar:g{N}:`, the crawl's prefix.
     pub crawl: String,
 }
 
 impl Keys {
     /// The keys of crawl number `generation`.
-    pub fn of(generation: u64) -> Self {
+    pub(super) fn of(generation: u64) -> Self {
         Self {
             crawl: format!("{KEY_PREFIX}g{generation}:"),
         }
     }
 
     /// A key of the crawl.
-    pub fn key(&self, name: &str) -> String {
+    pub(super) fn key(&self, name: &str) -> String {
         format!("{}{name}", self.crawl)
     }
 }
 
 /// A key that outlives crawls.
-pub fn lasting(name: &str) -> String {
+pub(super) fn lasting(name: &str) -> String {
     format!("{KEY_PREFIX}{name}")
 }
 

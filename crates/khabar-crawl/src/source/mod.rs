@@ -15,7 +15,7 @@ use khabar_extract::{SourceInfo, SourceKind};
 
 mod warc;
 
-pub use warc::{WarcPages, is_warc_name};
+use warc::{WarcPages, is_warc_name};
 
 /// File name endings taken when walking a directory.
 const PAGE_EXTENSIONS: &[&str] = &["html", "htm", "xhtml", "shtml"];
@@ -107,7 +107,7 @@ pub struct InputItem {
 
 impl InputItem {
     /// The name used in messages and in `source.file`.
-    pub fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         self.path
             .as_ref()
             .map_or_else(|| "<stdin>".to_string(), |p| p.display().to_string())
@@ -193,7 +193,7 @@ impl PageSource for FileSource {
 }
 
 /// Parses `--url`.
-pub fn parse_page_url(s: &str) -> Result<Url, UsageError> {
+pub(crate) fn parse_page_url(s: &str) -> Result<Url, UsageError> {
     Url::parse(s)
         .ok()
         .filter(|u| matches!(u.scheme(), "http" | "https"))
@@ -353,7 +353,7 @@ fn read_manifest(
 }
 
 /// Reads one input and checks that it is a page at all.
-pub fn load(item: InputItem) -> Result<LoadedPage, InputError> {
+pub(crate) fn load(item: InputItem) -> Result<LoadedPage, InputError> {
     let label = item.label();
     let (bytes, source) = match &item.path {
         None => {

@@ -14,7 +14,7 @@ use url::Url;
 use super::{InputError, LoadedPage};
 
 /// Whether a file name says it is a web archive.
-pub fn is_warc_name(path: &Path) -> bool {
+pub(super) fn is_warc_name(path: &Path) -> bool {
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
@@ -24,7 +24,7 @@ pub fn is_warc_name(path: &Path) -> bool {
 }
 
 /// The HTML pages of one archive, in file order.
-pub struct WarcPages {
+pub(super) struct WarcPages {
     label: String,
     pages: HtmlPages<BufReader<File>>,
     extracted: u64,
@@ -34,7 +34,7 @@ pub struct WarcPages {
 
 impl WarcPages {
     /// Opens an archive.
-    pub fn open(path: &Path) -> Result<Self, InputError> {
+    pub(super) fn open(path: &Path) -> Result<Self, InputError> {
         let label = path.display().to_string();
         let file = File::open(path).map_err(|source| InputError::Read {
             path: label.clone(),

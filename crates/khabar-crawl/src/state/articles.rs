@@ -6,7 +6,7 @@ use super::{ArticleState, StateError, StateStore, now_text};
 
 impl StateStore {
     /// The article with this id, if one was written before: its content hash and revision.
-    pub fn article(&self, id: &str) -> Result<Option<ArticleState>, StateError> {
+    pub(crate) fn article(&self, id: &str) -> Result<Option<ArticleState>, StateError> {
         self.conn
             .query_row(
                 "SELECT content_hash, revision FROM articles WHERE id = ?1",
@@ -23,7 +23,7 @@ impl StateStore {
     }
 
     /// Records an article written at `revision` with `content_hash`.
-    pub fn record_article(
+    pub(crate) fn record_article(
         &mut self,
         id: &str,
         url: &str,

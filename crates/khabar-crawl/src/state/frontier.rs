@@ -18,7 +18,7 @@ const FRONTIER_LOADED: i64 = 1;
 impl StateStore {
     /// Adds a request to the stored frontier, `in_memory` or waiting in the store. Returns
     /// false when the URL was there already (seen in this crawl).
-    pub fn frontier_insert(
+    pub(crate) fn frontier_insert(
         &mut self,
         q: &QueuedUrl,
         host: &str,
@@ -52,7 +52,7 @@ impl StateStore {
     }
 
     /// Takes up to `n` waiting requests of a host's lane, oldest first, into memory.
-    pub fn frontier_load(
+    pub(crate) fn frontier_load(
         &mut self,
         host: &str,
         lane: u8,
@@ -91,7 +91,7 @@ impl StateStore {
     }
 
     /// Whether `url` is in the stored frontier (seen in this crawl).
-    pub fn frontier_contains(&self, url: &str) -> Result<bool, StateError> {
+    pub(crate) fn frontier_contains(&self, url: &str) -> Result<bool, StateError> {
         self.conn
             .prepare_cached("SELECT 1 FROM frontier WHERE url = ?1")
             .and_then(|mut st| st.query_row(params![url], |_| Ok(())).optional())
@@ -100,7 +100,7 @@ impl StateStore {
     }
 
     /// Marks a request done (fetched, or never to be): it stays as seen for this crawl.
-    pub fn frontier_done(&mut self, url: &str) -> Result<(), StateError> {
+    pub(crate) fn frontier_done(&mut self, url: &str) -> Result<(), StateError> {
         self.conn
             .prepare_cached("UPDATE frontier SET state = 2 WHERE url = ?1")
             .and_then(|mut st| st.execute(params![url]))
@@ -110,7 +110,7 @@ impl StateStore {
 
     /// At the start of a crawl: forgets what the last one finished, and returns what it
     /// left to do, per (host, lane), all of it waiting in the store again.
-    pub fn frontier_resume(&mut self) -> Result<Vec<(String, u8, u64)>, StateError> {
+    pub(crate) fn frontier_resume(&mut self) -> Result<Vec<(String, u8, u64)>, StateError> {
         self.conn
             .execute_batch("DELETE FROM frontier WHERE state = 2; UPDATE frontier SET state = 0 WHERE state = 1;")
             .map_err(|e| self.sql(e))?;
@@ -133,14 +133,14 @@ impl StateStore {
 /// store, shared with the crawl's other writer (the output thread) through one connection.
 /// A fixed-size cache of URL fingerprints answers "seen" for the links every page repeats
 /// (navigation, related cards) without asking SQLite.
-pub struct SqliteFrontier {
+pub(crate) struct SqliteFrontier {
     store: Arc<SharedStore>,
     seen: Mutex<SeenCache>,
 }
 
 impl SqliteFrontier {
     /// The frontier kept in `store` (the crawl state's connection, shared).
-    pub fn new(store: Arc<SharedStore>) -> Self {
+    pub(crate) fn new(store: Arc<SharedStore>) -> Self {
         Self {
             store,
             seen: Mutex::new(SeenCache::new()),

@@ -15,8 +15,8 @@ mod schema;
 mod shared;
 mod sitemaps;
 
-pub use frontier::SqliteFrontier;
-pub use shared::{CrawlState, SharedStore, SqliteState};
+pub(crate) use frontier::SqliteFrontier;
+pub(crate) use shared::{CrawlState, SqliteState};
 
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
@@ -25,7 +25,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OpenFlags};
 
 /// The schema this build writes. Older stores are migrated on open.
-pub const SCHEMA_VERSION: i64 = 4;
+pub(crate) const SCHEMA_VERSION: i64 = 4;
 
 /// What went wrong with the crawl state.
 #[derive(Debug, thiserror::Error)]
@@ -74,7 +74,7 @@ pub enum StateError {
         /// SQLite's error.
         source: rusqlite::Error,
     },
-    /// The store's schema is newer than this build knows ([`SCHEMA_VERSION`]).
+    /// The store's schema is newer than this build knows.
     #[error(
         "crawl state {path} was written by a newer khabar (schema {found}; this one knows up to {SCHEMA_VERSION}): upgrade khabar"
     )]
@@ -153,7 +153,7 @@ pub struct UrlState {
 
 /// What the store knows of one article.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ArticleState {
+pub(crate) struct ArticleState {
     /// [`khabar_extract::content_hash`] of the record last written.
     pub content_hash: String,
     /// The revision last written (1 for the first).
@@ -194,7 +194,7 @@ pub struct ArticleUpdate {
 
 /// How a run went on one host.
 #[derive(Debug, Clone, PartialEq)]
-pub struct HostRun {
+pub(crate) struct HostRun {
     /// The host key.
     pub host: String,
     /// Requests sent.
@@ -322,19 +322,6 @@ impl StateStore {
         })
     }
 
-    /// Another connection to the same store, for a second thread (the store's lock stays
-    /// with this one).
-    pub fn connect(&self) -> Result<Self, StateError> {
-        let mut conn = Connection::open(&self.path).map_err(|e| self.sql(e))?;
-        conn.busy_handler(Some(wait_briefly))
-            .map_err(|e| self.sql(e))?;
-        Ok(Self {
-            conn,
-            path: self.path.clone(),
-            _lock: None,
-        })
-    }
-
     fn sql(&self, source: rusqlite::Error) -> StateError {
         sql_error(&self.path, source)
     }
@@ -365,14 +352,14 @@ impl StateStore {
     }
 
     /// Starts a transaction: the frontier's many small writes go faster in one.
-    pub fn begin(&mut self) -> Result<(), StateError> {
+    pub(crate) fn begin(&mut self) -> Result<(), StateError> {
         self.conn
             .execute_batch("BEGIN IMMEDIATE")
             .map_err(|e| self.sql(e))
     }
 
     /// Commits the transaction [`StateStore::begin`] started.
-    pub fn commit(&mut self) -> Result<(), StateError> {
+    pub(crate) fn commit(&mut self) -> Result<(), StateError> {
         self.conn.execute_batch("COMMIT").map_err(|e| self.sql(e))
     }
 }

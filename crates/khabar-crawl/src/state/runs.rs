@@ -7,7 +7,7 @@ use super::{HostRow, HostRun, RunRow, StateCounts, StateError, StateStore, now_t
 
 impl StateStore {
     /// Records the start of a run; returns its number.
-    pub fn begin_run(&mut self) -> Result<i64, StateError> {
+    pub(crate) fn begin_run(&mut self) -> Result<i64, StateError> {
         self.conn
             .execute(
                 "INSERT INTO runs (started_at) VALUES (?1)",
@@ -18,7 +18,7 @@ impl StateStore {
     }
 
     /// Records the end of run `run`, with its summary.
-    pub fn end_run(&mut self, run: i64, summary: &str) -> Result<(), StateError> {
+    pub(crate) fn end_run(&mut self, run: i64, summary: &str) -> Result<(), StateError> {
         self.conn
             .execute(
                 "UPDATE runs SET ended_at = ?1, summary = ?2 WHERE id = ?3",
@@ -92,7 +92,7 @@ impl StateStore {
     }
 
     /// Records how the last run went on each host: requests, achieved rate, robots.txt.
-    pub fn record_hosts(&mut self, hosts: &[HostRun]) -> Result<(), StateError> {
+    pub(crate) fn record_hosts(&mut self, hosts: &[HostRun]) -> Result<(), StateError> {
         let now = now_text();
         for HostRun {
             host,

@@ -10,7 +10,7 @@ use super::{ArticleState, ArticleUpdate, FetchUpdate, HostRun, StateError, State
 
 /// What a crawl reads and records across runs. Called from the scheduler and the output
 /// thread at once, so implementations take `&self`.
-pub trait CrawlState: Send + Sync {
+pub(crate) trait CrawlState: Send + Sync {
     /// What the last fetch of `url` gave, if it was fetched before.
     fn url_state(&self, url: &str) -> Result<Option<UrlState>, StateError>;
     /// Records a fetch: its status and validators, or its error.
@@ -47,7 +47,7 @@ const BATCH_AGE: Duration = Duration::from_millis(200);
 /// One connection to the store, shared by the crawl's scheduler and its output thread: no
 /// lock waits between two writers. Writes are grouped into transactions in the order they
 /// are made (a transaction per write would cost a WAL frame and a lock each).
-pub struct SharedStore {
+pub(crate) struct SharedStore {
     inner: Mutex<Batched>,
 }
 
@@ -76,7 +76,7 @@ impl Drop for Batched {
 
 impl SharedStore {
     /// Shares `store`.
-    pub fn new(store: StateStore) -> Self {
+    pub(crate) fn new(store: StateStore) -> Self {
         Self {
             inner: Mutex::new(Batched { store, open: None }),
         }
@@ -87,7 +87,7 @@ impl SharedStore {
     }
 
     /// A read (it sees the writes not yet committed).
-    pub fn read<R>(
+    pub(crate) fn read<R>(
         &self,
         f: impl FnOnce(&StateStore) -> Result<R, StateError>,
     ) -> Result<R, StateError> {
@@ -96,7 +96,7 @@ impl SharedStore {
 
     /// A write, in the open transaction (one is begun if none is); the transaction is
     /// committed once it holds enough writes or is old enough.
-    pub fn write<R>(
+    pub(crate) fn write<R>(
         &self,
         f: impl FnOnce(&mut StateStore) -> Result<R, StateError>,
     ) -> Result<R, StateError> {
@@ -115,33 +115,28 @@ impl SharedStore {
     }
 
     /// Commits what was written.
-    pub fn flush(&self) -> Result<(), StateError> {
+    pub(crate) fn flush(&self) -> Result<(), StateError> {
         self.lock().commit()
     }
 }
 
 /// The crawl state in the embedded SQLite store (see [`SharedStore`]).
 #[derive(Clone)]
-pub struct SqliteState {
+pub(crate) struct SqliteState {
     store: Arc<SharedStore>,
 }
 
 impl SqliteState {
     /// The state kept in `store` (opened for a crawl: it holds the store's lock).
-    pub fn new(store: StateStore) -> Self {
+    pub(crate) fn new(store: StateStore) -> Self {
         Self {
             store: Arc::new(SharedStore::new(store)),
         }
     }
 
     /// The shared connection, for the frontier kept in the same store.
-    pub fn connection(&self) -> Arc<SharedStore> {
+    pub(crate) fn connection(&self) -> Arc<SharedStore> {
         self.store.clone()
-    }
-
-    /// Commits everything written so far (the end of a run).
-    pub fn flush(&self) -> Result<(), StateError> {
-        self.store.flush()
     }
 }
 

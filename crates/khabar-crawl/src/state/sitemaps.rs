@@ -31,7 +31,11 @@ impl StateStore {
     /// a run read it whole (then it need not be fetched). Otherwise the listing is
     /// remembered, for [`StateStore::sitemap_read`]. A child listed without a `<lastmod>`
     /// is always read.
-    pub fn sitemap_listed(&mut self, url: &str, lastmod: Option<&str>) -> Result<bool, StateError> {
+    pub(crate) fn sitemap_listed(
+        &mut self,
+        url: &str,
+        lastmod: Option<&str>,
+    ) -> Result<bool, StateError> {
         if let Some(listed) = lastmod
             && self
                 .sitemap_read_at(url)?
@@ -51,7 +55,7 @@ impl StateStore {
 
     /// The sitemap `url` was read whole: the `<lastmod>` it was last listed with is the one
     /// it was read at. (One no index listed is not remembered.)
-    pub fn sitemap_read(&mut self, url: &str) -> Result<(), StateError> {
+    pub(crate) fn sitemap_read(&mut self, url: &str) -> Result<(), StateError> {
         self.conn
             .execute(
                 "UPDATE sitemaps SET read_lastmod = listed_lastmod, read_at = ?2 WHERE url = ?1",
@@ -62,7 +66,7 @@ impl StateStore {
     }
 
     /// The `<lastmod>` the child sitemap `url` was listed with when a run last read it.
-    pub fn sitemap_read_at(&self, url: &str) -> Result<Option<String>, StateError> {
+    pub(crate) fn sitemap_read_at(&self, url: &str) -> Result<Option<String>, StateError> {
         self.conn
             .query_row(
                 "SELECT read_lastmod FROM sitemaps WHERE url = ?1",
@@ -77,12 +81,16 @@ impl StateStore {
 
 impl SqliteState {
     /// [`StateStore::sitemap_listed`] on the crawl's shared connection.
-    pub fn sitemap_listed(&self, url: &str, lastmod: Option<&str>) -> Result<bool, StateError> {
+    pub(crate) fn sitemap_listed(
+        &self,
+        url: &str,
+        lastmod: Option<&str>,
+    ) -> Result<bool, StateError> {
         self.connection().write(|s| s.sitemap_listed(url, lastmod))
     }
 
     /// [`StateStore::sitemap_read`] on the crawl's shared connection.
-    pub fn sitemap_read(&self, url: &str) -> Result<(), StateError> {
+    pub(crate) fn sitemap_read(&self, url: &str) -> Result<(), StateError> {
         self.connection().write(|s| s.sitemap_read(url))
     }
 }

@@ -133,6 +133,19 @@ impl<'c> ParsedPage<'c> {
     /// Every link on the page (`<a href>`, `<area href>`) but those marked
     /// `rel="nofollow"`, in page order, resolved against [`base`](Self::base); http and
     /// https only. Empty when the page has no base address.
+    ///
+    /// ```
+    /// use khabar_extract::{Extractor, PageInput, Profiles};
+    /// let extractor = Extractor::new(Profiles::parse("", "<none>".as_ref())?, None)?;
+    /// let mut page = PageInput::new(
+    ///     br#"<a href="/a">a</a><a rel="nofollow" href="/b">b</a><a href="mailto:x">m</a>
+    ///         <map><area href="c/d" alt="d"></map>"#,
+    /// );
+    /// page.page_url = Some("https://news.example.com/s/".parse()?);
+    /// let links: Vec<String> = extractor.parse(&page).links().into_iter().map(String::from).collect();
+    /// assert_eq!(links, ["https://news.example.com/a", "https://news.example.com/s/c/d"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn links(&self) -> Vec<Url> {
         let Some(base) = self.base.as_ref() else {
             return Vec::new();
