@@ -62,6 +62,17 @@ pub enum Command {
         khabar fetch -i urls.txt -O articles.ndjson\n  \
         khabar fetch https://example.com/news/1 --format markdown")]
     Fetch(FetchArgs),
+    /// Read Common Crawl's news archives (CC-NEWS) of a date range as they download, and extract the pages of the hosts asked for
+    #[command(
+        name = "ccnews",
+        after_help = "Archives are read as they download; nothing is stored but the records, unless \
+        --keep DIR. A second run with the same range does only what is left (see --state).\n\n\
+        Examples:\n  \
+        khabar ccnews --from 2024-03-01 --to 2024-03-31 --host aawsat.com -o aawsat.ndjson\n  \
+        khabar ccnews --from 2024-03-01 --to 2024-03-01 --profiles --output-dir articles/\n  \
+        khabar ccnews --from 2024-03-01 --to 2024-03-07 --host example.com --source /data/cc-mirror"
+    )]
+    Ccnews(CcNewsArgs),
     /// Show what the crawl state knows: counts, the last runs, hosts; or forget URLs
     State(StateArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
@@ -341,6 +352,53 @@ pub struct FetchArgs {
     /// Write the run's statistics to FILE as JSON
     #[arg(long, value_name = "FILE")]
     pub stats: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub format: FormatArgs,
+}
+
+#[derive(Args)]
+pub struct CcNewsArgs {
+    /// The first day, UTC (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE", value_parser = khabar_crawl::ccnews::parse_day)]
+    pub from: khabar_crawl::ccnews::NaiveDate,
+    /// The last day, UTC, included (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE", value_parser = khabar_crawl::ccnews::parse_day)]
+    pub to: khabar_crawl::ccnews::NaiveDate,
+    /// Keep pages on HOST and its subdomains (give the flag again for more hosts)
+    #[arg(long = "host", value_name = "HOST")]
+    pub hosts: Vec<String>,
+    /// Keep pages on the hosts the config's site profiles cover, too
+    #[arg(long)]
+    pub profiles: bool,
+    /// Where CC-NEWS is read from: a base address (a mirror) or a folder laid out as crawl-data/CC-NEWS/YYYY/MM/
+    #[arg(long, value_name = "URL|DIR", default_value = khabar_crawl::ccnews::DEFAULT_SOURCE)]
+    pub source: String,
+    /// Archives read at once, one connection each (at most 16)
+    #[arg(long, value_name = "N", default_value_t = khabar_crawl::ccnews::DEFAULT_CONNECTIONS)]
+    pub connections: usize,
+    /// Extraction threads [default: the number of CPUs]
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Also keep a copy of each archive read in DIR, at its path below the source
+    #[arg(long, value_name = "DIR")]
+    pub keep: Option<PathBuf>,
+    /// What earlier runs read, so that a run does only what is left [default: .khabar/ccnews.db beside the config]
+    #[arg(long, value_name = "PATH", conflicts_with = "no_state")]
+    pub state: Option<PathBuf>,
+    /// Remember nothing: read every archive of the range from its start
+    #[arg(long)]
+    pub no_state: bool,
+    /// Stop after writing N records (the next run goes on from there)
+    #[arg(long, value_name = "N")]
+    pub max_records: Option<u64>,
+    /// How many times a failed request or a broken transfer is tried again
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub retries: u32,
+    /// Seconds to wait for a connection, an answer, or the next bytes of a transfer
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    pub timeout: u64,
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]

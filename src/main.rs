@@ -22,7 +22,7 @@ use khabar_extract::Extractor;
 use std::sync::Arc;
 
 mod cli;
-use cli::{Cli, Command, CrawlArgs, ExtractArgs, FetchArgs, StateArgs, UrlArgs};
+use cli::{CcNewsArgs, Cli, Command, CrawlArgs, ExtractArgs, FetchArgs, StateArgs, UrlArgs};
 
 /// Exit codes: 0 all went well; 1 some inputs failed or had problems (see stderr);
 /// 2 the command line or the config is wrong and nothing was done.
@@ -96,6 +96,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Extract(args) => extract(config, args),
         Command::Crawl(args) => crawl(config, args, quiet),
         Command::Fetch(args) => fetch(config, args, quiet),
+        Command::Ccnews(args) => ccnews(config, args, quiet),
         Command::State(args) => state(&config, args),
         Command::Completions { .. } | Command::Man => unreachable!("answered above"),
     }
@@ -161,9 +162,21 @@ fn write_stdout(bytes: &[u8]) -> anyhow::Result<u8> {
 }
 
 fn extract(config: Config, args: ExtractArgs) -> anyhow::Result<u8> {
+    use khabar_crawl::ccnews::{ChainSource, HttpOptions, RemoteArchives, split_inputs};
+    use khabar_crawl::source::PageSource;
+    let user_agent = config.crawl.user_agent.clone();
     let extractor = Extractor::new(config.profiles, args.profile.as_deref())?;
-    let (items, listing_errors) =
-        list_inputs(&args.inputs, args.manifest.as_deref(), args.url.as_deref())?;
+    // http(s):// addresses of web archives are streamed; the other inputs are read as before
+    let (remote, local) = split_inputs(&args.inputs);
+    anyhow::ensure!(
+        remote.is_empty() || (args.manifest.is_none() && args.url.is_none()),
+        "--manifest and --url go with saved files, not with http(s):// addresses of web archives"
+    );
+    let (items, listing_errors) = if local.is_empty() && !remote.is_empty() {
+        (Vec::new(), Vec::new())
+    } else {
+        list_inputs(&local, args.manifest.as_deref(), args.url.as_deref())?
+    };
     for e in &listing_errors {
         tracing::error!("{e}");
     }
@@ -177,7 +190,15 @@ fn extract(config: Config, args: ExtractArgs) -> anyhow::Result<u8> {
         progress_every: Duration::from_secs(5),
     };
     let started = Instant::now();
-    let mut source = FileSource::new(items);
+    let mut sources: Vec<Box<dyn PageSource>> = vec![Box::new(FileSource::new(items))];
+    if !remote.is_empty() {
+        let http = HttpOptions {
+            user_agent,
+            ..HttpOptions::default()
+        };
+        sources.push(Box::new(RemoteArchives::new(&remote, http)?));
+    }
+    let mut source = ChainSource::new(sources);
     let mut stderr = io::stderr();
     let format = args.format.output_format()?;
     let destination = args.output.destination(&format, None);
@@ -209,6 +230,72 @@ fn extract(config: Config, args: ExtractArgs) -> anyhow::Result<u8> {
         None => {}
     }
     Ok(if failed == 0 && stats.all_ok() {
+        0
+    } else {
+        EXIT_INPUT_PROBLEMS
+    })
+}
+
+/// `khabar ccnews`: the CC-NEWS archives of a date range, read as they download, the pages
+/// of the hosts asked for extracted; resumable through its state (docs/ccnews.md).
+fn ccnews(config: Config, args: CcNewsArgs, quiet: bool) -> anyhow::Result<u8> {
+    use khabar_crawl::ccnews::{
+        self, CcNewsOptions, CcNewsProgress, LogProgress, NoCcNewsProgress, run_ccnews,
+    };
+    use std::io::IsTerminal;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let user_agent = config.crawl.user_agent.clone();
+    // beside the crawl state: .khabar/ beside the config
+    let default_state = default_state_path(&config).with_file_name("ccnews.db");
+    let extractor = Extractor::new(config.profiles, None)?;
+    let mut opts = CcNewsOptions::new(args.from, args.to);
+    opts.source = args.source;
+    opts.hosts = args.hosts;
+    opts.profiles_hosts = args.profiles;
+    if let Some(j) = args.jobs {
+        opts.jobs = j.max(1);
+    }
+    opts.connections = args.connections;
+    opts.keep = args.keep;
+    opts.state = (!args.no_state).then(|| args.state.unwrap_or(default_state));
+    opts.max_records = args.max_records;
+    opts.http.retries = args.retries;
+    opts.http.timeout = Duration::from_secs(args.timeout.max(1));
+    opts.http.user_agent = user_agent;
+    let stop = Arc::new(AtomicBool::new(false));
+    ccnews::stop_on_signals(stop.clone());
+    opts.stop = Some(stop.clone());
+    let format = args.format.output_format()?;
+    let destination = args.output.destination(&format, None);
+    let mut sink = destination
+        .open(&format)
+        .with_context(|| format!("cannot write to {}", destination.describe()))?;
+    let mut progress: Box<dyn CcNewsProgress> = if quiet {
+        Box::new(NoCcNewsProgress)
+    } else if io::stderr().is_terminal() {
+        Box::new(Progress::new(false))
+    } else {
+        Box::new(LogProgress::default())
+    };
+    let summary = run_ccnews(&extractor, &opts, sink.as_mut(), progress.as_mut())?;
+    drop(sink);
+    tracing::info!("{}", summary.line());
+    match &summary.write_error {
+        Some(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(0),
+        Some(e) => {
+            tracing::error!(
+                "cannot write to {}: {e}; stopped after {} (every one whole and remembered in the state: the next run goes on from there)",
+                destination.describe(),
+                plural(summary.records, "record")
+            );
+            return Ok(EXIT_INPUT_PROBLEMS);
+        }
+        None => {}
+    }
+    if stop.load(Ordering::Relaxed) {
+        return Ok(EXIT_INTERRUPTED);
+    }
+    Ok(if summary.all_ok() {
         0
     } else {
         EXIT_INPUT_PROBLEMS

@@ -96,3 +96,28 @@ impl CrawlProgress for Progress {
         }
     }
 }
+
+/// The same live line (or log line) for `khabar ccnews`.
+impl khabar_crawl::ccnews::CcNewsProgress for Progress {
+    fn update(&mut self, counts: &khabar_crawl::ccnews::CcNewsCounts) {
+        if self.quiet {
+            return;
+        }
+        let msg = counts.line();
+        match &self.bar {
+            Some(bar) => bar.set_message(msg),
+            None => {
+                if self.last_log.elapsed() >= self.log_every {
+                    self.last_log = Instant::now();
+                    tracing::info!("{msg}");
+                }
+            }
+        }
+    }
+
+    fn finish(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
+}

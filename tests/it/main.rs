@@ -10,6 +10,7 @@ mod common;
 mod support;
 
 mod archive;
+mod ccnews;
 mod cli;
 mod commands;
 mod crawl;

@@ -88,6 +88,7 @@
 //! - [`run`] and [`source`]: the `extract` pipeline and its inputs;
 //! - [`state`]: the crawl state on disk ([`state::StateStore`]);
 //! - [`shared`]: the frontier and state on a Redis server many workers share;
+//! - [`ccnews`]: Common Crawl's news archives (`khabar ccnews`).
 //!
 //! Everything else (the frontier, pacing, robots.txt, fetching, discovery, scope) is
 //! private.
@@ -101,6 +102,7 @@ struct ReadmeDoctests;
 // rest of each is `pub(crate)`). The private modules export what the API needs below.
 mod archive;
 // not curated yet: everything `pub` in it is public for now
+pub mod ccnews;
 mod discover;
 mod engine;
 mod fetch;

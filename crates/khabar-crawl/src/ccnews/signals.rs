@@ -1,0 +1,62 @@
+//! Ctrl-C and SIGTERM for a run: the first sets the run's stop flag (it ends at the next
+//! record boundary, what was written committed); a second Ctrl-C quits at once (the next
+//! run repeats at most the page being written).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// The exit code of a run stopped by Ctrl-C.
+pub const EXIT_INTERRUPTED: i32 = 130;
+
+/// Watches for Ctrl-C and SIGTERM on a thread of its own and sets `stop` on the first.
+/// Call it once, from a program's `main` side (it installs signal handlers).
+pub fn stop_on_signals(stop: Arc<AtomicBool>) {
+    let spawned = std::thread::Builder::new()
+        .name("khabar-ccnews-signals".into())
+        .spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            rt.block_on(watch(stop));
+        });
+    if let Err(e) = spawned {
+        tracing::warn!("cannot watch for Ctrl-C: {e}");
+    }
+}
+
+async fn watch(stop: Arc<AtomicBool>) {
+    #[cfg(unix)]
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    loop {
+        #[cfg(unix)]
+        let terminated = async {
+            match term.as_mut() {
+                Some(t) => {
+                    t.recv().await;
+                }
+                None => std::future::pending::<()>().await,
+            }
+        };
+        #[cfg(not(unix))]
+        let terminated = std::future::pending::<()>();
+        tokio::select! {
+            r = tokio::signal::ctrl_c() => {
+                if r.is_err() {
+                    return;
+                }
+                if stop.swap(true, Ordering::SeqCst) {
+                    tracing::error!("interrupted twice: quitting now (the next run repeats at most the page being written)");
+                    std::process::exit(EXIT_INTERRUPTED);
+                }
+                tracing::warn!("interrupted: stopping at the next record boundary; the next run takes it up from there (Ctrl-C again to quit now)");
+            }
+            _ = terminated => {
+                tracing::warn!("terminated: stopping at the next record boundary");
+                stop.store(true, Ordering::SeqCst);
+            }
+        }
+    }
+}
