@@ -207,3 +207,29 @@ fn help_shows_defaults_and_examples() {
     }
     assert!(help.contains("Examples:"), "{help}");
 }
+
+/// An output that cannot be opened (`-o`, `--stats`) stops the crawl before anything is
+/// fetched: no request reaches the site.
+#[test]
+fn an_output_that_cannot_be_opened_fails_before_any_request() {
+    let (site, base) = site();
+    let dir = tempfile::tempdir().unwrap();
+    let nowhere = dir.path().join("no/such/folder/out.ndjson");
+    for flag in ["-o", "--stats"] {
+        let out = khabar_in(
+            dir.path(),
+            &[
+                "crawl",
+                "--no-state",
+                &format!("{base}/n/1"),
+                flag,
+                nowhere.to_str().unwrap(),
+            ],
+            None,
+        );
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{flag}: {err}");
+        assert!(err.contains("cannot write to"), "{flag}: {err}");
+        assert!(site.take_log().is_empty(), "{flag}: nothing fetched");
+    }
+}
