@@ -13,6 +13,7 @@ use tokio::sync::watch;
 use crate::archive::Archiver;
 use crate::output::{Committer, Destination, OutputError, OutputFormat, spawn_output_writer};
 use crate::shared::{RedisFrontier, RedisState, Server};
+use crate::signals::{Caught, Signals};
 use crate::state::{HostRun, SqliteFrontier, SqliteState, StateError, StateStore};
 use crate::{CrawlError, CrawlProgress, CrawlSettings, Crawler, NoProgress};
 use khabar_extract::Extractor;
@@ -364,36 +365,24 @@ async fn run_once(
 }
 
 async fn watch_signals(tx: watch::Sender<Stop>, on_second: Option<Arc<dyn Fn() + Send + Sync>>) {
-    #[cfg(unix)]
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-    loop {
-        #[cfg(unix)]
-        let terminated = async {
-            match term.as_mut() {
-                Some(t) => {
-                    t.recv().await;
+    let mut signals = Signals::new();
+    while let Some(caught) = signals.next().await {
+        match caught {
+            Caught::Interrupt if *tx.borrow() == Stop::Interrupt => {
+                if let Some(quit) = &on_second {
+                    tracing::error!(
+                        "interrupted twice: quitting once the record being written is whole"
+                    );
+                    quit();
                 }
-                None => std::future::pending::<()>().await,
             }
-        };
-        #[cfg(not(unix))]
-        let terminated = std::future::pending::<()>();
-        tokio::select! {
-            r = tokio::signal::ctrl_c() => {
-                if r.is_err() {
-                    return;
-                }
-                if *tx.borrow() == Stop::Interrupt {
-                    if let Some(quit) = &on_second {
-                        tracing::error!("interrupted twice: quitting once the record being written is whole");
-                        quit();
-                    }
-                    continue;
-                }
-                tracing::warn!("interrupted: finishing the requests in flight (Ctrl-C again to quit sooner)");
+            Caught::Interrupt => {
+                tracing::warn!(
+                    "interrupted: finishing the requests in flight (Ctrl-C again to quit sooner)"
+                );
                 let _ = tx.send(Stop::Interrupt);
             }
-            _ = terminated => {
+            Caught::Terminate => {
                 tracing::warn!("terminated: finishing the requests in flight, then stopping");
                 let _ = tx.send(Stop::Terminate);
             }

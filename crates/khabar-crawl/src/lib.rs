@@ -119,6 +119,7 @@ pub mod run;
 mod scope;
 pub mod settings;
 pub mod shared;
+mod signals;
 mod sink;
 pub mod source;
 pub mod state;

@@ -5,6 +5,8 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use crate::signals::{Caught, Signals};
+
 /// The exit code of a run stopped by Ctrl-C.
 pub const EXIT_INTERRUPTED: i32 = 130;
 
@@ -28,32 +30,21 @@ pub fn stop_on_signals(stop: Arc<AtomicBool>) {
 }
 
 async fn watch(stop: Arc<AtomicBool>) {
-    #[cfg(unix)]
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-    loop {
-        #[cfg(unix)]
-        let terminated = async {
-            match term.as_mut() {
-                Some(t) => {
-                    t.recv().await;
-                }
-                None => std::future::pending::<()>().await,
-            }
-        };
-        #[cfg(not(unix))]
-        let terminated = std::future::pending::<()>();
-        tokio::select! {
-            r = tokio::signal::ctrl_c() => {
-                if r.is_err() {
-                    return;
-                }
+    let mut signals = Signals::new();
+    while let Some(caught) = signals.next().await {
+        match caught {
+            Caught::Interrupt => {
                 if stop.swap(true, Ordering::SeqCst) {
-                    tracing::error!("interrupted twice: quitting now (the next run repeats at most the page being written)");
+                    tracing::error!(
+                        "interrupted twice: quitting now (the next run repeats at most the page being written)"
+                    );
                     std::process::exit(EXIT_INTERRUPTED);
                 }
-                tracing::warn!("interrupted: stopping at the next record boundary; the next run takes it up from there (Ctrl-C again to quit now)");
+                tracing::warn!(
+                    "interrupted: stopping at the next record boundary; the next run takes it up from there (Ctrl-C again to quit now)"
+                );
             }
-            _ = terminated => {
+            Caught::Terminate => {
                 tracing::warn!("terminated: stopping at the next record boundary");
                 stop.store(true, Ordering::SeqCst);
             }
