@@ -169,6 +169,15 @@ impl CrawlStats {
         }
     }
 
+    /// `skipped` in two: what was fetched and not written (a 304, unchanged content…),
+    /// and what was not fetched at all.
+    fn skipped_split(&self) -> (BTreeMap<String, u64>, BTreeMap<String, u64>) {
+        self.skipped
+            .iter()
+            .map(|(k, v)| (k.clone(), *v))
+            .partition(|(k, _)| self.answered.contains(k))
+    }
+
     /// The run's statistics as one JSON object, for `--stats FILE` (the shape is
     /// `khabar.crawl-stats/1`, described in the crawl guide).
     pub fn to_json(
@@ -178,11 +187,7 @@ impl CrawlStats {
         elapsed: Duration,
     ) -> serde_json::Value {
         use serde_json::{Map, Value, json};
-        let (answered, not_fetched): (Map<String, Value>, Map<String, Value>) = self
-            .skipped
-            .iter()
-            .map(|(k, v)| (k.clone(), json!(v)))
-            .partition(|(k, _)| self.answered.contains(k));
+        let (answered, not_fetched) = self.skipped_split();
         let hosts: Map<String, Value> = self
             .hosts
             .iter()
@@ -285,11 +290,7 @@ impl CrawlStats {
                 let _ = writeln!(s, "    {url}: {}{more}", problems.noted.join("; "));
             }
         }
-        let (answered, not_fetched): (BTreeMap<String, u64>, BTreeMap<String, u64>) = self
-            .skipped
-            .iter()
-            .map(|(k, v)| (k.clone(), *v))
-            .partition(|(k, _)| self.answered.contains(k));
+        let (answered, not_fetched) = self.skipped_split();
         if !answered.is_empty() {
             let _ = writeln!(s, "  fetched, nothing written: {}", list(&answered));
         }
