@@ -1,6 +1,7 @@
 //! Dates: machine timestamps (RFC 3339 and its common relatives) and the visible date
 //! lines news pages print, in Arabic (Egyptian, Levantine, Maghreb and Algerian month
-//! names, Arabic-Indic digits, a Hijri date beside the Gregorian one) and in English.
+//! names, Arabic-Indic digits, a Hijri date beside the Gregorian one), English and the
+//! European languages of [`crate::month_names`].
 //! Output is always RFC 3339 with an offset, to the second.
 
 use chrono::{
@@ -9,6 +10,7 @@ use chrono::{
 use regex::Regex;
 use std::sync::LazyLock;
 
+use crate::month_names::month_at;
 use crate::text::fold_for_matching;
 use crate::zone::Zone;
 
@@ -65,7 +67,21 @@ fn parse_machine_any_year(input: &str, default_zone: Zone) -> Option<DateTime<Fi
     if let Ok(dt) = DateTime::parse_from_rfc2822(s) {
         return Some(dt);
     }
-    None
+    leading_date_time(s, default_zone)
+}
+
+/// A timestamp with a malformed tail, as some sites' JSON-LD writes it
+/// («2022-01-10T22:06:08:684Z»): the well-formed date and time at its start, read in
+/// `default_zone` since its offset cannot be trusted.
+fn leading_date_time(s: &str, default_zone: Zone) -> Option<DateTime<FixedOffset>> {
+    static LEADING: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})[:.,]\d+(?:Z|[+-]\d{2}:?\d{2})?$")
+            .expect("leading timestamp")
+    });
+    let c = LEADING.captures(s)?;
+    let naive =
+        NaiveDateTime::parse_from_str(&format!("{}T{}", &c[1], &c[2]), "%Y-%m-%dT%H:%M:%S").ok()?;
+    default_zone.local(&naive)
 }
 
 fn parse_naive(s: &str) -> Option<NaiveDateTime> {
@@ -82,94 +98,6 @@ fn parse_naive(s: &str) -> Option<NaiveDateTime> {
         return Some(d.and_time(NaiveTime::MIN));
     }
     None
-}
-
-/// Gregorian month names as folded by [`fold_for_matching`], with their number. Two-word
-/// Levantine names are listed whole.
-const MONTHS: &[(&str, u32)] = &[
-    // Egyptian / Gulf
-    ("يناير", 1),
-    ("فبراير", 2),
-    ("مارس", 3),
-    ("ابريل", 4),
-    ("مايو", 5),
-    ("يونيو", 6),
-    ("يونيه", 6),
-    ("يوليو", 7),
-    ("يوليه", 7),
-    ("اغسطس", 8),
-    ("سبتمبر", 9),
-    ("اكتوبر", 10),
-    ("نوفمبر", 11),
-    ("ديسمبر", 12),
-    // Levantine / Iraqi
-    ("كانون الثاني", 1),
-    ("شباط", 2),
-    ("اذار", 3),
-    ("نيسان", 4),
-    ("ايار", 5),
-    ("حزيران", 6),
-    ("تموز", 7),
-    ("اب", 8),
-    ("ايلول", 9),
-    ("تشرين الاول", 10),
-    ("تشرين الثاني", 11),
-    ("كانون الاول", 12),
-    // Moroccan
-    ("ماي", 5),
-    ("يوليوز", 7),
-    ("غشت", 8),
-    ("شتنبر", 9),
-    ("نونبر", 11),
-    ("دجنبر", 12),
-    // Algerian / Tunisian
-    ("جانفي", 1),
-    ("فيفري", 2),
-    ("افريل", 4),
-    ("جوان", 6),
-    ("جويليه", 7),
-    ("اوت", 8),
-    // English
-    ("january", 1),
-    ("february", 2),
-    ("march", 3),
-    ("april", 4),
-    ("may", 5),
-    ("june", 6),
-    ("july", 7),
-    ("august", 8),
-    ("september", 9),
-    ("october", 10),
-    ("november", 11),
-    ("december", 12),
-    ("jan", 1),
-    ("feb", 2),
-    ("mar", 3),
-    ("apr", 4),
-    ("jun", 6),
-    ("jul", 7),
-    ("aug", 8),
-    ("sep", 9),
-    ("sept", 9),
-    ("oct", 10),
-    ("nov", 11),
-    ("dec", 12),
-];
-
-/// The month named by the words starting at `words[i]`: returns its number and how many
-/// words the name took.
-fn month_at(words: &[&str], i: usize) -> Option<(u32, usize)> {
-    let w = words.get(i)?.trim_end_matches('.');
-    if let Some(next) = words.get(i + 1) {
-        let two = format!("{w} {next}");
-        if let Some(&(_, m)) = MONTHS.iter().find(|(name, _)| *name == two) {
-            return Some((m, 2));
-        }
-    }
-    MONTHS
-        .iter()
-        .find(|(name, _)| *name == w)
-        .map(|&(_, m)| (m, 1))
 }
 
 /// `HH:MM[:SS]` with an optional AM/PM marker right after it: «مـ»/«م» (PM) and «صـ»/«ص»
@@ -263,17 +191,27 @@ fn find_date(folded: &str) -> Option<NaiveDate> {
             }
         })
         .collect();
-    let words: Vec<&str> = cleaned.split_whitespace().collect();
+    // a year run into the next word, «December 22, 2022Updated: January 2, 2026»
+    let words: Vec<&str> = cleaned
+        .split_whitespace()
+        .flat_map(|w| match w.char_indices().nth(4) {
+            Some((at, c)) if c.is_alphabetic() && w[..at].bytes().all(|b| b.is_ascii_digit()) => {
+                vec![&w[..at], &w[at..]]
+            }
+            _ => vec![w],
+        })
+        .collect();
     for i in 0..words.len() {
         // day month [month] year
         if let Some(day) = day_number(words[i])
-            && let Some((month, used)) = month_at(&words, i + 1)
+            && let Some((month, used)) = month_at(&words, connected(&words, i + 1))
         {
-            let mut j = i + 1 + used;
+            let mut j = connected(&words, i + 1) + used;
             // the same month in another naming: «مارس (آذار)», «شباط/فبراير»
             if let Some((_, used2)) = month_at(&words, j) {
                 j += used2;
             }
+            let j = connected(&words, j);
             if let Some(d) = words
                 .get(j)
                 .and_then(|y| year_number(y))
@@ -297,6 +235,14 @@ fn find_date(folded: &str) -> Option<NaiveDate> {
         }
     }
     None
+}
+
+/// The word at `i`, past a connecting «de» / «del» («6 de mayo de 2022», «6 de maio»).
+fn connected(words: &[&str], i: usize) -> usize {
+    match words.get(i) {
+        Some(&("de" | "del")) => i + 1,
+        _ => i,
+    }
 }
 
 fn ymd(y: &str, m: &str, d: &str) -> Option<NaiveDate> {
@@ -387,6 +333,11 @@ mod tests {
             machine("Wed, 27 Mar 2024 13:52:00 +0000").unwrap(),
             "2024-03-27T13:52:00+00:00"
         );
+        assert_eq!(
+            machine("2022-01-10T22:06:08:684Z").unwrap(),
+            "2022-01-10T22:06:08+00:00"
+        );
+        assert_eq!(machine("2022-01-10T22:06:08:684 and more"), None);
         assert_eq!(machine("نُشر: 13:52-27 مارس 2024"), None);
         assert_eq!(machine(""), None);
         // found by fuzzing: chrono reads signed, six-digit years, RFC 3339 cannot write them
@@ -561,6 +512,10 @@ mod tests {
             visible("Updated 12:00 a.m. June 1, 2020").unwrap(),
             "2020-06-01T00:00:00+00:00"
         );
+        assert_eq!(
+            visible("December 22, 2022Updated: January 02, 2026").unwrap(),
+            "2022-12-22T00:00:00+00:00"
+        );
     }
 
     #[test]
@@ -581,6 +536,30 @@ mod tests {
         ] {
             assert_eq!(meta(text), None, "{text}");
             assert_eq!(visible(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn dates_in_european_languages() {
+        for (text, want) in [
+            ("13. Januar 2014", "2014-01-13"),
+            ("Samstag, 5. Oktober 2013", "2013-10-05"),
+            (
+                "Pressemitteilung vom 25. Januar 2022 | Berlin",
+                "2022-01-25",
+            ),
+            ("jeudi 13 juin 2019", "2019-06-13"),
+            ("le 07 Mai 2020", "2020-05-07"),
+            ("30 septembre 2018", "2018-09-30"),
+            ("6 de mayo de 2022", "2022-05-06"),
+            ("15 серпня 2016", "2016-08-15"),
+            ("3 févr. 2021", "2021-02-03"),
+        ] {
+            assert_eq!(
+                visible(text).as_deref().map(|d| &d[..10]),
+                Some(want),
+                "{text}"
+            );
         }
     }
 

@@ -82,6 +82,7 @@ mod generic;
 mod html;
 mod limits;
 mod metadata;
+mod month_names;
 mod record;
 mod rendering;
 mod selector;

@@ -48,6 +48,22 @@ impl Trace {
         });
     }
 
+    /// Notes a field found again, overruling what was noted for it before: the earlier
+    /// note's source and rule go into the new rule («… over json-ld datePublished»).
+    pub(crate) fn overrule(
+        &mut self,
+        field: &'static str,
+        source: &'static str,
+        rule: impl Into<String>,
+    ) {
+        let mut rule = rule.into();
+        if let Some(pos) = self.found.iter().position(|n| n.field == field) {
+            let old = self.found.remove(pos);
+            rule = format!("{rule}, over {} {}", old.source, old.rule);
+        }
+        self.found(field, source, rule);
+    }
+
     /// Notes a field as left empty after trying `tried`.
     pub(crate) fn missing(&mut self, field: &'static str, tried: impl Into<String>) {
         self.missing.push((field, tried.into()));

@@ -1,5 +1,6 @@
 //! The published date of a page nobody wrote selectors for: a `<time>` element or a printed
-//! date near the headline, outside sidebars and comments; the date in the address last.
+//! date or a date-marked element near the headline, outside sidebars, comments, teasers and
+//! menus; the date in the address last.
 
 use std::sync::LazyLock;
 
@@ -42,13 +43,95 @@ fn time_element_date(el: ElementRef<'_>, offset: Zone) -> Option<(DateTime<Fixed
     parse_visible(&text, offset).map(|d| (d, format!("<time> text «{text}»")))
 }
 
+/// Whether an element's markup says it holds the publication date: `itemprop` naming it,
+/// or a class or id of a date line («entry-date», «post-date», «datum», «published»), not
+/// of an update («updated», «modified»).
+fn marked_as_date(el: ElementRef<'_>) -> bool {
+    let v = el.value();
+    if let Some(p) = v.attr("itemprop") {
+        return matches!(p, "datePublished" | "dateCreated");
+    }
+    let names = format!(
+        "{} {}",
+        v.attr("class").unwrap_or(""),
+        v.attr("id").unwrap_or("")
+    )
+    .to_ascii_lowercase();
+    ["date", "datum", "publish", "posted", "time", "fecha"]
+        .iter()
+        .any(|w| names.contains(w))
+        && !["update", "modif", "comment", "timeline", "reading"]
+            .iter()
+            .any(|w| names.contains(w))
+}
+
+/// A date-marked element's date: a machine timestamp in its `datetime`, `content` or
+/// `title` attribute (`<abbr class="published" title="2017-07-23T17:06:45+0000">`), else
+/// its text, where a two-digit year is read too when the text is the date alone
+/// («23.09.22»).
+fn marked_date(el: ElementRef<'_>, offset: Zone) -> Option<(DateTime<FixedOffset>, String)> {
+    for attr in ["datetime", "content", "title"] {
+        if let Some(d) = el.value().attr(attr).and_then(|v| parse_machine(v, offset)) {
+            return Some((
+                d,
+                format!("[{attr}] of a date-marked <{}>", el.value().name()),
+            ));
+        }
+    }
+    let text = text_of(el)?;
+    if text.chars().count() > MAX_DATE_LETTERS as usize {
+        return None;
+    }
+    parse_visible(&text, offset)
+        .or_else(|| parse_short_year(&text, offset))
+        .map(|d| (d, format!("date-marked <{}> «{text}»", el.value().name())))
+}
+
+/// `dd.mm.yy` as the whole text: only ever read in an element marked as a date.
+fn parse_short_year(text: &str, offset: Zone) -> Option<DateTime<FixedOffset>> {
+    static SHORT: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{2})\s*$").expect("short date"));
+    let c = SHORT.captures(text)?;
+    let year = 2000 + c[3].parse::<i32>().ok()?;
+    let date = NaiveDate::from_ymd_opt(year, c[2].parse().ok()?, c[1].parse().ok()?)?;
+    offset.local(&date.and_time(NaiveTime::MIN))
+}
+
+/// A date in a link that holds more than the date is the linked item's: a teaser's
+/// («Older post: Budget talks stall, 3 May 2024») or a menu entry's («Advice (until
+/// 31.12.2018)», any link in a list). A link that is the date alone (a permalink, a month's archive) is the
+/// page's own.
+fn in_a_longer_link(el: ElementRef<'_>) -> bool {
+    let link = std::iter::once(el)
+        .chain(el.ancestors().filter_map(ElementRef::wrap))
+        .find(|a| a.value().name() == "a");
+    link.is_some_and(|a| {
+        a.text()
+            .flat_map(str::chars)
+            .filter(|c| c.is_alphabetic())
+            .count()
+            > 16
+            || a.ancestors()
+                .filter_map(ElementRef::wrap)
+                .any(|p| p.value().name() == "li")
+    })
+}
+
+/// A printed date inside a sentence («What changed on 1 October 2022?») is the sentence's
+/// subject, not the article's date line.
+fn reads_as_sentence(text: &str) -> bool {
+    let t = text.trim_end();
+    t.ends_with('?') || t.ends_with('!') || t.split_whitespace().count() > 14
+}
+
 impl GenericPage<'_> {
-    /// The published date shown with the article: the first `<time>` element, then the
-    /// first printed date («Posted on 14 February 2025», «الأحد ٢ مارس ٢٠٢٥»), from a
-    /// little above the headline to the end of the body block. Elements in furniture count
-    /// only inside the article's own container (a byline box marked `meta`), never in
-    /// comments: a sidebar's or a comment's date is another item's. Last, any
-    /// `<time datetime>` outside furniture.
+    /// The published date shown with the article, from a little above the headline to the
+    /// end of the body block: the first `<time>` element, else the first element whose
+    /// markup says it is the date (`itemprop="datePublished"`, `class="entry-date"`) or
+    /// that prints a date line («Posted on 14 February 2025», «الأحد ٢ مارس ٢٠٢٥»), not a
+    /// sentence and not a link's text. Elements in furniture count only inside the article's own
+    /// container (a byline box marked `meta`), never in comments: a sidebar's or a
+    /// comment's date is another item's. Last, any `<time datetime>` outside furniture.
     pub(crate) fn date_near_headline(
         &self,
         headline_ix: Option<Ix>,
@@ -68,54 +151,54 @@ impl GenericPage<'_> {
         let allowed = |ix: Ix| self.belongs_to_article(scope, ix);
         let body = self.choice.as_ref().map(|c| c.best.ix);
         let range = start..self.byline_search_end().max(start);
-        for ix in range.clone() {
-            if items[ix].name() == "time"
-                && allowed(ix)
-                && let Some((date, rule)) = time_element_date(items[ix].el, offset)
-            {
-                return Some(FoundDate {
-                    date,
-                    source: "time",
-                    rule,
-                });
-            }
+        let found = |(date, rule): (DateTime<FixedOffset>, String), source| FoundDate {
+            date,
+            source,
+            rule,
+        };
+        let in_range = || range.clone().filter(|&ix| allowed(ix));
+        if let Some(d) = in_range()
+            .filter(|&ix| items[ix].name() == "time")
+            .find_map(|ix| time_element_date(items[ix].el, offset))
+        {
+            return Some(found(d, "time"));
         }
-        for ix in range {
+        for ix in in_range() {
             let it = &items[ix];
+            if it.letters > MAX_DATE_LETTERS || in_a_longer_link(it.el) {
+                continue;
+            }
+            if marked_as_date(it.el)
+                && let Some(d) = marked_date(it.el, offset)
+            {
+                return Some(found(d, "heuristic"));
+            }
             if it.letters < 6
-                || it.letters > MAX_DATE_LETTERS
                 || it.own_letters == 0
                 || body.is_some_and(|b| ix > b && flat.is_paragraph_like(ix) && it.letters > 60)
-                || !allowed(ix)
             {
                 continue;
             }
             let Some(text) = text_of(it.el) else {
                 continue;
             };
-            if !text
-                .chars()
-                .any(|c| c.is_ascii_digit() || ('٠'..='٩').contains(&c))
+            if reads_as_sentence(&text)
+                || !text
+                    .chars()
+                    .any(|c| c.is_ascii_digit() || ('٠'..='٩').contains(&c))
             {
                 continue;
             }
             if let Some(date) = parse_visible(&text, offset) {
-                return Some(FoundDate {
-                    date,
-                    source: "heuristic",
-                    rule: format!("date near the headline «{text}»"),
-                });
+                let rule = format!("date near the headline «{text}»");
+                return Some(found((date, rule), "heuristic"));
             }
         }
         items
             .iter()
             .filter(|it| it.name() == "time" && !it.in_furniture)
             .find_map(|it| time_element_date(it.el, offset))
-            .map(|(date, rule)| FoundDate {
-                date,
-                source: "time",
-                rule,
-            })
+            .map(|d| found(d, "time"))
     }
 }
 

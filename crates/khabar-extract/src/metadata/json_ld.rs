@@ -79,7 +79,7 @@ fn parse_json_ld(text: &str) -> Option<LdArticle> {
 pub(super) struct LdScript {
     /// Its article object.
     pub(super) article: Option<LdArticle>,
-    /// `datePublished` of a `WebPage` (or `ItemPage`) node.
+    /// `datePublished` of a `WebPage` node, or of a recipe or how-to ([`PAGE_TYPES`]).
     pub(super) page_published: Option<String>,
 }
 
@@ -95,8 +95,18 @@ pub(super) fn read_script(text: &str) -> LdScript {
     }
 }
 
-/// Types of JSON-LD nodes that describe the page rather than an article.
-const PAGE_TYPES: &[&str] = &["WebPage", "ItemPage"];
+/// Types of JSON-LD nodes that describe the page rather than an article: the page itself
+/// (`WebPage` and the kinds of it a publication date fits) or the work it shows when that
+/// is not an article (a recipe, a how-to).
+const PAGE_TYPES: &[&str] = &[
+    "WebPage",
+    "ItemPage",
+    "MedicalWebPage",
+    "QAPage",
+    "FAQPage",
+    "Recipe",
+    "HowTo",
+];
 
 /// Values kept from one script at most; the rest are read past, not kept.
 pub(super) const MAX_VALUES: usize = 20_000;

@@ -1,6 +1,7 @@
 //! The dates. Both go through `extract::dates::read_date` (the profile's selectors, JSON-LD,
 //! meta, then with a profile the container's first `<time datetime>`); the publication date
-//! then tries a JSON-LD WebPage's date, a date near the headline and the article's address.
+//! then tries a JSON-LD WebPage's date, a date near the headline and the article's address,
+//! and on a page no profile covers gives the address's day when the metadata's is one off.
 
 use scraper::ElementRef;
 
@@ -19,6 +20,12 @@ fn exclude_time<'a>(cx: &Cascade<'a>) -> impl Fn(&ElementRef<'_>) -> bool + 'a {
     move |el: &ElementRef<'_>| {
         related_block.is_some_and(|b| el.ancestors().any(|a| a.id() == b.id()))
     }
+}
+
+/// Whether a timestamp falls on the day before or after the date in an address.
+fn one_day_apart(found: &str, in_url: &chrono::DateTime<chrono::FixedOffset>) -> bool {
+    chrono::DateTime::parse_from_rfc3339(found)
+        .is_ok_and(|d| (d.date_naive() - in_url.date_naive()).num_days().abs() == 1)
 }
 
 pub(super) fn published(
@@ -48,12 +55,30 @@ pub(super) fn published(
         "published_at",
         trace,
     );
+    if let Some(found) = &published_at
+        && profile.is_none()
+        && let Some(in_url) = date_in_url(&scope.url, page.offset)
+        && one_day_apart(found, &in_url)
+    {
+        // the address names the day the article was filed under where the metadata, in
+        // UTC or another zone than the newsroom's, says the day before or after
+        trace.overrule(
+            "published_at",
+            "url",
+            "the date in the article's address, a day from the metadata's",
+        );
+        published_at = Some(format_rfc3339(&in_url));
+    }
     if published_at.is_none() {
         if let Some(dt) = meta
             .and_then(|m| m.ld_page_published.as_deref())
             .and_then(|v| parse_machine(v, page.offset))
         {
-            trace.found("published_at", "json-ld", "WebPage datePublished");
+            trace.found(
+                "published_at",
+                "json-ld",
+                "datePublished of the page (WebPage, Recipe, HowTo)",
+            );
             published_at = Some(format_rfc3339(&dt));
         } else if let Some(found) = cx.generic().date_near_headline(cx.headline_ix, page.offset) {
             trace.found("published_at", found.source, found.rule);
@@ -96,4 +121,104 @@ pub(super) fn modified(
         "modified_at",
         trace,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Extractor, PageInput, Profiles};
+
+    /// The published date of a page with no profile: `head` inside `<head>`, `top` between
+    /// the headline and the article's paragraphs.
+    fn published(head: &str, top: &str, url: &str) -> Option<String> {
+        let profiles = Profiles::parse("", "<none>".as_ref()).unwrap();
+        let extractor = Extractor::new(profiles, None).unwrap();
+        let prose: String = (0..6)
+            .map(|i| format!("<p>Paragraph {i} of the story tells what happened, at length.</p>"))
+            .collect();
+        let html = format!(
+            "<html><head><title>Storm on the coast</title>{head}</head><body>\
+             <ul class='menu'><li><a href='/a'>Advice (until 31.12.2018)</a></li></ul>\
+             <article><h1>Storm on the coast</h1>{top}{prose}</article></body></html>"
+        );
+        let mut input = PageInput::new(html.as_bytes());
+        input.page_url = Some(url.parse().unwrap());
+        let out = extractor.extract(&input);
+        out.articles[0].0.published_at.clone()
+    }
+
+    const URL: &str = "https://example.org/news/storm";
+
+    #[test]
+    fn a_date_line_in_another_language_is_read() {
+        let top = "<div class='info'>Samstag, 5. Oktober 2013</div>";
+        assert_eq!(
+            published("", top, URL).as_deref(),
+            Some("2013-10-05T00:00:00+00:00")
+        );
+        let top = "<p>6 de mayo de 2022</p>";
+        assert_eq!(
+            published("", top, URL).as_deref(),
+            Some("2022-05-06T00:00:00+00:00")
+        );
+    }
+
+    #[test]
+    fn a_date_marked_in_the_markup_is_read_from_its_attribute_or_short_text() {
+        let top = "<abbr class='published' title='2017-07-23T17:06:45+0000'>23. Juli</abbr>";
+        assert_eq!(
+            published("", top, URL).as_deref(),
+            Some("2017-07-23T17:06:45+00:00")
+        );
+        let top = "<div class='uploaded-date'> 23.09.22 </div>";
+        assert_eq!(
+            published("", top, URL).as_deref(),
+            Some("2022-09-23T00:00:00+00:00")
+        );
+        // a two-digit year is never read where nothing marks the text as a date
+        assert_eq!(published("", "<div>23.09.22</div>", URL), None);
+    }
+
+    #[test]
+    fn menus_teasers_and_sentences_do_not_give_the_date() {
+        // the menu's «(until 31.12.2018)» above the article is never taken
+        assert_eq!(published("", "", URL), None);
+        let teaser = "<a href='/other'><span>Floods in the north, a week of rain</span> \
+                      <span>3 May 2024</span></a>";
+        assert_eq!(published("", teaser, URL), None);
+        let sentence = "<h2>What changes on 1 October 2022?</h2>";
+        assert_eq!(published("", sentence, URL), None);
+        // a permalink that is the date alone is the page's own
+        let permalink = "<a href='/2014/01/post' rel='bookmark'>13. Januar 2014</a>";
+        assert_eq!(
+            published("", permalink, URL).as_deref(),
+            Some("2014-01-13T00:00:00+00:00")
+        );
+    }
+
+    #[test]
+    fn a_recipe_s_json_ld_date_is_the_page_s() {
+        let head = r#"<script type="application/ld+json">{"@type":"HowTo","name":"x",
+            "datePublished":"2022-01-10T22:06:08:684Z"}</script>"#;
+        assert_eq!(
+            published(head, "", URL).as_deref(),
+            Some("2022-01-10T22:06:08+00:00")
+        );
+    }
+
+    #[test]
+    fn the_address_s_day_wins_over_metadata_one_day_off() {
+        let head =
+            r#"<meta property="article:published_time" content="2025-12-19T02:41:41+00:00">"#;
+        let url = "https://example.org/2025/12/18/storm";
+        assert_eq!(
+            published(head, "", url).as_deref(),
+            Some("2025-12-18T00:00:00+00:00")
+        );
+        // further apart, the address is an archive's or a series' date: metadata stands
+        let url = "https://example.org/2025/11/18/storm";
+        assert_eq!(
+            published(head, "", url).as_deref(),
+            Some("2025-12-19T02:41:41+00:00")
+        );
+    }
 }
