@@ -20,6 +20,7 @@ pub(crate) mod hints;
 pub(crate) mod language;
 pub(crate) mod related;
 pub(crate) mod tree;
+mod widgets;
 
 use scraper::ElementRef;
 use url::Url;
@@ -88,7 +89,8 @@ impl<'a> GenericPage<'a> {
             return GenericBody::default();
         };
         let mut why = choice.why.clone();
-        let blocks = clean::read(&self.flat, choice, headline, self.base, &mut why);
+        let mut blocks = clean::read(&self.flat, choice, headline, self.base, &mut why);
+        widgets::drop_trailing_widgets(&mut blocks, &mut why);
         let paragraphs = body_of(&blocks);
         let mut chosen = self.note(choice.best);
         chosen.why = why;
