@@ -145,6 +145,35 @@ fn explain_shows_the_chosen_block_and_the_runner_up() {
         .find(|l| l.contains("body block") && l.contains("runner-up"))
         .unwrap();
     assert!(runner_up.contains("comments"), "{runner_up}");
+    // inside the chosen block: each part dropped, with its reason, then what was kept
+    let parts: Vec<&str> = err.lines().filter(|l| l.contains("body part")).collect();
+    assert!(
+        parts.iter().any(|l| l.contains("dropped  div.support-box")
+            && l.contains("furniture by its class or id («support-box»)")),
+        "{err}"
+    );
+    let kept = parts
+        .last()
+        .unwrap_or_else(|| panic!("no body part in:\n{err}"));
+    assert!(
+        kept.contains("kept     the rest, the block's own text: 1 heading, 7 paragraph"),
+        "{kept}"
+    );
+}
+
+#[test]
+fn explain_says_why_each_part_of_the_block_was_dropped() {
+    let out = run(&["extract", "--explain", "fixtures/generic/english-news.html"]);
+    assert!(out.status.success());
+    let err = stderr(&out);
+    let part = |needle: &str| {
+        err.lines()
+            .find(|l| l.contains("body part") && l.contains(needle))
+            .unwrap_or_else(|| panic!("no part «{needle}» in:\n{err}"))
+    };
+    assert!(part("aside.pull-quote").ends_with("furniture by its tag <aside>"));
+    assert!(part("section.related-stories").contains("(«related»)"));
+    assert!(part("header.story__header").contains("weak word in its markup («header»)"));
 }
 
 #[test]

@@ -117,6 +117,9 @@ impl Trace {
                         for w in &b.why {
                             let _ = writeln!(out, "  {:<16} {:<16} {w}", "body block", "why");
                         }
+                        if label == "chosen" {
+                            render_parts(&mut out, &b.parts, record);
+                        }
                     }
                     None => {
                         let _ = writeln!(out, "  {:<16} {:<16} none", "body block", label);
@@ -131,6 +134,38 @@ impl Trace {
             let _ = writeln!(out, "  warning          {w}");
         }
         out
+    }
+}
+
+/// Parts of the chosen block listed at most; the rest are counted.
+const MAX_PARTS_SHOWN: usize = 60;
+
+/// What cleaning did inside the chosen block: each part dropped or kept against a rule,
+/// then what was kept as the article's text, by kind.
+fn render_parts(out: &mut String, parts: &[String], record: &Record) {
+    for p in parts.iter().take(MAX_PARTS_SHOWN) {
+        let _ = writeln!(out, "  {:<16} {p}", "body part");
+    }
+    if parts.len() > MAX_PARTS_SHOWN {
+        let _ = writeln!(
+            out,
+            "  {:<16} … and {} more parts dropped or kept against a rule",
+            "body part",
+            parts.len() - MAX_PARTS_SHOWN
+        );
+    }
+    let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
+    for b in &record.blocks {
+        *kinds.entry(b.kind()).or_default() += 1;
+    }
+    if !kinds.is_empty() {
+        let counts: Vec<String> = kinds.iter().map(|(k, n)| format!("{n} {k}")).collect();
+        let _ = writeln!(
+            out,
+            "  {:<16} kept     the rest, the block's own text: {}",
+            "body part",
+            counts.join(", ")
+        );
     }
 }
 

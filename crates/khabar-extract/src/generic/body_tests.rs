@@ -12,7 +12,8 @@ fn body_of(html: &str) -> (Vec<String>, Vec<String>) {
     let flat = Flat::build(doc.root_element());
     let choice = choose(&flat).expect("a body block");
     let mut why = choice.why.clone();
-    let paragraphs = crate::blocks::body_of(&read(&flat, &choice, None, None, &mut why));
+    let paragraphs =
+        crate::blocks::body_of(&read(&flat, &choice, None, None, &mut why, &mut Vec::new()));
     (paragraphs, why)
 }
 

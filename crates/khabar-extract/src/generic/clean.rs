@@ -25,43 +25,87 @@ const WEAK_MAX_PROSE: u32 = 100;
 /// (other blocks: above half).
 const LIST_ITEM_MAX_LINK_DENSITY: f32 = 0.8;
 
-/// Whether a subtree inside the body block is left out, and why not read as text.
-fn dropped(flat: &Flat<'_>, ix: Ix, root: Ix, how: Reading) -> bool {
+/// What cleaning makes of one element inside the body block.
+enum Verdict {
+    /// Read as the article's text.
+    Keep,
+    /// Read, although a rule below nearly dropped it: why it stays, for `--explain`.
+    KeepDespite(String),
+    /// Left out (its subtree with it): why, for `--explain`.
+    Drop(String),
+}
+
+/// `5 links, 80 % of its letters linked`.
+fn link_share(flat: &Flat<'_>, ix: Ix) -> String {
+    let it = &flat.items[ix];
+    format!(
+        "{} links, {:.0} % of its letters linked",
+        it.links,
+        100.0 * it.link_density()
+    )
+}
+
+/// The text-only reading: comment sections and the furniture tags go, and link lists;
+/// class and id words are not read.
+fn judge_text_only(flat: &Flat<'_>, ix: Ix, root: Ix) -> Verdict {
+    let it = &flat.items[ix];
+    if text_only_out(flat, ix) {
+        return Verdict::Drop("a comment section or a furniture tag (text-only reading)".into());
+    }
+    if it.links >= 2 && it.link_density() > 0.5 && !kept_whatever_its_links(it.name()) {
+        return if holds_the_block(flat, ix, root) {
+            Verdict::KeepDespite(format!(
+                "{}, but it holds most of the block",
+                link_share(flat, ix)
+            ))
+        } else {
+            Verdict::Drop(format!("a link list: {}", link_share(flat, ix)))
+        };
+    }
+    Verdict::Keep
+}
+
+/// Whether a subtree inside the body block is left out, and why; or why it stays when a
+/// rule nearly took it.
+fn judge(flat: &Flat<'_>, ix: Ix, root: Ix, how: Reading) -> Verdict {
     let block_letters = flat.items[root].letters;
     let it = &flat.items[ix];
     if it.behind_dialog {
-        return true;
+        return Verdict::Drop("behind the dialog the page was saved with open".into());
+    }
+    if let Some(what) = media(flat, ix, how) {
+        return Verdict::Drop(what.into());
     }
     if how.lenient {
-        // the text-only reading: comment sections and the furniture tags go, class and id
-        // words are not read
-        if text_only_out(flat, ix) || media(flat, ix, how) {
-            return true;
-        }
-        return it.links >= 2
-            && it.link_density() > 0.5
-            && !kept_whatever_its_links(it.name())
-            && !holds_the_block(flat, ix, root);
+        return judge_text_only(flat, ix, root);
     }
     let name = it.name();
-    if media(flat, ix, how) {
-        return true;
+    if it.hint == Hint::Comments {
+        return Verdict::Drop("a comment section by its markup".into());
     }
     // furniture unless it holds most of the block (then the hint is wrong)
-    if it.hint == Hint::Comments || (it.hint == Hint::Furniture && it.letters * 2 < block_letters) {
-        return true;
+    if it.hint == Hint::Furniture {
+        return if it.letters * 2 < block_letters {
+            Verdict::Drop(super::hints::furniture_reason(it.el.value()))
+        } else {
+            Verdict::KeepDespite("marked as furniture, but it holds most of the block".into())
+        };
     }
     // a weak word on a short element: a byline, a date line, a teaser card; but not on a
     // section heading (`header-anchor`) nor on a paragraph of running text (a page
     // builder calls every block a `widget`)
-    if it.hint == Hint::Weak
-        && it.letters < 200
-        && it.letters * 2 < block_letters
-        && !is_heading(name)
-        && !(is_inline(name) && in_list_item(flat, ix, root))
-        && flat.paragraphs[ix] < WEAK_MAX_PROSE
-    {
-        return true;
+    let mut despite = None;
+    if it.hint == Hint::Weak && it.letters < 200 && it.letters * 2 < block_letters {
+        if is_heading(name) {
+            despite = Some("a weak word in its markup, but a heading");
+        } else if flat.paragraphs[ix] >= WEAK_MAX_PROSE {
+            despite = Some("a weak word in its markup, but running text");
+        } else if !(is_inline(name) && in_list_item(flat, ix, root)) {
+            return Verdict::Drop(format!(
+                "a short element with a weak word in its markup («{}»): a byline, a date, a card",
+                super::hints::weak_word(it.el.value()).unwrap_or(name)
+            ));
+        }
     }
     // lists of links: menus, tag clouds, "more stories"; an entry of a list of text is
     // judged with its list, which was kept (a list of an API's types, each linked)
@@ -73,13 +117,20 @@ fn dropped(flat: &Flat<'_>, ix: Ix, root: Ix, how: Reading) -> bool {
     } else {
         0.5
     };
-    if !exempt
-        && it.links >= 2
-        && it.link_density() > max_density
-        && !holds_the_block(flat, ix, root)
-        && flat.paragraphs[ix] < LINK_LIST_MAX_PROSE
-    {
-        return true;
+    if !exempt && it.links >= 2 && it.link_density() > max_density {
+        if holds_the_block(flat, ix, root) {
+            return Verdict::KeepDespite(format!(
+                "{}, but it holds most of the block",
+                link_share(flat, ix)
+            ));
+        }
+        if flat.paragraphs[ix] >= LINK_LIST_MAX_PROSE {
+            return Verdict::KeepDespite(format!(
+                "{}, but sentences of its own",
+                link_share(flat, ix)
+            ));
+        }
+        return Verdict::Drop(format!("a link list: {}", link_share(flat, ix)));
     }
     // a lone link is a "read more" or a menu entry, except in a table's cell (a table
     // that was kept is data: a title in its column links to its page) and in a heading
@@ -91,9 +142,9 @@ fn dropped(flat: &Flat<'_>, ix: Ix, root: Ix, how: Reading) -> bool {
         && it.link_density() > 0.8
         && it.letters < 120
     {
-        return true;
+        return Verdict::Drop("a lone link: a «read more» or a menu entry".into());
     }
-    false
+    despite.map_or(Verdict::Keep, |why| Verdict::KeepDespite(why.into()))
 }
 
 /// A list item whose list is mostly text, not links.
@@ -122,13 +173,14 @@ fn in_list_item(flat: &Flat<'_>, ix: Ix, root: Ix) -> bool {
 /// unless the block holds several: then they are its sections' headings): not the body's
 /// text. A `<figure>` that holds a table or a code listing is the article's own
 /// (editors wrap tables in figures: `figure.wp-block-table`); its caption still goes.
-fn media(flat: &Flat<'_>, ix: Ix, how: Reading) -> bool {
+fn media(flat: &Flat<'_>, ix: Ix, how: Reading) -> Option<&'static str> {
     let it = &flat.items[ix];
     match it.name() {
-        "figure" => !it.holds_listing,
-        "h1" => !how.h1_sections,
-        "figcaption" | "picture" | "video" | "audio" => true,
-        _ => false,
+        "figure" if !it.holds_listing => Some("a figure: its caption goes to `captions`"),
+        "h1" if !how.h1_sections => Some("the headline"),
+        "figcaption" => Some("a caption: it goes to `captions`"),
+        "picture" | "video" | "audio" => Some("a picture or a player"),
+        _ => None,
     }
 }
 
@@ -164,8 +216,9 @@ pub(crate) fn read(
     headline: Option<&str>,
     base: Option<&Url>,
     why: &mut Vec<String>,
+    parts: &mut Vec<String>,
 ) -> Vec<Block> {
-    let mut blocks = read_blocks(flat, &choice.roots, choice.text_only, base);
+    let (mut blocks, mut notes) = read_blocks(flat, &choice.roots, choice.text_only, base);
     if let Some(h) = headline {
         without_headline(&mut blocks, h);
     }
@@ -175,11 +228,12 @@ pub(crate) fn read(
              class or id words"
                 .to_string(),
         );
-        blocks = read_blocks(flat, &choice.roots, true, base);
+        (blocks, notes) = read_blocks(flat, &choice.roots, true, base);
         if let Some(h) = headline {
             without_headline(&mut blocks, h);
         }
     }
+    parts.extend(notes);
     blocks
 }
 
@@ -191,8 +245,16 @@ struct Reading {
     h1_sections: bool,
 }
 
-fn read_blocks(flat: &Flat<'_>, roots: &[Ix], lenient: bool, base: Option<&Url>) -> Vec<Block> {
+/// The blocks read, and a note for each element dropped or kept against a rule (for
+/// `--explain`).
+fn read_blocks(
+    flat: &Flat<'_>,
+    roots: &[Ix],
+    lenient: bool,
+    base: Option<&Url>,
+) -> (Vec<Block>, Vec<String>) {
     let mut builder = BlockBuilder::new(base);
+    let mut notes = Vec::new();
     for &root in roots {
         let h1s = (root..flat.items[root].end)
             .filter(|&i| flat.items[i].name() == "h1")
@@ -205,15 +267,29 @@ fn read_blocks(flat: &Flat<'_>, roots: &[Ix], lenient: bool, base: Option<&Url>)
             match step {
                 Step::Enter(ix) => {
                     let it = &flat.items[ix];
-                    if ix != root && dropped(flat, ix, root, how) {
-                        if is_own_figure(flat, ix) {
-                            builder.figure(it.el);
-                        } else {
-                            // what was around it does not run on across it
-                            builder.open(it.el);
-                            builder.close(it.el);
+                    let verdict = if ix == root {
+                        Verdict::Keep
+                    } else {
+                        judge(flat, ix, root, how)
+                    };
+                    match verdict {
+                        Verdict::Drop(why) => {
+                            if is_own_figure(flat, ix) {
+                                builder.figure(it.el);
+                            } else {
+                                if it.letters > 0 {
+                                    notes.push(part_note("dropped", it.el, &why));
+                                }
+                                // what was around it does not run on across it
+                                builder.open(it.el);
+                                builder.close(it.el);
+                            }
+                            return false;
                         }
-                        return false;
+                        Verdict::KeepDespite(why) if it.letters > 0 => {
+                            notes.push(part_note("kept", it.el, &why));
+                        }
+                        _ => {}
                     }
                     builder.open(it.el);
                 }
@@ -223,7 +299,20 @@ fn read_blocks(flat: &Flat<'_>, roots: &[Ix], lenient: bool, base: Option<&Url>)
             true
         });
     }
-    builder.finish()
+    (builder.finish(), notes)
+}
+
+/// `dropped  div.share-bar «Share this story…»: furniture by its markup …`
+fn part_note(what: &str, el: scraper::ElementRef<'_>, why: &str) -> String {
+    let text: String = el
+        .text()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let preview: String = text.chars().take(40).collect();
+    let more = if text.chars().count() > 40 { "…" } else { "" };
+    format!("{what:<8} {} «{preview}{more}»: {why}", super::describe(el))
 }
 
 /// A figure of the article's own, read as a figure in its place: not furniture, not a

@@ -56,6 +56,33 @@ pub(super) fn furniture_tag(name: &str) -> bool {
     )
 }
 
+/// Why an element hinted as furniture is: its tag, or the first furniture word in its
+/// class or id (for `--explain`).
+pub(super) fn furniture_reason(el: &Element) -> String {
+    if furniture_tag(el.name()) {
+        return format!("furniture by its tag <{}>", el.name());
+    }
+    match word_in_names(el, FURNITURE_WORDS) {
+        Some(w) => format!("furniture by its class or id («{w}»)"),
+        None => "furniture by its markup (hidden, or a box of the page's)".to_string(),
+    }
+}
+
+/// The weak word in an element's class or id, for `--explain`.
+pub(super) fn weak_word(el: &Element) -> Option<&'static str> {
+    word_in_names(el, WEAK_WORDS)
+}
+
+fn word_in_names(el: &Element, words: &[&'static str]) -> Option<&'static str> {
+    let names = format!(
+        "{} {}",
+        el.attr("class").unwrap_or(""),
+        el.attr("id").unwrap_or("")
+    )
+    .to_ascii_lowercase();
+    words.iter().find(|w| names.contains(*w)).copied()
+}
+
 /// Hidden by an attribute or an inline style. Not skipped outright: some pages send the
 /// article in a hidden element that a script reveals.
 pub(super) fn hidden(el: &Element) -> bool {

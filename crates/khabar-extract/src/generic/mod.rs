@@ -52,6 +52,9 @@ pub(crate) struct BlockNote {
     /// Why it won when a fallback chose it or siblings were joined to it (empty for the
     /// plain choice).
     pub why: Vec<String>,
+    /// Inside it, each part dropped and each kept against a rule, with the reason (the
+    /// chosen block only).
+    pub parts: Vec<String>,
 }
 
 /// The page as the generic extractor sees it: flattened and scored once, read by field.
@@ -89,11 +92,15 @@ impl<'a> GenericPage<'a> {
             return GenericBody::default();
         };
         let mut why = choice.why.clone();
-        let mut blocks = clean::read(&self.flat, choice, headline, self.base, &mut why);
-        widgets::drop_trailing_widgets(&mut blocks, &mut why);
+        let mut parts = Vec::new();
+        let mut blocks = clean::read(
+            &self.flat, choice, headline, self.base, &mut why, &mut parts,
+        );
+        widgets::drop_trailing_widgets(&mut blocks, &mut parts);
         let paragraphs = body_of(&blocks);
         let mut chosen = self.note(choice.best);
         chosen.why = why;
+        chosen.parts = parts;
         GenericBody {
             blocks,
             paragraphs,
@@ -124,6 +131,7 @@ impl<'a> GenericPage<'a> {
                 it.hint.as_str()
             },
             why: Vec::new(),
+            parts: Vec::new(),
         }
     }
 }

@@ -88,7 +88,7 @@ fn level(b: &Block) -> Option<u8> {
 }
 
 /// Drops the widgets at the foot of the body (see the module's doc); each drop's reason
-/// goes to `why`.
+/// goes to `why` (for `--explain`).
 pub(crate) fn drop_trailing_widgets(blocks: &mut Vec<Block>, why: &mut Vec<String>) {
     let total: usize = blocks.iter().map(|b| letters(b.text())).sum();
     let mut before = Vec::with_capacity(blocks.len());
@@ -116,7 +116,7 @@ pub(crate) fn drop_trailing_widgets(blocks: &mut Vec<Block>, why: &mut Vec<Strin
     });
     if let Some(i) = start {
         why.push(format!(
-            "dropped at the foot: «{}» and the {} blocks under it, a list of teasers",
+            "dropped  «{}» and the {} blocks under it: a list of teasers at the foot",
             blocks[i].text(),
             blocks.len() - i - 1
         ));
@@ -126,7 +126,7 @@ pub(crate) fn drop_trailing_widgets(blocks: &mut Vec<Block>, why: &mut Vec<Strin
         && text.chars().count() <= WIDGET_TITLE_MAX_CHARS
     {
         why.push(format!(
-            "dropped at the foot: «{}», a heading with nothing under it",
+            "dropped  «{}»: a heading with nothing under it at the foot",
             last.text()
         ));
         blocks.pop();
