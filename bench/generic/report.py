@@ -194,7 +194,7 @@ def main(argv=None) -> int:
 
     # ---- both sets, tune / held-out halves (halves.py, when run.sh ran the Readability set)
     if (out / "halves.md").exists():
-        L.append("## Summary: both sets, tune and held-out halves")
+        L.append("## Summary: the sets, tune and held-out halves")
         L.append("")
         L.append("`bench/generic/halves.py`: WCXB dev (793 pages) and Readability's saved real-site "
                  "test pages (`bench/generic/readability_set.py`), each split by the first byte of "
@@ -203,7 +203,12 @@ def main(argv=None) -> int:
                  "headline / date right over the pages whose truth has one; page title = the "
                  "exact headline test on khabar's `title` field (the page's declared title) and "
                  "on trafilatura's title. Tuning looks at the "
-                 "tune halves only; the held-out halves are only measured. Bold: the better body F1.")
+                 "tune halves only; the held-out halves are only measured. Bold: the better body F1. "
+                 "The second table is the third set, half of trafilatura's own evaluation set "
+                 "(`../shared/bench/trafilatura-eval-dev`, 485 pages of blogs, news, recipes, "
+                 "institutions and shops), split the same way on its keys and scored by "
+                 "`../shared/bench/snippet_bench.py`: snippets that must appear (with) and must not "
+                 "(without), counted over the half's pages; date right over its annotated pages.")
         L.append("")
         L.append((out / "halves.md").read_text("utf-8").strip())
         L.append("")

@@ -13,6 +13,7 @@
 #                                         # in-process times): speed.py only
 #   SPEED=0 bench/generic/run.sh          # skip the timing part altogether (accuracy only)
 #   READABILITY=0 bench/generic/run.sh    # WCXB only (no Readability set, no halves table)
+#   TRAF_EVAL=0 bench/generic/run.sh      # without the third set (trafilatura's evaluation half)
 #
 # Environment:
 #   DATA         the set [../shared/bench/wcxb-dev-articles]
@@ -22,6 +23,8 @@
 #   PYTHON       interpreter with trafilatura installed [python3]
 #   JOBS         khabar's worker threads for the WCXB accuracy run [1]
 #   READABILITY_SRC  Mozilla Readability's test pages [../shared/bench/readability-pages]
+#   TRAF_EVAL_DATA   half of trafilatura's evaluation set [../shared/bench/trafilatura-eval-dev]
+#   SNIPPET_BENCH    its scorer [../shared/bench/snippet_bench.py]
 #   SKIP_BUILD=1 use target/release/khabar as it is
 #   LIMIT, SPEED, KHABAR_BENCH as above; SPEED_SECS: seconds per small workload and mode for
 #   speed.py [2.5]; KHABAR_BENCH_SECS: the same for `cargo bench --bench generic` [its
@@ -43,6 +46,9 @@ SPEED_SECS=${SPEED_SECS:-2.5}
 KHABAR=target/release/khabar
 READABILITY=${READABILITY:-1}
 READABILITY_SRC=${READABILITY_SRC:-../shared/bench/readability-pages}
+TRAF_EVAL=${TRAF_EVAL:-1}
+TRAF_EVAL_DATA=${TRAF_EVAL_DATA:-../shared/bench/trafilatura-eval-dev}
+SNIPPET_BENCH=${SNIPPET_BENCH:-../shared/bench/snippet_bench.py}
 
 say() { printf '\n[run.sh] %s\n' "$*" >&2; }
 q() { printf '%q' "$1"; }
@@ -162,9 +168,28 @@ if [ "$READABILITY" = 1 ]; then
         --json-out "$ROUT/meta.json")
     cmd_log "${RMETA[@]}"
     "${RMETA[@]}" | tee "$ROUT/meta.md"
-    say "both sets, tune / held-out halves (halves.py)"
+    # --- (iv-c) the third set: half of trafilatura's evaluation set, scored by snippets -------
+    HALVES_EXTRA=()
+    if [ "$TRAF_EVAL" = 1 ]; then
+        TOUT_SET=$OUT/traf-eval
+        mkdir -p "$TOUT_SET"
+        rm -f "$TOUT_SET"/snippets-*.jsonl "$TOUT_SET"/snippets-*.txt
+        say "trafilatura's evaluation set: khabar, scored with snippet_bench.py"
+        SNIP_K=("$PY" "$SNIPPET_BENCH" --data "$TRAF_EVAL_DATA" --label khabar
+            --ndjson-cmd "$(q "$KHABAR") -q extract -j $JOBS --manifest {manifest} {dir}"
+            --per-doc "$TOUT_SET/snippets-khabar.jsonl")
+        cmd_log "${SNIP_K[@]}"
+        "${SNIP_K[@]}" | tee "$TOUT_SET/snippets-khabar.txt"
+        say "trafilatura's evaluation set: trafilatura in-process, scored with snippet_bench.py"
+        SNIP_T=("$PY" "$SNIPPET_BENCH" --data "$TRAF_EVAL_DATA" --python-tool trafilatura
+            --per-doc "$TOUT_SET/snippets-trafilatura.jsonl")
+        cmd_log "${SNIP_T[@]}"
+        "${SNIP_T[@]}" | tee "$TOUT_SET/snippets-trafilatura.txt"
+        HALVES_EXTRA=(--snippet-set "trafilatura eval" "$TOUT_SET" "$TRAF_EVAL_DATA/evaldata.json")
+    fi
+    say "the sets, tune / held-out halves (halves.py)"
     HALVES_CMD=("$PY" "$HERE/halves.py" --set "WCXB dev" "$OUT" --set "Readability real sites" "$ROUT"
-        --json-out "$OUT/halves.json")
+        ${HALVES_EXTRA[@]+"${HALVES_EXTRA[@]}"} --json-out "$OUT/halves.json")
     cmd_log "${HALVES_CMD[@]}"
     "${HALVES_CMD[@]}" | tee "$OUT/halves.md"
 fi

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The quick loop while tuning: khabar alone over both sets, trafilatura's scores taken from the
+# The quick loop while tuning: khabar alone over the three sets, trafilatura's scores taken from the
 # last full run.sh (its per-page body scores and its metadata cache in bench/generic/out), then
 # the halves table. About 10 s once built. Not a measurement to publish: run.sh is.
 #
@@ -26,5 +26,16 @@ one() {  # name data full-run-dir
 }
 one wcxb ../shared/bench/wcxb-dev-articles "$OUT"
 one readability "$OUT/readability/set" "$OUT/readability"
+# the third set, scored by snippets: khabar now, trafilatura from the last run.sh
+TRAF_DATA=${TRAF_EVAL_DATA:-../shared/bench/trafilatura-eval-dev}
+EXTRA=()
+if [ -f "$OUT/traf-eval/snippets-trafilatura.jsonl" ]; then
+    mkdir -p "$TOUT/traf-eval"
+    "$PY" ../shared/bench/snippet_bench.py --data "$TRAF_DATA" --label khabar \
+        --ndjson-cmd "$KHABAR -q extract -j 2 --manifest {manifest} {dir}" \
+        --per-doc "$TOUT/traf-eval/snippets-khabar.jsonl" >/dev/null
+    cp "$OUT/traf-eval/snippets-trafilatura.jsonl" "$TOUT/traf-eval/"
+    EXTRA=(--snippet-set "trafilatura eval" "$TOUT/traf-eval" "$TRAF_DATA/evaldata.json")
+fi
 "$PY" "$HERE/halves.py" --set "WCXB dev" "$TOUT/wcxb" --set "Readability real sites" "$TOUT/readability" \
-    --json-out "$TOUT/halves.json"
+    ${EXTRA[@]+"${EXTRA[@]}"} --json-out "$TOUT/halves.json"
