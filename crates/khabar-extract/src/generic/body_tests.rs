@@ -429,3 +429,22 @@ fn an_entry_that_is_one_link_stays_in_a_list_of_text() {
     assert!(body.iter().any(|p| p == "Blob"), "{body:?}");
     assert!(!body.iter().any(|p| p == "Home"), "{body:?}");
 }
+
+#[test]
+fn a_box_around_a_form_goes_with_its_title_and_a_checklist_stays() {
+    let html = format!(
+        "<html><body><article><h1>Title</h1><p>{}</p><p>{}</p>\
+         <div class='box'><h3>Never miss a story</h3><p>Our weekly letter, free.</p>\
+         <input type='email' name='e'><input type='submit' value='Go'></div>\
+         <ul><li><input type='checkbox'> Book the venue early in the year</li>\
+         <li><input type='checkbox'> Send the invitations eight weeks ahead</li></ul>\
+         </article></body></html>",
+        prose("story", 6),
+        prose("article", 6)
+    );
+    let (paragraphs, _) = body_of(&html);
+    let all = paragraphs.join("\n");
+    assert!(!all.contains("Never miss a story"), "{all}");
+    assert!(!all.contains("weekly letter"), "{all}");
+    assert!(all.contains("Book the venue early"), "{all}");
+}

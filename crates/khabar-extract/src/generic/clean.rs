@@ -21,6 +21,10 @@ const LINK_LIST_MAX_PROSE: u32 = 50;
 /// of running text in paragraphs.
 const WEAK_MAX_PROSE: u32 = 100;
 
+/// A box holding a field to type into and fewer letters than this is the form's: a sign-up's
+/// pitch, a search box's label.
+const FORM_BOX_MAX_LETTERS: u32 = 400;
+
 /// Link density above which a list item, a paragraph or a `<dd>` is dropped as links
 /// (other blocks: above half).
 const LIST_ITEM_MAX_LINK_DENSITY: f32 = 0.8;
@@ -90,6 +94,15 @@ fn judge(flat: &Flat<'_>, ix: Ix, root: Ix, how: Reading) -> Verdict {
         } else {
             Verdict::KeepDespite("marked as furniture, but it holds most of the block".into())
         };
+    }
+    // a box around a form: a newsletter sign-up, a search, a comment or contact form; its
+    // title and its lines go with the form
+    if how.controls[ix]
+        && matches!(name, "div" | "section" | "aside" | "p")
+        && it.letters < FORM_BOX_MAX_LETTERS
+        && it.letters * 2 < block_letters
+    {
+        return Verdict::Drop("a box around a form (a sign-up, a search, a comment form)".into());
     }
     // a weak word on a short element: a byline, a date line, a teaser card; but not on a
     // section heading (`header-anchor`) nor on a paragraph of running text (a page
@@ -240,9 +253,39 @@ pub(crate) fn read(
 /// How a block is read: the text-only way or not, and whether its `<h1>`s are sections'
 /// headings.
 #[derive(Clone, Copy)]
-struct Reading {
+struct Reading<'r> {
     lenient: bool,
     h1_sections: bool,
+    /// Per element: a field to type into (`<input>`, `<textarea>`) is inside.
+    controls: &'r [bool],
+}
+
+/// An `<input>` a reader types into (an address, a search, a name); a checklist's boxes
+/// and a poll's buttons are not a form's.
+fn takes_text(input: &scraper::node::Element) -> bool {
+    input.attr("type").is_none_or(|t| {
+        [
+            "text", "email", "search", "tel", "password", "url", "number",
+        ]
+        .iter()
+        .any(|k| t.trim().eq_ignore_ascii_case(k))
+    })
+}
+
+/// Per element of the page, whether a field to type into is inside it: one pass, children
+/// before parents.
+fn form_controls(flat: &Flat<'_>) -> Vec<bool> {
+    let mut holds = vec![false; flat.items.len()];
+    for ix in (0..flat.items.len()).rev() {
+        let it = &flat.items[ix];
+        if it.name() == "textarea" || (it.name() == "input" && takes_text(it.el.value())) {
+            holds[ix] = true;
+        }
+        if holds[ix] && it.parent != NO_PARENT {
+            holds[it.parent] = true;
+        }
+    }
+    holds
 }
 
 /// The blocks read, and a note for each element dropped or kept against a rule (for
@@ -255,6 +298,7 @@ fn read_blocks(
 ) -> (Vec<Block>, Vec<String>) {
     let mut builder = BlockBuilder::new(base);
     let mut notes = Vec::new();
+    let controls = form_controls(flat);
     for &root in roots {
         let h1s = (root..flat.items[root].end)
             .filter(|&i| flat.items[i].name() == "h1")
@@ -262,6 +306,7 @@ fn read_blocks(
         let how = Reading {
             lenient,
             h1_sections: h1s >= 2,
+            controls: &controls,
         };
         flat.walk(root, |step| {
             match step {
