@@ -189,6 +189,7 @@ const FURNITURE_WORDS: &[&str] = &[
     "sponsor",
     "promo",
     "popup",
+    "dialog",
     "modal",
     "outbrain",
     "taboola",
