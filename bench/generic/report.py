@@ -116,7 +116,8 @@ def main(argv=None) -> int:
     n_docs = (body.get("khabar") or body.get("trafilatura") or {}).get("n_docs")
 
     L: List[str] = []
-    L.append("# Generic extraction: khabar vs trafilatura on WCXB dev articles and Readability's pages")
+    L.append("# Generic extraction: khabar vs trafilatura on WCXB dev articles, Readability's pages "
+             "and half of trafilatura's evaluation set")
     L.append("")
     L.append("Written by `bench/generic/run.sh` (see `bench/generic/README.md`); raw outputs in "
              "`bench/generic/out/` (not committed).")

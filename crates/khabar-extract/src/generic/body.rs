@@ -41,6 +41,8 @@ pub(crate) struct BodyChoice {
     pub why: Vec<String>,
     /// The block was chosen by the text-only fallback: read without markup drops.
     pub text_only: bool,
+    /// The block was chosen by the last resort: the furniture tags inside it are read too.
+    pub furniture_read: bool,
 }
 
 /// What a letter outside paragraphs costs a block, in paragraph letters: going up from a
@@ -83,6 +85,9 @@ const JOIN_MAX_LINK_DENSITY: f32 = 0.25;
 enum Bias {
     Markup,
     TextOnly,
+    /// The last resort, when both left everything out (a page that wraps its article in an
+    /// `<aside>`): only comment sections and what is behind an open dialog are left out.
+    Anything,
 }
 
 /// At least the most the punctuation bonus multiplies a paragraph's letters by (20 marks ×
@@ -114,6 +119,7 @@ fn score_all(flat: &Flat<'_>, bias: Bias) -> Scored {
         out[ix] = match bias {
             Bias::Markup => it.in_furniture,
             Bias::TextOnly => (it.parent != NO_PARENT && out[it.parent]) || text_only_out(flat, ix),
+            Bias::Anything => it.in_comments || it.behind_dialog,
         };
     }
     // paragraph letters under each element, children before parents (reverse preorder)
@@ -151,7 +157,7 @@ fn score_all(flat: &Flat<'_>, bias: Bias) -> Scored {
             let other = (it.letters as f32 - furniture[ix] - good[ix]).max(0.0);
             let links = (it.link_letters as f32).min(other);
             let base = good[ix] - LINK_LETTERS_COST * links - OTHER_LETTERS_COST * (other - links);
-            if bias == Bias::TextOnly {
+            if bias != Bias::Markup {
                 return base;
             }
             match it.hint {
@@ -217,7 +223,23 @@ pub(crate) fn choose(flat: &Flat<'_>) -> Option<BodyChoice> {
     };
     let mut why = Vec::new();
     let (best, scored, text_only) = match (a, b) {
-        (None, None) => return None,
+        (None, None) => {
+            let anything = score_all(flat, Bias::Anything);
+            let c = best_of(flat, &anything)?;
+            why.push(
+                "fallback: every block reading like paragraphs is marked as furniture; the \
+                 best of them is read"
+                    .to_string(),
+            );
+            return Some(BodyChoice {
+                best: c,
+                runner_up: None,
+                roots: vec![c.ix],
+                text_only: true,
+                furniture_read: true,
+                why,
+            });
+        }
         (None, Some(b)) => {
             why.push(
                 "fallback: no block outside furniture reads like paragraphs; the text-only \
@@ -375,6 +397,7 @@ pub(crate) fn choose(flat: &Flat<'_>) -> Option<BodyChoice> {
         roots,
         why,
         text_only,
+        furniture_read: false,
     })
 }
 

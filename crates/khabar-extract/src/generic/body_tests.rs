@@ -448,3 +448,21 @@ fn a_box_around_a_form_goes_with_its_title_and_a_checklist_stays() {
     assert!(!all.contains("weekly letter"), "{all}");
     assert!(all.contains("Book the venue early"), "{all}");
 }
+
+#[test]
+fn an_article_wrapped_in_an_aside_is_read_rather_than_nothing() {
+    // every paragraph sits in an <aside> (a theme's "direct content" wrapper), half of it a
+    // teaser repeating the story outside the <article>: the markup and the text-only
+    // scorings both leave the aside out, the last resort reads it
+    let story = prose("story", 5);
+    let html = format!(
+        "<html><body><main><aside class='direct-content'><header><p>{story}</p></header>\
+         <article><h1>Title</h1><p>{story}</p></article></aside></main></body></html>"
+    );
+    let (paragraphs, why) = body_of(&html);
+    assert_eq!(paragraphs.len(), 2, "{paragraphs:?}");
+    assert!(
+        why.iter().any(|w| w.contains("marked as furniture")),
+        "{why:?}"
+    );
+}

@@ -51,9 +51,12 @@ fn link_share(flat: &Flat<'_>, ix: Ix) -> String {
 
 /// The text-only reading: comment sections and the furniture tags go, and link lists;
 /// class and id words are not read.
-fn judge_text_only(flat: &Flat<'_>, ix: Ix, root: Ix) -> Verdict {
+fn judge_text_only(flat: &Flat<'_>, ix: Ix, root: Ix, how: Reading) -> Verdict {
     let it = &flat.items[ix];
-    if text_only_out(flat, ix) {
+    if how.furniture_read && (it.in_comments || it.behind_dialog) {
+        return Verdict::Drop("a comment section (last-resort reading)".into());
+    }
+    if !how.furniture_read && text_only_out(flat, ix) {
         return Verdict::Drop("a comment section or a furniture tag (text-only reading)".into());
     }
     if it.links >= 2 && it.link_density() > 0.5 && !kept_whatever_its_links(it.name()) {
@@ -81,7 +84,7 @@ fn judge(flat: &Flat<'_>, ix: Ix, root: Ix, how: Reading) -> Verdict {
         return Verdict::Drop(what.into());
     }
     if how.lenient {
-        return judge_text_only(flat, ix, root);
+        return judge_text_only(flat, ix, root, how);
     }
     let name = it.name();
     if it.hint == Hint::Comments {
@@ -231,7 +234,12 @@ pub(crate) fn read(
     why: &mut Vec<String>,
     parts: &mut Vec<String>,
 ) -> Vec<Block> {
-    let (mut blocks, mut notes) = read_blocks(flat, &choice.roots, choice.text_only, base);
+    let (mut blocks, mut notes) = read_blocks(
+        flat,
+        &choice.roots,
+        (choice.text_only, choice.furniture_read),
+        base,
+    );
     if let Some(h) = headline {
         without_headline(&mut blocks, h);
     }
@@ -241,7 +249,7 @@ pub(crate) fn read(
              class or id words"
                 .to_string(),
         );
-        (blocks, notes) = read_blocks(flat, &choice.roots, true, base);
+        (blocks, notes) = read_blocks(flat, &choice.roots, (true, false), base);
         if let Some(h) = headline {
             without_headline(&mut blocks, h);
         }
@@ -255,6 +263,8 @@ pub(crate) fn read(
 #[derive(Clone, Copy)]
 struct Reading<'r> {
     lenient: bool,
+    /// The last resort's reading: the furniture tags are read too (with `lenient`).
+    furniture_read: bool,
     h1_sections: bool,
     /// Per element: a field to type into (`<input>`, `<textarea>`) is inside.
     controls: &'r [bool],
@@ -293,7 +303,7 @@ fn form_controls(flat: &Flat<'_>) -> Vec<bool> {
 fn read_blocks(
     flat: &Flat<'_>,
     roots: &[Ix],
-    lenient: bool,
+    (lenient, furniture_read): (bool, bool),
     base: Option<&Url>,
 ) -> (Vec<Block>, Vec<String>) {
     let mut builder = BlockBuilder::new(base);
@@ -305,6 +315,7 @@ fn read_blocks(
             .count();
         let how = Reading {
             lenient,
+            furniture_read,
             h1_sections: h1s >= 2,
             controls: &controls,
         };

@@ -116,12 +116,16 @@ fn read_blocks(cx: &mut Cascade<'_>, f: &ArticleFields, trace: &mut Trace) -> Ve
                     .map_or(String::new(), |b| b.path.clone()),
             );
             trace.blocks = Some((found.chosen, found.runner_up));
+        } else if found.chosen.is_some() {
+            // the block chosen and what cleaning dropped of it: why the body is empty
+            trace.blocks = Some((found.chosen, found.runner_up));
         }
     }
     if body.is_empty() {
         trace.missing(
             "body",
-            profile.map_or("json-ld articleBody".into(), |p| tried(&p.body)),
+            profile.map_or(String::new(), |p| format!("{}, ", tried(&p.body)))
+                + "json-ld articleBody, the generic extractor",
         );
     }
     body
