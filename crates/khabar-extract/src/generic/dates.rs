@@ -202,6 +202,47 @@ impl GenericPage<'_> {
     }
 }
 
+/// A publication date under a well-known key in a script's data that is not JSON-LD: a
+/// shop's product JSON (`"published_at":"2019-03-02T06:22:28+01:00"`), a framework's page
+/// state (`"datePublished":"…"`). Read past the JSON-LD, the meta tags and the page's
+/// printed dates, before the address.
+static SCRIPT_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#""(datePublished|published_at|publishedAt|publishDate|publish_date|date_published|first_published_at|publicationDate|pubDate)"\s*:\s*"(\d{4}-\d{2}-\d{2}(?:[T ][0-9:.+\-Z]{0,30})?)""#,
+    )
+    .expect("script date")
+});
+
+/// Script text read per script at most, for [`date_in_scripts`].
+const MAX_SCRIPT_BYTES: usize = 512 * 1024;
+
+/// The first date under a publication key in the page's non-JSON-LD scripts, and the key.
+pub(crate) fn date_in_scripts(
+    any: ElementRef<'_>,
+    zone: Zone,
+) -> Option<(DateTime<FixedOffset>, String)> {
+    let root = any.tree().root();
+    root.descendants()
+        .filter_map(ElementRef::wrap)
+        .filter(|el| {
+            el.value().name() == "script"
+                && !el
+                    .value()
+                    .attr("type")
+                    .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"))
+        })
+        .find_map(|el| {
+            let text: String = el.text().collect();
+            let mut end = text.len().min(MAX_SCRIPT_BYTES);
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            let c = SCRIPT_DATE.captures(&text[..end])?;
+            let date = parse_machine(&c[2], zone).or_else(|| parse_machine(&c[2][..10], zone))?;
+            Some((date, format!("\"{}\" in a script's data", &c[1])))
+        })
+}
+
 static URL_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|-|$)")
         .expect("url date")

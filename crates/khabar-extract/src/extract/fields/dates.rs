@@ -1,7 +1,8 @@
 //! The dates. Both go through `extract::dates::read_date` (the profile's selectors, JSON-LD,
 //! meta, then with a profile the container's first `<time datetime>`); the publication date
-//! then tries a JSON-LD WebPage's date, a date near the headline and the article's address,
-//! and on a page no profile covers gives the address's day when the metadata's is one off.
+//! then tries a JSON-LD WebPage's date, a date near the headline, a script's data and the
+//! article's address, and on a page no profile covers gives the address's day when the
+//! metadata's is one off.
 
 use scraper::ElementRef;
 
@@ -10,7 +11,7 @@ use crate::datetime::{format_rfc3339, parse_machine};
 use crate::extract::article::tried;
 use crate::extract::dates::read_date;
 use crate::extract::trace::Trace;
-use crate::generic::dates::date_in_url;
+use crate::generic::dates::{date_in_scripts, date_in_url};
 use crate::record::ArticleFields;
 
 /// A `<time>` in a sidebar or a comment is another item's date: on a page without a
@@ -83,6 +84,13 @@ pub(super) fn published(
         } else if let Some(found) = cx.generic().date_near_headline(cx.headline_ix, page.offset) {
             trace.found("published_at", found.source, found.rule);
             published_at = Some(format_rfc3339(&found.date));
+        } else if let Some((dt, key)) = profile
+            .is_none()
+            .then(|| date_in_scripts(cx.c, page.offset))
+            .flatten()
+        {
+            trace.found("published_at", "heuristic", key);
+            published_at = Some(format_rfc3339(&dt));
         } else if let Some(dt) = date_in_url(&scope.url, page.offset) {
             trace.found("published_at", "url", "the date in the article's address");
             published_at = Some(format_rfc3339(&dt));
@@ -90,7 +98,7 @@ pub(super) fn published(
             trace.missing(
                 "published_at",
                 profile.map_or(String::new(), |p| format!("{}, ", tried(&p.published)))
-                    + "json-ld, meta, time[datetime], a date near the headline, the address",
+                    + "json-ld, meta, time[datetime], a date near the headline, scripts' data, the address",
             );
         }
     }
@@ -203,6 +211,19 @@ mod tests {
             published(head, "", URL).as_deref(),
             Some("2022-01-10T22:06:08+00:00")
         );
+    }
+
+    #[test]
+    fn a_date_in_a_script_s_data_comes_before_the_address() {
+        let head = r#"<script>var product = {"id": 7, "published_at":"2019-03-02T06:22:28+01:00"};</script>"#;
+        let url = "https://example.org/2025/12/18/storm";
+        assert_eq!(
+            published(head, "", url).as_deref(),
+            Some("2019-03-02T06:22:28+01:00")
+        );
+        // JSON-LD is read as JSON-LD, not searched as text
+        let head = r#"<script type="application/ld+json">{"@type":"Thing","datePublished":"2019-03-02"}</script>"#;
+        assert_eq!(published(head, "", URL), None);
     }
 
     #[test]
