@@ -466,3 +466,21 @@ fn an_article_wrapped_in_an_aside_is_read_rather_than_nothing() {
         "{why:?}"
     );
 }
+
+#[test]
+fn a_headed_card_that_is_one_link_goes() {
+    let html = format!(
+        "<html><body><article><h1>Title</h1><p>{}</p><p>{}</p>\
+         <a class='teaser__link' href='/other'><h3>Budget talks stall again</h3>\
+         <p>Ministers met for a third night without agreeing on the numbers.</p></a>\
+         <p>A <a href='/x'>linked phrase</a> in running text stays with its sentence.</p>\
+         </article></body></html>",
+        prose("story", 6),
+        prose("article", 6)
+    );
+    let (paragraphs, _) = body_of(&html);
+    let all = paragraphs.join("\n");
+    assert!(!all.contains("Budget talks stall"), "{all}");
+    assert!(!all.contains("third night"), "{all}");
+    assert!(all.contains("linked phrase in running text"), "{all}");
+}

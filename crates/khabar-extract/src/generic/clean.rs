@@ -86,6 +86,13 @@ fn judge(flat: &Flat<'_>, ix: Ix, root: Ix, how: Reading) -> Verdict {
     if how.lenient {
         return judge_text_only(flat, ix, root, how);
     }
+    // a card that is one link, headed: a teaser of another page
+    if it.name() == "a"
+        && !holds_the_block(flat, ix, root)
+        && (ix + 1..it.end).any(|d| is_heading(flat.items[d].name()))
+    {
+        return Verdict::Drop("a headed card that is one link: a teaser".into());
+    }
     let name = it.name();
     if it.hint == Hint::Comments {
         return Verdict::Drop("a comment section by its markup".into());
