@@ -172,6 +172,32 @@ fn score_all(flat: &Flat<'_>, bias: Bias) -> Scored {
     Scored { good, score, out }
 }
 
+/// A chosen block this short is a scrap (a copyright line) when the markup names a body.
+const SCRAP_LETTERS: u32 = 200;
+
+/// When the chosen block is a scrap and the page has an element the markup names the body
+/// (`entry-content`, `itemprop=articleBody`) holding at least three times its letters: a
+/// page of lines too short to be paragraphs (a photo series' captions, a list of facts).
+/// The largest such element.
+fn named_body_over_a_scrap(flat: &Flat<'_>, chosen: Ix) -> Option<Ix> {
+    let letters = flat.items[chosen].letters;
+    if letters >= SCRAP_LETTERS {
+        return None;
+    }
+    flat.items
+        .iter()
+        .enumerate()
+        .filter(|(_, it)| {
+            it.hint == Hint::Body
+                && !it.in_furniture
+                && !it.in_comments
+                && !it.behind_dialog
+                && it.letters >= 3 * letters.max(50)
+        })
+        .max_by_key(|(_, it)| it.letters)
+        .map(|(ix, _)| ix)
+}
+
 fn best_of(flat: &Flat<'_>, s: &Scored) -> Option<Candidate> {
     let mut best: Option<Candidate> = None;
     for ix in 0..flat.items.len() {
@@ -291,6 +317,19 @@ pub(crate) fn choose(flat: &Flat<'_>) -> Option<BodyChoice> {
             }
             up = flat.items[up].parent;
         }
+    }
+    if let Some(named) = named_body_over_a_scrap(flat, best.ix) {
+        why.push(format!(
+            "fallback: {} holds {} letters; the element the markup names the body holds {} \
+             (a page of short lines)",
+            super::describe(flat.items[best.ix].el),
+            flat.items[best.ix].letters,
+            flat.items[named].letters
+        ));
+        best = Candidate {
+            ix: named,
+            score: scored.score[named],
+        };
     }
     // a table or a list is a part of an article, not one: chosen, it is read with the
     // container around it when that container holds paragraphs of its own besides it

@@ -484,3 +484,28 @@ fn a_headed_card_that_is_one_link_goes() {
     assert!(!all.contains("third night"), "{all}");
     assert!(all.contains("linked phrase in running text"), "{all}");
 }
+
+#[test]
+fn a_page_of_short_lines_is_read_from_the_element_named_the_body() {
+    // no line reaches a paragraph's length: the named body wins over a copyright scrap
+    let lines: String = (0..12)
+        .map(|i| format!("<h3>Part {i}</h3><p>Camera {i}: a Widelux.</p>"))
+        .collect();
+    let html = format!(
+        "<html><body><article><h1>Title</h1><div class='entry-content'>{lines}</div>\
+         </article><p class='legal'>Copyright © 2018. All Rights Reserved here.</p>\
+         </body></html>"
+    );
+    let (paragraphs, why) = body_of(&html);
+    assert!(
+        paragraphs
+            .iter()
+            .any(|p| p.contains("Camera 11: a Widelux.")),
+        "{paragraphs:?}"
+    );
+    assert!(
+        !paragraphs.iter().any(|p| p.contains("Copyright")),
+        "{paragraphs:?}"
+    );
+    assert!(why.iter().any(|w| w.contains("names the body")), "{why:?}");
+}
