@@ -16,6 +16,11 @@ use crate::dateline::is_outlet;
 use crate::dom::{text_of, text_without};
 use crate::entities::decode_entities;
 
+/// A lead set apart from the body holds at most this many parts, each this many letters
+/// or more.
+const MAX_LEAD_PARTS: usize = 2;
+const MIN_LEAD_LETTERS: u32 = 80;
+
 /// Headings longer than this are not headlines.
 const MAX_HEADLINE_CHARS: usize = 300;
 
@@ -191,6 +196,46 @@ impl<'a> GenericPage<'a> {
             .as_ref()
             .map_or(items.len(), |c| items[c.best.ix].end + AFTER_BODY)
             .min(items.len())
+    }
+
+    /// The article's lead when the page sets it apart from the body block, between the
+    /// headline and the block (`p.intro` above `div.longText`): up to [`MAX_LEAD_PARTS`]
+    /// paragraph-like elements of sentences (80 letters or more, few links, ending like a
+    /// sentence), outside furniture and comments, in page order.
+    pub(crate) fn lead(&self, headline_ix: Option<Ix>) -> Vec<String> {
+        let (Some(h), Some(choice)) = (headline_ix, self.choice.as_ref()) else {
+            return Vec::new();
+        };
+        let flat = self.flat();
+        let body = choice.roots.first().copied().unwrap_or(choice.best.ix);
+        if h >= body || flat.contains(h, body) {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        let mut ix = flat.items[h].end;
+        while ix < body && out.len() < MAX_LEAD_PARTS {
+            let it = &flat.items[ix];
+            if flat.contains(ix, body) {
+                ix += 1;
+                continue;
+            }
+            if !it.in_furniture
+                && !it.in_comments
+                && it.letters >= MIN_LEAD_LETTERS
+                && it.link_density() <= 0.2
+                && flat.is_paragraph_like(ix)
+                && let Some(text) = text_of(it.el)
+                && text
+                    .trim_end()
+                    .ends_with(['.', '!', '?', '…', '"', '»', '“'])
+            {
+                out.push(text);
+                ix = it.end;
+                continue;
+            }
+            ix += 1;
+        }
+        out
     }
 
     /// Whether an element may carry the article's own byline or date: outside furniture

@@ -21,6 +21,41 @@ use crate::text::{normalize_opt, word_count};
 /// 0.911 -> 0.912).
 const LD_BODY_SHARE: f32 = 1.1;
 
+/// The lead set apart above the generic body block (`GenericPage::lead`), less what
+/// restates the body's opening.
+fn lead_apart(cx: &mut Cascade<'_>, body: &[String]) -> Vec<String> {
+    let opening = body
+        .iter()
+        .take(3)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(" ");
+    cx.generic()
+        .lead(cx.headline_ix)
+        .into_iter()
+        .filter(|l| !restates(l, &opening))
+        .collect()
+}
+
+/// Whether a lead says again what the body's opening says (a summary, an excerpt): most
+/// of its words are there.
+fn restates(lead: &str, opening: &str) -> bool {
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() > 3)
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let there: HashSet<String> = words(opening).into_iter().collect();
+    let mine = words(lead);
+    !mine.is_empty()
+        && mine.iter().filter(|w| there.contains(*w)).count() as f32
+            >= LEAD_RESTATES_SHARE * mine.len() as f32
+}
+
+/// A lead with this share of its words in the body's opening restates it.
+const LEAD_RESTATES_SHARE: f32 = 0.4;
+
 pub(super) fn read(cx: &mut Cascade<'_>, f: &ArticleFields, trace: &mut Trace) -> Vec<String> {
     let blocks = read_blocks(cx, f, trace);
     let body = body_of(&blocks);
@@ -107,14 +142,19 @@ fn read_blocks(cx: &mut Cascade<'_>, f: &ArticleFields, trace: &mut Trace) -> Ve
             trace.found("body", "json-ld", "articleBody");
         } else if !found.paragraphs.is_empty() {
             body = found.blocks;
-            trace.found(
-                "body",
-                "heuristic",
-                found
-                    .chosen
-                    .as_ref()
-                    .map_or(String::new(), |b| b.path.clone()),
-            );
+            let lead = lead_apart(cx, &found.paragraphs);
+            let mut rule = found
+                .chosen
+                .as_ref()
+                .map_or(String::new(), |b| b.path.clone());
+            if !lead.is_empty() {
+                rule.push_str(&format!(
+                    ", after a lead of {} paragraph(s) between the headline and it",
+                    lead.len()
+                ));
+                body.splice(0..0, paragraphs(lead));
+            }
+            trace.found("body", "heuristic", rule);
             trace.blocks = Some((found.chosen, found.runner_up));
         } else if found.chosen.is_some() {
             // the block chosen and what cleaning dropped of it: why the body is empty
@@ -129,4 +169,51 @@ fn read_blocks(cx: &mut Cascade<'_>, f: &ArticleFields, trace: &mut Trace) -> Ve
         );
     }
     body
+}
+
+#[cfg(test)]
+mod lead_tests {
+    use crate::{Extractor, PageInput, Profiles};
+
+    fn body(top: &str) -> Vec<String> {
+        let profiles = Profiles::parse("", "<none>".as_ref()).unwrap();
+        let extractor = Extractor::new(profiles, None).unwrap();
+        let prose: String = (0..6)
+            .map(|i| {
+                format!(
+                    "<p>Paragraph {i} of the story tells what the council decided about the \
+                     bridge, and why, at some length.</p>"
+                )
+            })
+            .collect();
+        let html = format!(
+            "<html><head><title>Bridge to reopen</title></head><body><div class='col'>\
+             <h1>Bridge to reopen</h1>{top}<div class='group'><div class='article-body'>{prose}\
+             </div></div></div><nav><a href='/a'>Home</a> <a href='/b'>News</a></nav>\
+             </body></html>"
+        );
+        let out = extractor.extract(&PageInput::new(html.as_bytes()));
+        out.articles[0].0.body.clone()
+    }
+
+    #[test]
+    fn a_lead_set_apart_above_the_body_is_read_first() {
+        let lead = "<p class='intro'>The old footbridge over the Marrow will carry walkers \
+                    again by spring, after two years behind fences.</p>";
+        let b = body(lead);
+        assert!(b[0].starts_with("The old footbridge"), "{b:?}");
+        assert_eq!(b.len(), 7);
+    }
+
+    #[test]
+    fn a_summary_restating_the_opening_is_not() {
+        let summary = "<p class='intro'>Paragraph 0 of the story tells what the council \
+                       decided about the bridge.</p>";
+        let b = body(summary);
+        assert!(
+            b[0].starts_with("Paragraph 0 of the story tells what"),
+            "{b:?}"
+        );
+        assert_eq!(b.len(), 6);
+    }
 }
