@@ -60,24 +60,54 @@ fn short_link(b: &Block) -> Option<&str> {
     }
 }
 
-/// Whether `section` (the blocks under one heading, to the end of the body) is a list of
-/// teasers: two linked titles or more with little under each, or one short paragraph
-/// («Read more…») repeated under each entry.
-fn teasers(section: &[Block]) -> bool {
-    let titles = section.iter().filter(|b| linked_heading(b)).count();
-    let said: usize = section
-        .iter()
-        .filter(|b| !linked_heading(b) && short_link(b).is_none())
-        .map(|b| letters(b.text()))
-        .sum();
-    let mut repeats: HashMap<&str, usize> = HashMap::new();
-    for text in section.iter().filter_map(short_link) {
-        *repeats.entry(text).or_default() += 1;
+/// What the blocks from some point to the end of the body hold, gathered from the end in
+/// one pass: the section under a heading, when no heading of its rank or above follows.
+#[derive(Default)]
+struct Tail<'b> {
+    /// Blocks.
+    len: usize,
+    /// Linked titles.
+    titles: usize,
+    /// Letters of the blocks that are neither a linked title nor a short line.
+    said: usize,
+    /// How often each short line occurs, and the most often one's count.
+    repeats: HashMap<&'b str, usize>,
+    read_mores: usize,
+    /// The highest rank (lowest level) of an unlinked heading, if any.
+    top_heading: Option<u8>,
+}
+
+impl<'b> Tail<'b> {
+    fn push(&mut self, b: &'b Block) {
+        self.len += 1;
+        let linked = linked_heading(b);
+        if linked {
+            self.titles += 1;
+        } else if let Some(text) = short_link(b) {
+            let n = self.repeats.entry(text).or_default();
+            *n += 1;
+            self.read_mores = self.read_mores.max(*n);
+        } else {
+            self.said += letters(b.text());
+        }
+        if let Some(l) = level(b)
+            && !linked
+        {
+            self.top_heading = Some(self.top_heading.map_or(l, |t| t.min(l)));
+        }
     }
-    let read_mores = repeats.values().copied().max().unwrap_or(0);
-    let entries_fill = |n: usize| section.len() <= n * MAX_BLOCKS_PER_ENTRY;
-    (titles >= 2 && said <= titles * TEASER_MAX_LETTERS && entries_fill(titles))
-        || (read_mores >= 2 && said <= read_mores * EXCERPT_MAX_LETTERS && entries_fill(read_mores))
+
+    /// Whether these blocks are a list of teasers: two linked titles or more with little
+    /// under each, or one short paragraph («Read more…») repeated under each entry.
+    fn teasers(&self) -> bool {
+        let entries_fill = |n: usize| self.len <= n * MAX_BLOCKS_PER_ENTRY;
+        (self.titles >= 2
+            && self.said <= self.titles * TEASER_MAX_LETTERS
+            && entries_fill(self.titles))
+            || (self.read_mores >= 2
+                && self.said <= self.read_mores * EXCERPT_MAX_LETTERS
+                && entries_fill(self.read_mores))
+    }
 }
 
 fn level(b: &Block) -> Option<u8> {
@@ -98,22 +128,22 @@ pub(crate) fn drop_trailing_widgets(blocks: &mut Vec<Block>, why: &mut Vec<Strin
         run += letters(b.text());
     }
     // the earliest unlinked heading past the article's start whose section, to the end,
-    // is a teaser list
     // is a teaser list: one section (no heading of its rank or above under it), and no
-    // longer than the article before it
-    let start = (0..blocks.len()).find(|&i| {
-        let Some(rank) = level(&blocks[i]) else {
-            return false;
-        };
-        let section = &blocks[i + 1..];
-        !linked_heading(&blocks[i])
+    // longer than the article before it. One pass from the end.
+    let mut tail = Tail::default();
+    let mut start = None;
+    for i in (0..blocks.len()).rev() {
+        if let Some(rank) = level(&blocks[i])
+            && !linked_heading(&blocks[i])
             && before[i] as f32 >= total as f32 * TAIL_STARTS_AFTER
             && (total - before[i]) * 2 <= before[i]
-            && !section
-                .iter()
-                .any(|b| level(b).is_some_and(|l| l <= rank) && !linked_heading(b))
-            && teasers(section)
-    });
+            && tail.top_heading.is_none_or(|t| t > rank)
+            && tail.teasers()
+        {
+            start = Some(i);
+        }
+        tail.push(&blocks[i]);
+    }
     if let Some(i) = start {
         why.push(format!(
             "dropped  «{}» and the {} blocks under it: a list of teasers at the foot",
@@ -217,6 +247,20 @@ mod tests {
                 &"What this tool does and why it is on the list, at length. ".repeat(10),
             ));
         }
+        assert_eq!(kept(blocks.clone()).len(), blocks.len());
+    }
+
+    #[test]
+    fn a_body_of_many_sections_is_judged_in_one_pass() {
+        // tens of thousands of short sections: each heading's section is not re-read
+        let blocks: Vec<Block> = (0..40_000)
+            .flat_map(|i| {
+                [
+                    h(&format!("Section {i}"), false),
+                    p("A line of the section."),
+                ]
+            })
+            .collect();
         assert_eq!(kept(blocks.clone()).len(), blocks.len());
     }
 
