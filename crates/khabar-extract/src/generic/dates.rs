@@ -15,6 +15,9 @@ use crate::datetime::{parse_machine, parse_visible};
 use crate::dom::text_of;
 use crate::zone::Zone;
 
+/// Characters of a link's text read to tell a date's link from a teaser's.
+const LINK_TEXT_READ: usize = 256;
+
 /// Elements read for a visible date hold at most this many letters.
 const MAX_DATE_LETTERS: u32 = 120;
 
@@ -106,11 +109,13 @@ fn in_a_longer_link(el: ElementRef<'_>) -> bool {
         .chain(el.ancestors().filter_map(ElementRef::wrap))
         .find(|a| a.value().name() == "a");
     link.is_some_and(|a| {
+        // more than 16 letters, reading no further (a link around a whole page)
         a.text()
             .flat_map(str::chars)
+            .take(LINK_TEXT_READ)
             .filter(|c| c.is_alphabetic())
-            .count()
-            > 16
+            .nth(16)
+            .is_some()
             || a.ancestors()
                 .filter_map(ElementRef::wrap)
                 .any(|p| p.value().name() == "li")
