@@ -107,7 +107,7 @@ fn judge(flat: &Flat<'_>, ix: Ix, root: Ix, how: Reading) -> Verdict {
     }
     // a box around a form: a newsletter sign-up, a search, a comment or contact form; its
     // title and its lines go with the form
-    if how.controls[ix]
+    if it.holds_text_field
         && matches!(name, "div" | "section" | "aside" | "p")
         && it.letters < FORM_BOX_MAX_LETTERS
         && it.letters * 2 < block_letters
@@ -268,41 +268,11 @@ pub(crate) fn read(
 /// How a block is read: the text-only way or not, and whether its `<h1>`s are sections'
 /// headings.
 #[derive(Clone, Copy)]
-struct Reading<'r> {
+struct Reading {
     lenient: bool,
     /// The last resort's reading: the furniture tags are read too (with `lenient`).
     furniture_read: bool,
     h1_sections: bool,
-    /// Per element: a field to type into (`<input>`, `<textarea>`) is inside.
-    controls: &'r [bool],
-}
-
-/// An `<input>` a reader types into (an address, a search, a name); a checklist's boxes
-/// and a poll's buttons are not a form's.
-fn takes_text(input: &scraper::node::Element) -> bool {
-    input.attr("type").is_none_or(|t| {
-        [
-            "text", "email", "search", "tel", "password", "url", "number",
-        ]
-        .iter()
-        .any(|k| t.trim().eq_ignore_ascii_case(k))
-    })
-}
-
-/// Per element of the page, whether a field to type into is inside it: one pass, children
-/// before parents.
-fn form_controls(flat: &Flat<'_>) -> Vec<bool> {
-    let mut holds = vec![false; flat.items.len()];
-    for ix in (0..flat.items.len()).rev() {
-        let it = &flat.items[ix];
-        if it.name() == "textarea" || (it.name() == "input" && takes_text(it.el.value())) {
-            holds[ix] = true;
-        }
-        if holds[ix] && it.parent != NO_PARENT {
-            holds[it.parent] = true;
-        }
-    }
-    holds
 }
 
 /// The blocks read, and a note for each element dropped or kept against a rule (for
@@ -315,7 +285,6 @@ fn read_blocks(
 ) -> (Vec<Block>, Vec<String>) {
     let mut builder = BlockBuilder::new(base);
     let mut notes = Vec::new();
-    let controls = form_controls(flat);
     for &root in roots {
         let h1s = (root..flat.items[root].end)
             .filter(|&i| flat.items[i].name() == "h1")
@@ -324,7 +293,6 @@ fn read_blocks(
             lenient,
             furniture_read,
             h1_sections: h1s >= 2,
-            controls: &controls,
         };
         flat.walk(root, |step| {
             match step {

@@ -54,12 +54,7 @@ fn marked_as_date(el: ElementRef<'_>) -> bool {
     if let Some(p) = v.attr("itemprop") {
         return matches!(p, "datePublished" | "dateCreated");
     }
-    let names = format!(
-        "{} {}",
-        v.attr("class").unwrap_or(""),
-        v.attr("id").unwrap_or("")
-    )
-    .to_ascii_lowercase();
+    let names = super::hints::class_and_id(v);
     ["date", "datum", "publish", "posted", "time", "fecha"]
         .iter()
         .any(|w| names.contains(w))

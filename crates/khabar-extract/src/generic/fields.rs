@@ -24,8 +24,8 @@ const MIN_LEAD_LETTERS: u32 = 80;
 /// Headings longer than this are not headlines.
 const MAX_HEADLINE_CHARS: usize = 300;
 
-/// Lower-cased word tokens, for comparing titles.
-fn tokens(s: &str) -> Vec<String> {
+/// Lower-cased word tokens, for comparing titles (and a lead with the body's opening).
+pub(crate) fn tokens(s: &str) -> Vec<String> {
     s.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
@@ -33,7 +33,7 @@ fn tokens(s: &str) -> Vec<String> {
 }
 
 /// Share of `a`'s words found in `b`.
-fn covered(a: &[String], b: &[String]) -> f32 {
+pub(crate) fn covered(a: &[String], b: &[String]) -> f32 {
     if a.is_empty() {
         return 0.0;
     }

@@ -74,13 +74,18 @@ pub(super) fn weak_word(el: &Element) -> Option<&'static str> {
 }
 
 fn word_in_names(el: &Element, words: &[&'static str]) -> Option<&'static str> {
-    let names = format!(
+    let names = class_and_id(el);
+    words.iter().find(|w| names.contains(*w)).copied()
+}
+
+/// An element's class and id in lower case, for finding a word in them.
+pub(super) fn class_and_id(el: &Element) -> String {
+    format!(
         "{} {}",
         el.attr("class").unwrap_or(""),
         el.attr("id").unwrap_or("")
     )
-    .to_ascii_lowercase();
-    words.iter().find(|w| names.contains(*w)).copied()
+    .to_ascii_lowercase()
 }
 
 /// Hidden by an attribute or an inline style. Not skipped outright: some pages send the

@@ -3,6 +3,7 @@
 //! iterative walk fills it; everything after works on indices, never on the tree again.
 
 use ego_tree::NodeRef;
+use scraper::node::Element;
 use scraper::{ElementRef, Node};
 
 use super::hints::{Hint, hint_of};
@@ -57,6 +58,8 @@ pub(crate) struct Item<'a> {
     pub links: u32,
     /// A `<table>` or `<pre>` is inside (a `<figure>` holding one is the article's own).
     pub holds_listing: bool,
+    /// A field to type into (`<input>` of text, `<textarea>`) is inside: a form's box.
+    pub holds_text_field: bool,
 }
 
 impl Item<'_> {
@@ -151,6 +154,20 @@ fn traverse<'a>(root: NodeRef<'a, Node>, mut visit: impl FnMut(NodeRef<'a, Node>
     }
 }
 
+/// A field a reader types into: a `<textarea>`, an `<input>` of text, e-mail, search and
+/// the like. A checklist's boxes and a poll's buttons are not a form's.
+fn is_text_field(e: &Element) -> bool {
+    e.name() == "textarea"
+        || (e.name() == "input"
+            && e.attr("type").is_none_or(|t| {
+                [
+                    "text", "email", "search", "tel", "password", "url", "number",
+                ]
+                .iter()
+                .any(|k| t.trim().eq_ignore_ascii_case(k))
+            }))
+}
+
 impl<'a> Flat<'a> {
     /// Flattens the subtree under `root` (included).
     pub(crate) fn build(root: ElementRef<'a>) -> Self {
@@ -174,6 +191,9 @@ impl<'a> Flat<'a> {
                 if let Some(&p) = stack.last() {
                     if items[ix].holds_listing || matches!(items[ix].name(), "table" | "pre") {
                         items[p].holds_listing = true;
+                    }
+                    if items[ix].holds_text_field || is_text_field(items[ix].el.value()) {
+                        items[p].holds_text_field = true;
                     }
                     let (l, ll, pu, li) = (
                         items[ix].letters,
@@ -214,6 +234,7 @@ impl<'a> Flat<'a> {
                         punct: 0,
                         links: u32::from(is_link),
                         holds_listing: false,
+                        holds_text_field: false,
                     });
                     stack.push(items.len() - 1);
                     link_depth += u32::from(is_link);

@@ -48,7 +48,7 @@ fn links_cover(text: &str, links: &[Link]) -> bool {
 
 /// A short paragraph of words, as a teaser's «Read more» is (a link, or a button a script
 /// follows); a stray mark («‍», «â») a page builder repeats is not one.
-fn short_link(b: &Block) -> Option<&str> {
+fn short_line(b: &Block) -> Option<&str> {
     match b {
         Block::Paragraph { text, .. }
             if text.chars().count() <= READ_MORE_MAX_CHARS
@@ -83,7 +83,7 @@ impl<'b> Tail<'b> {
         let linked = linked_heading(b);
         if linked {
             self.titles += 1;
-        } else if let Some(text) = short_link(b) {
+        } else if let Some(text) = short_line(b) {
             let n = self.repeats.entry(text).or_default();
             *n += 1;
             self.read_mores = self.read_mores.max(*n);

@@ -11,6 +11,7 @@ use super::Cascade;
 use crate::blocks::{Block, BlockBuilder, body_of, paragraphs};
 use crate::extract::article::tried;
 use crate::extract::trace::Trace;
+use crate::generic::fields::{covered, tokens};
 use crate::record::ArticleFields;
 use crate::text::{normalize_opt, word_count};
 
@@ -40,17 +41,14 @@ fn lead_apart(cx: &mut Cascade<'_>, body: &[String]) -> Vec<String> {
 /// Whether a lead says again what the body's opening says (a summary, an excerpt): most
 /// of its words are there.
 fn restates(lead: &str, opening: &str) -> bool {
+    // words of more than three letters: «the», «and», «der» say nothing
     let words = |s: &str| -> Vec<String> {
-        s.split(|c: char| !c.is_alphanumeric())
+        tokens(s)
+            .into_iter()
             .filter(|w| w.chars().count() > 3)
-            .map(str::to_lowercase)
             .collect()
     };
-    let there: HashSet<String> = words(opening).into_iter().collect();
-    let mine = words(lead);
-    !mine.is_empty()
-        && mine.iter().filter(|w| there.contains(*w)).count() as f32
-            >= LEAD_RESTATES_SHARE * mine.len() as f32
+    covered(&words(lead), &words(opening)) >= LEAD_RESTATES_SHARE
 }
 
 /// A lead with this share of its words in the body's opening restates it.
