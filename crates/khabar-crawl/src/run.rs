@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use crate::sink::RecordSink;
 use crate::source::{InputError, LoadedPage, PageSource};
-use khabar_extract::{Extractor, PageInput, PageOutput};
+use khabar_extract::{Extractor, PageOutput};
 
 /// How `extract` runs.
 #[derive(Debug, Clone)]
@@ -61,14 +61,7 @@ impl ExtractStats {
 type PageResult = Result<(String, PageOutput), InputError>;
 
 fn process(extractor: &Extractor, page: LoadedPage) -> (String, PageOutput) {
-    let input = PageInput {
-        bytes: &page.bytes,
-        page_url: page.url.clone(),
-        http_charset: page.http_charset.as_deref(),
-        source: page.source.clone(),
-        fallback_url: page.fallback_url.clone(),
-    };
-    let out = extractor.extract(&input);
+    let out = extractor.extract(&page.input());
     (page.label, out)
 }
 

@@ -424,32 +424,25 @@ mod tests {
             ("https://a.com/1", "text/html", "<p>one"),
             ("https://a.com/2", "text/html", "<p>two"),
         ]);
-        let all: Vec<(u64, u64)> = ArchiveRecords::new(
-            Box::new(std::io::Cursor::new(bytes.clone())),
-            0,
-            "f".into(),
-            None,
-            Arc::new(AtomicBool::new(false)),
-        )
-        .filter_map(|s| match s {
-            Step::Page(p, end) => Some((p.source.offset.unwrap(), end)),
-            _ => None,
-        })
-        .collect();
+        // each page's (offset, end) read from `bytes`, which start at `offset` in the file
+        let pages_from = |bytes: &[u8], offset: u64| -> Vec<(u64, u64)> {
+            ArchiveRecords::new(
+                Box::new(std::io::Cursor::new(bytes.to_vec())),
+                offset,
+                "f".into(),
+                None,
+                Arc::new(AtomicBool::new(false)),
+            )
+            .filter_map(|s| match s {
+                Step::Page(p, end) => Some((p.source.offset.unwrap(), end)),
+                _ => None,
+            })
+            .collect()
+        };
+        let all = pages_from(&bytes, 0);
         assert_eq!(all.len(), 2);
         let (start2, _) = all[1];
-        let from: Vec<(u64, u64)> = ArchiveRecords::new(
-            Box::new(std::io::Cursor::new(bytes[start2 as usize..].to_vec())),
-            start2,
-            "f".into(),
-            None,
-            Arc::new(AtomicBool::new(false)),
-        )
-        .filter_map(|s| match s {
-            Step::Page(p, end) => Some((p.source.offset.unwrap(), end)),
-            _ => None,
-        })
-        .collect();
+        let from = pages_from(&bytes[start2 as usize..], start2);
         assert_eq!(from, all[1..]);
     }
 }

@@ -16,7 +16,7 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use khabar_extract::{Extractor, PageInput, PageOutput};
+use khabar_extract::{Extractor, PageOutput};
 
 use super::filter::HostFilter;
 use super::http::OpenError;
@@ -471,15 +471,7 @@ fn extract_pages(extractor: &Extractor, rx: Arc<Mutex<Receiver<Work>>>, tx: Sync
     loop {
         let next = rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
         let Ok(w) = next else { return };
-        let page = &w.page;
-        let input = PageInput {
-            bytes: &page.bytes,
-            page_url: page.url.clone(),
-            http_charset: page.http_charset.as_deref(),
-            source: page.source.clone(),
-            fallback_url: page.fallback_url.clone(),
-        };
-        let out = extractor.extract(&input);
+        let out = extractor.extract(&w.page.input());
         let done = Done {
             archive: w.archive,
             seq: w.seq,

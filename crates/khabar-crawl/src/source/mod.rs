@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use url::Url;
 
-use khabar_extract::{SourceInfo, SourceKind};
+use khabar_extract::{PageInput, SourceInfo, SourceKind};
 
 mod warc;
 
@@ -129,6 +129,19 @@ pub struct LoadedPage {
     pub fallback_url: Option<Url>,
     /// The `charset` of the HTTP Content-Type header the page was served with, if known.
     pub http_charset: Option<String>,
+}
+
+impl LoadedPage {
+    /// The page as the extractor takes it.
+    pub(crate) fn input(&self) -> PageInput<'_> {
+        PageInput {
+            bytes: &self.bytes,
+            page_url: self.url.clone(),
+            http_charset: self.http_charset.as_deref(),
+            source: self.source.clone(),
+            fallback_url: self.fallback_url.clone(),
+        }
+    }
 }
 
 /// Pages for `extract`, in input order. `next_page` is called from one thread at a time;
