@@ -44,6 +44,26 @@ impl Progress {
             samples: VecDeque::new(),
         }
     }
+
+    /// The live line shows `msg`; without a terminal, a log line every `log_every`.
+    fn show(&mut self, msg: String) {
+        match &self.bar {
+            Some(bar) => bar.set_message(msg),
+            None => {
+                if self.last_log.elapsed() >= self.log_every {
+                    self.last_log = Instant::now();
+                    tracing::info!("{msg}");
+                }
+            }
+        }
+    }
+
+    /// The live line goes away.
+    fn clear(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 impl CrawlProgress for Progress {
@@ -79,21 +99,11 @@ impl CrawlProgress for Progress {
             stats.records,
             stats.errors_total(),
         );
-        match &self.bar {
-            Some(bar) => bar.set_message(msg),
-            None => {
-                if self.last_log.elapsed() >= self.log_every {
-                    self.last_log = Instant::now();
-                    tracing::info!("{msg}");
-                }
-            }
-        }
+        self.show(msg);
     }
 
     fn finish(&mut self) {
-        if let Some(bar) = self.bar.take() {
-            bar.finish_and_clear();
-        }
+        self.clear();
     }
 }
 
@@ -104,20 +114,10 @@ impl khabar_crawl::ccnews::CcNewsProgress for Progress {
             return;
         }
         let msg = counts.line();
-        match &self.bar {
-            Some(bar) => bar.set_message(msg),
-            None => {
-                if self.last_log.elapsed() >= self.log_every {
-                    self.last_log = Instant::now();
-                    tracing::info!("{msg}");
-                }
-            }
-        }
+        self.show(msg);
     }
 
     fn finish(&mut self) {
-        if let Some(bar) = self.bar.take() {
-            bar.finish_and_clear();
-        }
+        self.clear();
     }
 }
