@@ -8,7 +8,7 @@
 //! Nothing here talks to anything but 127.0.0.1 (never to data.commoncrawl.org).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::Path;
 use std::process::Stdio;
@@ -28,6 +28,7 @@ use khabar_warc::{Exchange, WarcWriter, WriterOptions};
 use serde_json::Value;
 
 use crate::common::{fixture, khabar};
+use crate::support::pages::read_request;
 use crate::support::process::wait_with_limit;
 
 const FEB: &str = "crawl-data/CC-NEWS/2024/02/";
@@ -302,24 +303,10 @@ impl Server {
         let _ = stream.set_nodelay(true);
         let mut reader = BufReader::new(stream.try_clone().unwrap());
         loop {
-            let mut line = String::new();
-            if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            let Some((target, range)) = read_request(&mut reader, "range") else {
                 return;
-            }
-            let target = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+            };
             let path = target.trim_start_matches('/').to_string();
-            let mut range = None;
-            loop {
-                let mut h = String::new();
-                if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
-                    break;
-                }
-                if let Some((k, v)) = h.split_once(':')
-                    && k.eq_ignore_ascii_case("range")
-                {
-                    range = Some(v.trim().to_string());
-                }
-            }
             let body = self.files.lock().unwrap().get(&path).cloned();
             let mut faults = self
                 .faults

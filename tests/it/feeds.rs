@@ -5,14 +5,14 @@
 //! `<lastmod>` stays, and the dates feeds and news sitemaps give articles without one.
 
 use std::collections::{BTreeSet, HashMap};
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::support::pages::{article, config, config_with};
+use crate::support::pages::{article, config, config_with, read_request};
 use crate::support::process::wait_with_limit;
 
 // ---------------------------------------------------------------------------------------
@@ -84,17 +84,9 @@ impl Site {
         let _ = stream.set_nodelay(true);
         let mut reader = BufReader::new(stream.try_clone().unwrap());
         loop {
-            let mut line = String::new();
-            if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            let Some((path, _host)) = read_request(&mut reader, "host") else {
                 return;
-            }
-            let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
-            loop {
-                let mut h = String::new();
-                if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
-                    break;
-                }
-            }
+            };
             self.log.lock().unwrap().push(path.clone());
             let page = self.pages.lock().unwrap().get(&path).cloned().or_else(|| {
                 path.starts_with("/p/").then(|| {

@@ -91,24 +91,10 @@ impl Site {
         let _ = stream.set_nodelay(true);
         let mut reader = BufReader::new(stream.try_clone().unwrap());
         loop {
-            let mut line = String::new();
-            if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            let Some((path, if_none_match)) = read_request(&mut reader, "if-none-match") else {
                 return;
-            }
+            };
             let at = Instant::now();
-            let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
-            let mut if_none_match = None;
-            loop {
-                let mut h = String::new();
-                if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
-                    break;
-                }
-                if let Some((k, v)) = h.split_once(':')
-                    && k.eq_ignore_ascii_case("if-none-match")
-                {
-                    if_none_match = Some(v.trim().to_string());
-                }
-            }
             let page = self.pages.lock().unwrap().get(&path).cloned().or_else(|| {
                 let made = self.made.as_ref()?(&path)?;
                 Some(Page {
@@ -156,6 +142,30 @@ impl Site {
             let _ = out.flush();
         }
     }
+}
+
+/// Reads one HTTP/1.1 request's head off a kept-alive connection: its target (`/a/1`) and
+/// the value of the header named `header` (case-insensitive), if sent. `None` once the
+/// client has closed the connection.
+pub fn read_request(reader: &mut impl BufRead, header: &str) -> Option<(String, Option<String>)> {
+    let mut line = String::new();
+    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+        return None;
+    }
+    let target = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+    let mut value = None;
+    loop {
+        let mut h = String::new();
+        if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
+            break;
+        }
+        if let Some((k, v)) = h.split_once(':')
+            && k.eq_ignore_ascii_case(header)
+        {
+            value = Some(v.trim().to_string());
+        }
+    }
+    Some((target, value))
 }
 
 pub fn article(base: &str, id: u32, text: &str) -> String {
