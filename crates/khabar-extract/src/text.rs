@@ -1,10 +1,13 @@
 //! Text normalisation shared by every field of the record (see `docs/record.md`).
 
-/// Characters removed outright: bidi controls, zero-width space and the byte-order mark.
+/// Characters removed outright: bidi controls, zero-width space, word joiner, soft hyphen
+/// (a line-break hint: «Ita\u{AD}li\u{AD}ens» is «Italiens») and the byte-order mark.
 fn is_removed(c: char) -> bool {
     matches!(
         c,
-        '\u{200B}'
+        '\u{00AD}'
+            | '\u{200B}'
+            | '\u{2060}'
             | '\u{200E}'
             | '\u{200F}'
             | '\u{061C}'
@@ -15,7 +18,7 @@ fn is_removed(c: char) -> bool {
 }
 
 /// Folds runs of white space (no-break spaces and line breaks included) into one space,
-/// trims both ends and removes bidi control marks and zero-width spaces. Letters, digits,
+/// trims both ends and removes bidi control marks, zero-width spaces and soft hyphens. Letters, digits,
 /// diacritics, tatweel and punctuation are kept as written.
 pub(crate) fn normalize(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
@@ -47,6 +50,8 @@ pub(crate) fn push_normalized(out: &mut String, input: &str) {
             0x00..=0x20 | 0x7F => (i, 1, CharKind::Space),
             // U+0080–U+00A0: C1 controls and the no-break space
             0xC2 if bytes[i + 1] <= 0xA0 => (i, 2, CharKind::Space),
+            // U+00AD SOFT HYPHEN
+            0xC2 if bytes[i + 1] == 0xAD => (i, 2, CharKind::Remove),
             // U+061C ARABIC LETTER MARK is D8 9C; 0x9C is looked at rather than the lead
             // byte, which most Arabic letters share
             0x9C if i > 0 && bytes[i - 1] == 0xD8 => (i - 1, 2, CharKind::Remove),
@@ -264,6 +269,10 @@ mod tests {
         );
         assert_eq!(normalize("\u{202B}a\u{202C} \u{2067}b\u{2069}"), "a b");
         assert_eq!(normalize("\u{FEFF}x"), "x");
+        assert_eq!(
+            normalize("Ita\u{AD}li\u{AD}ens, neben Baro\u{2060}lo"),
+            "Italiens, neben Barolo"
+        );
     }
 
     #[test]
