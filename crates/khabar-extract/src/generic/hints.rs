@@ -260,14 +260,16 @@ const WEAK_WORDS: &[&str] = &[
 ];
 
 /// Class tokens that describe a state, a taxonomy or a look (WordPress puts `tag-…`,
-/// `category-…`, `has-sidebar`, `comments-open` on the article element), not a role.
+/// `category-…`, `has-sidebar`, `comments-open` on the article element), not a role, nor
+/// does a negated word (`no-sidebar`, `non-paywall`).
 fn is_state_token(token: &str) -> bool {
-    const PREFIXES: [&str; 10] = [
+    const PREFIXES: [&str; 11] = [
         "has-",
         "is-",
         "tag-",
         "category-",
         "no-",
+        "non-",
         "with-",
         "comments-",
         "format-",
@@ -444,6 +446,11 @@ mod tests {
         assert_eq!(
             hint("<article class='post tag-sharing comments-open has-sidebar'></article>"),
             Hint::Content
+        );
+        // a negated word says what the element is not: the free part of a paywalled site
+        assert_eq!(
+            hint("<section class='row non-paywall'></section>"),
+            Hint::None
         );
         assert_eq!(hint("<div class='matn'></div>"), Hint::Body);
         assert_eq!(
