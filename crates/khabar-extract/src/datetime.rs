@@ -110,6 +110,11 @@ static TIME: LazyLock<Regex> = LazyLock::new(|| {
 });
 static ISO_DATE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b").expect("iso date"));
+/// Year, month and day as Chinese, Japanese and Korean pages write them: «2022年1月26日»,
+/// «2022년 1월 26일».
+static CJK_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]").expect("cjk date")
+});
 static DMY_DATE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\b").expect("dmy date"));
 
@@ -181,10 +186,20 @@ fn find_date(folded: &str) -> Option<NaiveDate> {
             return Some(d);
         }
     }
-    let cleaned: String = folded
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '.' {
+    if let Some(c) = CJK_DATE.captures(folded)
+        && let Some(d) = ymd(&c[1], &c[2], &c[3])
+    {
+        return Some(d);
+    }
+    // a dot stays after a number, not before a letter: «26.Jan.2022» reads as «26 jan 2022»
+    let chars: Vec<char> = folded.chars().collect();
+    let cleaned: String = chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            let after_number = i > 0 && chars[i - 1].is_ascii_digit();
+            let before_letter = chars.get(i + 1).is_some_and(|n| n.is_alphabetic());
+            if c.is_alphanumeric() || (c == '.' && after_number && !before_letter) {
                 c
             } else {
                 ' '
@@ -237,10 +252,11 @@ fn find_date(folded: &str) -> Option<NaiveDate> {
     None
 }
 
-/// The word at `i`, past a connecting «de» / «del» («6 de mayo de 2022», «6 de maio»).
+/// The word at `i`, past a connecting «de» / «del» / «of» («6 de mayo de 2022», «6 de
+/// maio», «the 1st of May 2021»).
 fn connected(words: &[&str], i: usize) -> usize {
     match words.get(i) {
-        Some(&("de" | "del")) => i + 1,
+        Some(&("de" | "del" | "of")) => i + 1,
         _ => i,
     }
 }
@@ -249,8 +265,14 @@ fn ymd(y: &str, m: &str, d: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
 }
 
+/// A day of the month, with a dot or an ordinal's ending after it («26.», «26th», «1er»,
+/// «1º»).
 fn day_number(w: &str) -> Option<u32> {
     let w = w.trim_end_matches('.');
+    let w = ["st", "nd", "rd", "th", "er", "º", "°"]
+        .iter()
+        .find_map(|end| w.strip_suffix(end))
+        .unwrap_or(w);
     (w.len() <= 2)
         .then(|| w.parse().ok())
         .flatten()
@@ -375,6 +397,26 @@ mod tests {
             visible("نُشر: 13:52-27 مارس (آذار) 2024 م ـ 17 رَمضان 1445 هـ").unwrap(),
             "2024-03-27T13:52:00+00:00"
         );
+    }
+
+    #[test]
+    fn ordinal_days_dotted_names_and_cjk_dates() {
+        for (text, want) in [
+            ("26th January 2022", "2022-01-26"),
+            ("Posted on the 1st of May 2021", "2021-05-01"),
+            ("1er février 2022", "2022-02-01"),
+            ("1º de mayo de 2022", "2022-05-01"),
+            ("26.Jan.2022", "2022-01-26"),
+            ("26. Jan. 2022", "2022-01-26"),
+            ("2022年1月26日", "2022-01-26"),
+            ("2022 年 1 月 26 日 10:30", "2022-01-26"),
+            ("2022년 1월 26일", "2022-01-26"),
+        ] {
+            let got = visible(text).unwrap_or_else(|| panic!("«{text}» not read"));
+            assert_eq!(&got[..10], want, "«{text}»");
+        }
+        // a price before a month is not a day
+        assert_eq!(visible("costs 26.50 in January 2022"), None);
     }
 
     #[test]

@@ -202,6 +202,47 @@ impl GenericPage<'_> {
     }
 }
 
+impl GenericPage<'_> {
+    /// The last resort, when neither the metadata, a date line nor the address names a
+    /// date: the first date printed in the article's own text, from the headline to a
+    /// little past the body, in a sentence too («Press release of 25 January 2022 |
+    /// Berlin – …»); never a link's (a teaser's) nor a question's.
+    pub(crate) fn date_anywhere(&self, headline_ix: Option<Ix>, offset: Zone) -> Option<FoundDate> {
+        let items = &self.flat().items;
+        let start = headline_ix.unwrap_or(0);
+        let scope = self.article_scope(headline_ix);
+        (start..self.byline_search_end().max(start)).find_map(|ix| {
+            let it = &items[ix];
+            if !self.belongs_to_article(scope, ix) || it.own_letters < 6 || in_a_longer_link(it.el)
+            {
+                return None;
+            }
+            let own: String = it
+                .el
+                .children()
+                .filter_map(|c| c.value().as_text())
+                .map(|t| &**t)
+                .collect();
+            if !own
+                .chars()
+                .any(|c| c.is_ascii_digit() || ('٠'..='٩').contains(&c))
+            {
+                return None;
+            }
+            let own = own.split_whitespace().collect::<Vec<_>>().join(" ");
+            if own.ends_with(['?', '!']) {
+                return None;
+            }
+            let date = parse_visible(&own, offset)?;
+            Some(FoundDate {
+                date,
+                source: "heuristic",
+                rule: format!("the first date in the article's text «{own}»"),
+            })
+        })
+    }
+}
+
 /// A publication date under a well-known key in a script's data that is not JSON-LD: a
 /// shop's product JSON (`"published_at":"2019-03-02T06:22:28+01:00"`), a framework's page
 /// state (`"datePublished":"…"`). Read past the JSON-LD, the meta tags and the page's

@@ -1,8 +1,8 @@
 //! The dates. Both go through `extract::dates::read_date` (the profile's selectors, JSON-LD,
 //! meta, then with a profile the container's first `<time datetime>`); the publication date
-//! then tries a JSON-LD WebPage's date, a date near the headline, a script's data and the
-//! article's address, and on a page no profile covers gives the address's day when the
-//! metadata's is one off.
+//! then tries a JSON-LD WebPage's date, a date near the headline, a script's data, the
+//! article's address and, without a profile, a date in the article's text; on a page no
+//! profile covers it gives the address's day when the metadata's is one off.
 
 use scraper::ElementRef;
 
@@ -94,11 +94,18 @@ pub(super) fn published(
         } else if let Some(dt) = date_in_url(&scope.url, page.offset) {
             trace.found("published_at", "url", "the date in the article's address");
             published_at = Some(format_rfc3339(&dt));
+        } else if let Some(found) = profile
+            .is_none()
+            .then(|| cx.generic().date_anywhere(cx.headline_ix, page.offset))
+            .flatten()
+        {
+            trace.found("published_at", found.source, found.rule);
+            published_at = Some(format_rfc3339(&found.date));
         } else {
             trace.missing(
                 "published_at",
                 profile.map_or(String::new(), |p| format!("{}, ", tried(&p.published)))
-                    + "json-ld, meta, time[datetime], a date near the headline, scripts' data, the address",
+                    + "json-ld, meta, time[datetime], a date near the headline, scripts' data, the address, the article's text",
             );
         }
     }
@@ -200,6 +207,22 @@ mod tests {
         assert_eq!(
             published("", permalink, URL).as_deref(),
             Some("2014-01-13T00:00:00+00:00")
+        );
+    }
+
+    #[test]
+    fn a_date_in_the_article_s_text_is_the_last_resort() {
+        let lead = "<p>Press release of 25 January 2022 | Berlin – The ministry said on \
+                    Tuesday that it would fund the programme for three more years.</p>";
+        assert_eq!(
+            published("", lead, URL).as_deref(),
+            Some("2022-01-25T00:00:00+00:00")
+        );
+        // the address comes first
+        let url = "https://example.org/2021/03/04/storm";
+        assert_eq!(
+            published("", lead, url).as_deref(),
+            Some("2021-03-04T00:00:00+00:00")
         );
     }
 
