@@ -1,5 +1,9 @@
 //! Text normalisation shared by every field of the record (see `docs/record.md`).
 
+use icu_normalizer::ComposingNormalizerBorrowed;
+
+static NFC: ComposingNormalizerBorrowed<'static> = ComposingNormalizerBorrowed::new_nfc();
+
 /// Characters removed outright: bidi controls, zero-width space, word joiner, soft hyphen
 /// (a line-break hint: «Ita\u{AD}li\u{AD}ens» is «Italiens») and the byte-order mark.
 fn is_removed(c: char) -> bool {
@@ -33,6 +37,9 @@ pub(crate) fn normalize(input: &str) -> String {
 /// ordinary characters are copied whole; only the bytes `NEEDS_A_LOOK` marks are looked
 /// at more closely.
 pub(crate) fn push_normalized(out: &mut String, input: &str) {
+    // composed first (NFC): «e» + U+0301 is «é», as search and comparison expect
+    let composed = NFC.normalize(input);
+    let input = composed.as_ref();
     out.reserve(input.len());
     let bytes = input.as_bytes();
     let mut run_start = 0;
@@ -205,7 +212,7 @@ mod tests {
     /// The rule, written the slow and obvious way.
     fn reference(input: &str) -> String {
         let mut out = String::new();
-        for c in input.chars().filter(|c| !is_removed(*c)) {
+        for c in NFC.normalize(input).chars().filter(|c| !is_removed(*c)) {
             if c.is_whitespace() || c.is_control() {
                 if !out.is_empty() && !out.ends_with(' ') {
                     out.push(' ');
@@ -269,6 +276,9 @@ mod tests {
         );
         assert_eq!(normalize("\u{202B}a\u{202C} \u{2067}b\u{2069}"), "a b");
         assert_eq!(normalize("\u{FEFF}x"), "x");
+        // composed: «e» and a combining acute accent are «é»; alef and hamza above are «أ»
+        assert_eq!(normalize("Jane\u{301} Koos"), "Jan\u{E9} Koos");
+        assert_eq!(normalize("\u{627}\u{654}"), "\u{623}");
         assert_eq!(
             normalize("Ita\u{AD}li\u{AD}ens, neben Baro\u{2060}lo"),
             "Italiens, neben Barolo"
