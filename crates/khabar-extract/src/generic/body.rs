@@ -43,6 +43,10 @@ pub(crate) struct BodyChoice {
     pub text_only: bool,
     /// The block was chosen by the last resort: the furniture tags inside it are read too.
     pub furniture_read: bool,
+    /// When the text-only fallback widened the markup-chosen block to an ancestor, that
+    /// block: what the markup calls furniture by a class or id word after it (a
+    /// related-articles box under a short article) is still left out.
+    pub markup_block: Option<Ix>,
 }
 
 /// What a letter outside paragraphs costs a block, in paragraph letters: going up from a
@@ -248,6 +252,7 @@ pub(crate) fn choose(flat: &Flat<'_>) -> Option<BodyChoice> {
         None
     };
     let mut why = Vec::new();
+    let mut markup_block = None;
     let (best, scored, text_only) = match (a, b) {
         (None, None) => {
             let anything = score_all(flat, Bias::Anything);
@@ -263,6 +268,7 @@ pub(crate) fn choose(flat: &Flat<'_>) -> Option<BodyChoice> {
                 roots: vec![c.ix],
                 text_only: true,
                 furniture_read: true,
+                markup_block: None,
                 why,
             });
         }
@@ -281,6 +287,7 @@ pub(crate) fn choose(flat: &Flat<'_>) -> Option<BodyChoice> {
                 super::describe(flat.items[a.ix].el),
                 100.0 * markup.good[a.ix] / text.good[b.ix],
                 if flat.contains(b.ix, a.ix) {
+                    markup_block = Some(a.ix);
                     "widened to its ancestor"
                 } else if flat.contains(a.ix, b.ix) {
                     "narrowed to a block inside it (the markup drops the rest as furniture)"
@@ -437,6 +444,7 @@ pub(crate) fn choose(flat: &Flat<'_>) -> Option<BodyChoice> {
         why,
         text_only,
         furniture_read: false,
+        markup_block,
     })
 }
 

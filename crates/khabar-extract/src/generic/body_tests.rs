@@ -509,3 +509,31 @@ fn a_page_of_short_lines_is_read_from_the_element_named_the_body() {
     );
     assert!(why.iter().any(|w| w.contains("names the body")), "{why:?}");
 }
+
+#[test]
+fn furniture_by_its_class_after_a_short_article_goes_in_the_text_only_reading() {
+    // the related box holds more than twice the article's text: the text-only scoring
+    // widens the choice to the page's column, and the box the markup names still goes
+    let teasers: String = (0..4)
+        .map(|i| {
+            format!(
+                "<div class=teaser-item><p>{}</p></div>",
+                prose(&format!("teaser {i}"), 2)
+            )
+        })
+        .collect();
+    let html = format!(
+        "<body><div id=page><div class=article-text><p>{}</p></div>\
+         <div class='block related-content'>{teasers}</div></div>\
+         <footer><p>{}</p></footer></body>",
+        prose("article", 3),
+        prose("footer", 10)
+    );
+    let (body, why) = body_of(&html);
+    assert!(
+        why.iter().any(|w| w.contains("widened to its ancestor")),
+        "{why:?}"
+    );
+    assert_eq!(body.len(), 1, "{body:?}");
+    assert!(body[0].contains("of the article"), "{body:?}");
+}

@@ -59,6 +59,17 @@ fn judge_text_only(flat: &Flat<'_>, ix: Ix, root: Ix, how: Reading) -> Verdict {
     if !how.furniture_read && text_only_out(flat, ix) {
         return Verdict::Drop("a comment section or a furniture tag (text-only reading)".into());
     }
+    if let Some(m) = how.markup_block
+        && ix >= flat.items[m].end
+        && it.hint == Hint::Furniture
+        // by a class or id word: hidden parts are where some pages stream the article
+        && super::hints::hint_of(it.el.value(), false) != Hint::Furniture
+    {
+        return Verdict::Drop(format!(
+            "{}, after the block the markup chose (text-only reading)",
+            super::hints::furniture_reason(it.el.value())
+        ));
+    }
     if it.links >= 2 && it.link_density() > 0.5 && !kept_whatever_its_links(it.name()) {
         return if holds_the_block(flat, ix, root) {
             Verdict::KeepDespite(format!(
@@ -244,7 +255,7 @@ pub(crate) fn read(
     let (mut blocks, mut notes) = read_blocks(
         flat,
         &choice.roots,
-        (choice.text_only, choice.furniture_read),
+        (choice.text_only, choice.furniture_read, choice.markup_block),
         base,
     );
     if let Some(h) = headline {
@@ -256,7 +267,7 @@ pub(crate) fn read(
              class or id words"
                 .to_string(),
         );
-        (blocks, notes) = read_blocks(flat, &choice.roots, (true, false), base);
+        (blocks, notes) = read_blocks(flat, &choice.roots, (true, false, None), base);
         if let Some(h) = headline {
             without_headline(&mut blocks, h);
         }
@@ -272,6 +283,8 @@ struct Reading {
     lenient: bool,
     /// The last resort's reading: the furniture tags are read too (with `lenient`).
     furniture_read: bool,
+    /// See [`BodyChoice::markup_block`].
+    markup_block: Option<Ix>,
     h1_sections: bool,
 }
 
@@ -280,7 +293,7 @@ struct Reading {
 fn read_blocks(
     flat: &Flat<'_>,
     roots: &[Ix],
-    (lenient, furniture_read): (bool, bool),
+    (lenient, furniture_read, markup_block): (bool, bool, Option<Ix>),
     base: Option<&Url>,
 ) -> (Vec<Block>, Vec<String>) {
     let mut builder = BlockBuilder::new(base);
@@ -292,6 +305,7 @@ fn read_blocks(
         let how = Reading {
             lenient,
             furniture_read,
+            markup_block,
             h1_sections: h1s >= 2,
         };
         flat.walk(root, |step| {
