@@ -23,6 +23,9 @@ fn exclude_time<'a>(cx: &Cascade<'a>) -> impl Fn(&ElementRef<'_>) -> bool + 'a {
     }
 }
 
+/// Meta keys that name a date without saying of what.
+const GENERIC_META_KEYS: [&str; 1] = ["date"];
+
 /// Whether a timestamp falls on the day before or after the date in an address.
 fn one_day_apart(found: &str, in_url: &chrono::DateTime<chrono::FixedOffset>) -> bool {
     chrono::DateTime::parse_from_rfc3339(found)
@@ -42,6 +45,24 @@ pub(super) fn published(
         meta,
         ..
     } = *cx;
+    // a bare `<meta name="date">` is often the day a content system last touched the
+    // page: without a profile, JSON-LD or a date in the address to check it against, a
+    // date shown with the article wins
+    if profile.is_none()
+        && ld.and_then(|l| l.date_published.as_deref()).is_none()
+        && date_in_url(&scope.url, page.offset).is_none()
+        && meta
+            .and_then(|m| m.published_time.as_ref())
+            .is_some_and(|(_, key)| GENERIC_META_KEYS.contains(key))
+        && let Some(found) = cx.generic().date_near_headline(cx.headline_ix, page.offset)
+    {
+        trace.found(
+            "published_at",
+            found.source,
+            format!("{}, over a bare <meta name=\"date\">", found.rule),
+        );
+        return Some(format_rfc3339(&found.date));
+    }
     // with a profile, the container's first <time datetime> comes next; without one, the
     // generic step below looks at <time> elements by where they stand (a sidebar's or a
     // comment's is another item's date)
@@ -223,6 +244,28 @@ mod tests {
         assert_eq!(
             published("", lead, url).as_deref(),
             Some("2021-03-04T00:00:00+00:00")
+        );
+    }
+
+    #[test]
+    fn a_date_shown_with_the_article_wins_over_a_bare_meta_date() {
+        let head = r#"<meta name="date" content="2022-01-21T15:38:44+01:00">"#;
+        let top = r#"<time itemprop="datePublished" datetime="2022-01-27">27.01.2022</time>"#;
+        assert_eq!(
+            published(head, top, URL).as_deref(),
+            Some("2022-01-27T00:00:00+00:00")
+        );
+        // a key that says what it dates, or none shown, and the meta stands
+        let head =
+            r#"<meta property="article:published_time" content="2022-01-21T15:38:44+01:00">"#;
+        assert_eq!(
+            published(head, top, URL).as_deref(),
+            Some("2022-01-21T15:38:44+01:00")
+        );
+        let head = r#"<meta name="date" content="2022-01-21T15:38:44+01:00">"#;
+        assert_eq!(
+            published(head, "", URL).as_deref(),
+            Some("2022-01-21T15:38:44+01:00")
         );
     }
 
