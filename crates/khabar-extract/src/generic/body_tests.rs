@@ -537,3 +537,21 @@ fn furniture_by_its_class_after_a_short_article_goes_in_the_text_only_reading() 
     assert_eq!(body.len(), 1, "{body:?}");
     assert!(body[0].contains("of the article"), "{body:?}");
 }
+
+#[test]
+fn a_box_the_markup_says_is_the_author_goes_a_byline_stays() {
+    let html = format!(
+        "<body><article><p>By <span itemprop=author>Jo Writer</span>, staff reporter</p>\
+         <p>{}</p><p>{}</p>\
+         <div class=box-wrap itemprop=author itemscope itemtype='https://schema.org/Person'>\
+         <div>Jo Writer</div><p>Jo Writer has covered the city's courts for twenty years \
+         and teaches reporting at the university; she lives by the river with two dogs \
+         and a great many books.</p></div>\
+         </article></body>",
+        prose("lead", 4),
+        prose("body", 4)
+    );
+    let (body, _) = body_of(&html);
+    assert!(body[0].starts_with("By Jo Writer"), "{body:?}");
+    assert!(!body.iter().any(|p| p.contains("twenty years")), "{body:?}");
+}

@@ -49,6 +49,20 @@ fn link_share(flat: &Flat<'_>, ix: Ix) -> String {
     )
 }
 
+/// A person's box says more than a name and a title line.
+const AUTHOR_BOX_MIN_LETTERS: u32 = 120;
+
+/// Whether schema.org microdata says the element is a person: `itemprop="author"`, or an
+/// `itemtype` of `Person`.
+fn is_person_box(el: &scraper::node::Element) -> bool {
+    el.attr("itemprop").is_some_and(|p| {
+        p.split_ascii_whitespace()
+            .any(|t| t.eq_ignore_ascii_case("author"))
+    }) || el
+        .attr("itemtype")
+        .is_some_and(|t| t.trim_end_matches('/').ends_with("schema.org/Person"))
+}
+
 /// The text-only reading: comment sections and the furniture tags go, and link lists;
 /// class and id words are not read.
 fn judge_text_only(flat: &Flat<'_>, ix: Ix, root: Ix, how: Reading) -> Verdict {
@@ -96,6 +110,17 @@ fn judge(flat: &Flat<'_>, ix: Ix, root: Ix, how: Reading) -> Verdict {
     }
     if how.lenient {
         return judge_text_only(flat, ix, root, how);
+    }
+    // a box the markup says is a person (schema.org's `itemprop=author`, a `Person`) that
+    // says more than a name: the author's biography
+    if is_person_box(it.el.value())
+        && it.letters >= AUTHOR_BOX_MIN_LETTERS
+        && !holds_the_block(flat, ix, root)
+    {
+        return Verdict::Drop(
+            "a box about a person by its markup (itemprop=author, a Person): an author's biography"
+                .into(),
+        );
     }
     // a card that is one link, headed: a teaser of another page
     if it.name() == "a"
