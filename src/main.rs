@@ -263,7 +263,7 @@ fn ccnews(config: Config, args: CcNewsArgs, quiet: bool) -> anyhow::Result<u8> {
     opts.http.timeout = Duration::from_secs(args.timeout.max(1));
     opts.http.user_agent = user_agent;
     let stop = Arc::new(AtomicBool::new(false));
-    ccnews::stop_on_signals(stop.clone());
+    let interrupted = ccnews::stop_on_signals(stop.clone());
     opts.stop = Some(stop.clone());
     let format = args.format.output_format()?;
     let destination = args.output.destination(&format, None);
@@ -292,7 +292,9 @@ fn ccnews(config: Config, args: CcNewsArgs, quiet: bool) -> anyhow::Result<u8> {
         }
         None => {}
     }
-    if stop.load(Ordering::Relaxed) {
+    // Ctrl-C is an interruption; SIGTERM (a service manager, a time limit) ends the run
+    // as asked, as it ends a crawl
+    if interrupted.load(Ordering::Relaxed) {
         return Ok(EXIT_INTERRUPTED);
     }
     Ok(if summary.all_ok() {

@@ -975,24 +975,8 @@ fn the_command_killed_mid_archive_is_taken_up_with_nothing_lost_or_twice() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // wait until the output holds A2's records and some of A3's, and has not grown for a
-    // while (the run is waiting on the stalled transfer, everything before committed)
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let (mut last, mut since) = (0, Instant::now());
-    loop {
-        let n = records(&out).len();
-        if n != last {
-            (last, since) = (n, Instant::now());
-        }
-        if n > tree.urls(&[A2], on_example).len() && since.elapsed() > Duration::from_millis(1500) {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the run wrote {n} records and no more"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    // the output holds A2's records and some of A3's
+    wait_until_held(&out, tree.urls(&[A2], on_example).len());
     child.kill().unwrap(); // SIGKILL: no chance to tidy up
     let mut err = String::new();
     let _ = child.wait();
@@ -1059,4 +1043,72 @@ fn extract_on_the_command_line_streams_an_archive_address() {
         .unwrap();
     assert_eq!(gone.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&gone.stderr).contains("nothing.warc.gz"));
+}
+
+/// Waits until the run has written more than `floor` records and then nothing for a while
+/// (it is held by a stalled transfer, everything before committed).
+fn wait_until_held(out: &Path, floor: usize) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let (mut last, mut since) = (0, Instant::now());
+    loop {
+        let n = records(out).len();
+        if n != last {
+            (last, since) = (n, Instant::now());
+        }
+        if n > floor && since.elapsed() > Duration::from_millis(1500) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the run wrote {n} records and no more"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn sigterm_ends_the_command_as_asked_and_ctrl_c_as_interrupted() {
+    let tree = tree();
+    let want = reference(&tree);
+    let server = Server::start(tree.files.clone());
+    let stall = tree.files[A3].len() as u64 / 2;
+    server.fault(
+        A3,
+        Faults {
+            stall_after: Some(stall),
+            ..Faults::default()
+        },
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let (state, out) = (dir.path().join("s.db"), dir.path().join("out.ndjson"));
+    // SIGTERM (a service manager's stop): the run ends at a record boundary, exit 0
+    for (signal, code, said) in [("-TERM", 0, "terminated"), ("-INT", 130, "interrupted")] {
+        let child = ccnews_cmd(&server.base, &state, &out)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        wait_until_held(&out, tree.urls(&[A2], on_example).len());
+        let kill = std::process::Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(kill.success());
+        let (status, _, err) = wait_with_limit(child, Duration::from_secs(30));
+        assert_eq!(status.code(), Some(code), "{signal}: {err}");
+        assert!(err.contains(said), "{signal}: {err}");
+        assert!(err.contains("stopped early"), "{signal}: {err}");
+    }
+    // what both runs wrote is whole and kept: a third run finishes with nothing twice
+    server.clear_faults();
+    let rerun = ccnews_cmd(&server.base, &state, &out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (status, _, err) = wait_with_limit(rerun, Duration::from_secs(60));
+    assert_eq!(status.code(), Some(0), "{err}");
+    let recs = records(&out);
+    assert_once(&recs);
+    assert_eq!(ids(&recs), ids(&want));
 }

@@ -1,6 +1,7 @@
 //! Ctrl-C and SIGTERM for a run: the first sets the run's stop flag (it ends at the next
 //! record boundary, what was written committed); a second Ctrl-C quits at once (the next
-//! run repeats at most the page being written).
+//! run repeats at most the page being written). A run stopped by SIGTERM (a service
+//! manager, a scheduler's time limit) ended as asked; one stopped by Ctrl-C was interrupted.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -11,8 +12,11 @@ use crate::signals::{Caught, Signals};
 pub const EXIT_INTERRUPTED: i32 = 130;
 
 /// Watches for Ctrl-C and SIGTERM on a thread of its own and sets `stop` on the first.
+/// Returns a flag set when it was Ctrl-C (the run was interrupted) rather than SIGTERM.
 /// Call it once, from a program's `main` side (it installs signal handlers).
-pub fn stop_on_signals(stop: Arc<AtomicBool>) {
+pub fn stop_on_signals(stop: Arc<AtomicBool>) -> Arc<AtomicBool> {
+    let interrupted = Arc::new(AtomicBool::new(false));
+    let flag = interrupted.clone();
     let spawned = std::thread::Builder::new()
         .name("khabar-ccnews-signals".into())
         .spawn(move || {
@@ -22,18 +26,20 @@ pub fn stop_on_signals(stop: Arc<AtomicBool>) {
             else {
                 return;
             };
-            rt.block_on(watch(stop));
+            rt.block_on(watch(stop, flag));
         });
     if let Err(e) = spawned {
         tracing::warn!("cannot watch for Ctrl-C: {e}");
     }
+    interrupted
 }
 
-async fn watch(stop: Arc<AtomicBool>) {
+async fn watch(stop: Arc<AtomicBool>, interrupted: Arc<AtomicBool>) {
     let mut signals = Signals::new();
     while let Some(caught) = signals.next().await {
         match caught {
             Caught::Interrupt => {
+                interrupted.store(true, Ordering::SeqCst);
                 if stop.swap(true, Ordering::SeqCst) {
                     tracing::error!(
                         "interrupted twice: quitting now (the next run repeats at most the page being written)"
