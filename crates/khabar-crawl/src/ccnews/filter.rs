@@ -104,7 +104,7 @@ fn normalise(given: &str) -> Option<String> {
 
 /// The host of a record's address, lower-case, without port or final dot: read straight
 /// from the text when it is plain ASCII (the common case), else through the URL parser.
-pub fn host_of(uri: &str) -> Option<String> {
+pub(super) fn host_of(uri: &str) -> Option<String> {
     let uri = uri.trim().trim_start_matches('<').trim_end_matches('>');
     let (_, rest) = uri.split_once("://")?;
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());

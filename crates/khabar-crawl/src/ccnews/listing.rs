@@ -9,7 +9,7 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime};
 
 /// One month of CC-NEWS.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Month {
+pub(super) struct Month {
     /// The year.
     pub year: i32,
     /// The month, 1 to 12.
@@ -18,12 +18,12 @@ pub struct Month {
 
 impl Month {
     /// The folder of the month below the source: `crawl-data/CC-NEWS/2024/03/`.
-    pub fn folder(&self) -> String {
+    pub(super) fn folder(&self) -> String {
         format!("crawl-data/CC-NEWS/{:04}/{:02}/", self.year, self.month)
     }
 
     /// The listing's path below the source: `crawl-data/CC-NEWS/2024/03/warc.paths.gz`.
-    pub fn listing_path(&self) -> String {
+    pub(super) fn listing_path(&self) -> String {
         format!("{}warc.paths.gz", self.folder())
     }
 
@@ -59,7 +59,7 @@ impl std::fmt::Display for Month {
 }
 
 /// The months a date range touches, in order.
-pub fn months(from: NaiveDate, to: NaiveDate) -> Vec<Month> {
+pub(super) fn months(from: NaiveDate, to: NaiveDate) -> Vec<Month> {
     let mut out = Vec::new();
     let last = Month {
         year: to.year(),
@@ -78,7 +78,7 @@ pub fn months(from: NaiveDate, to: NaiveDate) -> Vec<Month> {
 
 /// One archive to read: its path below the source, as the listing gives it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Archive {
+pub(super) struct Archive {
     /// `crawl-data/CC-NEWS/2024/03/CC-NEWS-20240301001500-01234.warc.gz` (or, when a
     /// listing names them so, an absolute `http(s)://` address).
     pub path: String,
@@ -88,7 +88,7 @@ pub struct Archive {
 
 /// The time stamp in an archive's file name: its first run of exactly 14 digits, read as
 /// `YYYYMMDDHHMMSS` (UTC).
-pub fn name_stamp(path: &str) -> Option<NaiveDateTime> {
+pub(super) fn name_stamp(path: &str) -> Option<NaiveDateTime> {
     let name = path.rsplit('/').next().unwrap_or(path);
     let bytes = name.as_bytes();
     let mut i = 0;
@@ -110,7 +110,7 @@ pub fn name_stamp(path: &str) -> Option<NaiveDateTime> {
 
 /// The lines of a listing: gzip (as Common Crawl serves it) or plain text (a listing
 /// decompressed on the way), one path a line; blank lines and `#` comments are skipped.
-pub fn parse_listing(bytes: &[u8]) -> std::io::Result<Vec<String>> {
+pub(super) fn parse_listing(bytes: &[u8]) -> std::io::Result<Vec<String>> {
     let text = if bytes.starts_with(&[0x1f, 0x8b]) {
         let mut s = String::new();
         flate2::read::MultiGzDecoder::new(bytes).read_to_string(&mut s)?;
@@ -130,7 +130,7 @@ pub fn parse_listing(bytes: &[u8]) -> std::io::Result<Vec<String>> {
 /// What a month's listing holds for the range: the archives whose time stamp is in it, in
 /// time order, and how many had no readable time stamp and were left out (those are kept
 /// when the whole month is in the range).
-pub fn select(
+pub(super) fn select(
     month: Month,
     paths: Vec<String>,
     from: NaiveDate,

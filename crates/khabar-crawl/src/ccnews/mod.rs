@@ -6,7 +6,7 @@
 //! break) → WARC records → host filter (WARC-Target-URI) → extract → records → sink → state
 //! ```
 //!
-//! - [`listing`]: the months of the range, each month's `warc.paths.gz`, and the archives
+//! - The listing: the months of the range, each month's `warc.paths.gz`, and the archives
 //!   whose time stamp is in the range.
 //! - The archives are read as they arrive, over HTTP(S) or from a local folder laid out
 //!   the same way, with the WARC reader; nothing is stored unless a copy is asked for
@@ -26,15 +26,15 @@
 //! The entry point is [`run_ccnews`]. [`RemoteArchives`] streams `http(s)://…warc.gz`
 //! addresses for `khabar extract`.
 
-pub mod filter;
+mod filter;
 mod http;
-pub mod listing;
+mod listing;
 mod pages;
-pub mod progress;
+mod progress;
 mod run;
 mod signals;
 mod source;
-pub mod state;
+mod state;
 
 use std::io;
 use std::path::PathBuf;
@@ -50,7 +50,7 @@ pub use pages::{BadArchiveUrl, ChainSource, RemoteArchives, split_inputs};
 pub use progress::{CcNewsCounts, CcNewsProgress, LogProgress, NoCcNewsProgress};
 pub use run::run_ccnews;
 pub use signals::{EXIT_INTERRUPTED, stop_on_signals};
-pub use state::CcNewsState;
+pub use state::{ArchiveStatus, CcNewsState};
 
 /// Common Crawl's address, where CC-NEWS is read from unless told otherwise.
 pub const DEFAULT_SOURCE: &str = "https://data.commoncrawl.org/";

@@ -71,7 +71,7 @@ impl CcNewsCounts {
 }
 
 /// Bytes for people: `812 B`, `12.3 MB`, `1.20 GB` (powers of 1000).
-pub fn bytes(n: u64) -> String {
+pub(super) fn bytes(n: u64) -> String {
     let n = n as f64;
     if n < 1e3 {
         format!("{n} B")
@@ -85,7 +85,7 @@ pub fn bytes(n: u64) -> String {
 }
 
 /// A duration for people: `45 s`, `12 min`, `3 h 05 min`.
-pub fn duration(d: Duration) -> String {
+pub(super) fn duration(d: Duration) -> String {
     let s = d.as_secs();
     if s < 60 {
         format!("{s} s")
