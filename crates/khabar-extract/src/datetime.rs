@@ -117,6 +117,11 @@ static CJK_DATE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static DMY_DATE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\b").expect("dmy date"));
+/// Day, month and year set apart by a spaced bar or slash, as some layouts print them
+/// («26 | 01 | 2022»): the same mark twice.
+static SPACED_DMY_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(\d{1,2}) ([|/]) (\d{1,2}) ([|/]) (\d{4})\b").expect("spaced dmy date")
+});
 
 /// Reads a date in a `<meta>` value: a machine timestamp ([`parse_machine`]), a date as a
 /// reader would write it («July 17, 2025», [`parse_visible`]), or a value that is only a
@@ -185,6 +190,12 @@ fn find_date(folded: &str) -> Option<NaiveDate> {
         if let Some(d) = NaiveDate::from_ymd_opt(c[3].parse().ok()?, month, day) {
             return Some(d);
         }
+    }
+    if let Some(c) = SPACED_DMY_DATE.captures(folded)
+        && c[2] == c[4]
+        && let Some(d) = ymd(&c[5], &c[3], &c[1])
+    {
+        return Some(d);
     }
     if let Some(c) = CJK_DATE.captures(folded)
         && let Some(d) = ymd(&c[1], &c[2], &c[3])
@@ -411,6 +422,8 @@ mod tests {
             ("2022年1月26日", "2022-01-26"),
             ("2022 年 1 月 26 日 10:30", "2022-01-26"),
             ("2022년 1월 26일", "2022-01-26"),
+            ("26 | 01 | 2022", "2022-01-26"),
+            ("26 / 01 / 2022", "2022-01-26"),
         ] {
             let got = visible(text).unwrap_or_else(|| panic!("«{text}» not read"));
             assert_eq!(&got[..10], want, "«{text}»");
