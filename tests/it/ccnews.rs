@@ -906,6 +906,54 @@ fn ccnews_cmd(base: &str, state: &Path, out: &Path) -> std::process::Command {
     c
 }
 
+/// The tree's server, with A3 stalling after half its bytes: a run writes what came before
+/// and waits.
+fn stalling_at_a3(tree: &Tree) -> Server {
+    let server = Server::start(tree.files.clone());
+    server.fault(
+        A3,
+        Faults {
+            stall_after: Some(tree.files[A3].len() as u64 / 2),
+            ..Faults::default()
+        },
+    );
+    server
+}
+
+/// The stall lifted, one more run to the end (it must exit 0); its standard error.
+fn rerun_to_the_end(server: &Server, state: &Path, out: &Path) -> String {
+    server.clear_faults();
+    let rerun = ccnews_cmd(&server.base, state, out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (status, _, err) = wait_with_limit(rerun, Duration::from_secs(60));
+    assert_eq!(status.code(), Some(0), "{err}");
+    err
+}
+
+/// Waits until the run has written more than `floor` records and then nothing for a while
+/// (it is held by a stalled transfer, everything before committed).
+fn wait_until_held(out: &Path, floor: usize) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let (mut last, mut since) = (0, Instant::now());
+    loop {
+        let n = records(out).len();
+        if n != last {
+            (last, since) = (n, Instant::now());
+        }
+        if n > floor && since.elapsed() > Duration::from_millis(1500) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the run wrote {n} records and no more"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 #[test]
 fn the_command_reads_a_range_and_a_second_run_does_nothing() {
     let tree = tree();
@@ -958,16 +1006,7 @@ fn the_command_reads_a_range_and_a_second_run_does_nothing() {
 fn the_command_killed_mid_archive_is_taken_up_with_nothing_lost_or_twice() {
     let tree = tree();
     let want = reference(&tree);
-    let server = Server::start(tree.files.clone());
-    // A3 stalls after half its bytes: the run writes what came before and waits
-    let stall = tree.files[A3].len() as u64 / 2;
-    server.fault(
-        A3,
-        Faults {
-            stall_after: Some(stall),
-            ..Faults::default()
-        },
-    );
+    let server = stalling_at_a3(&tree);
     let dir = tempfile::tempdir().unwrap();
     let (state, out) = (dir.path().join("s.db"), dir.path().join("out.ndjson"));
     let mut child = ccnews_cmd(&server.base, &state, &out)
@@ -983,14 +1022,7 @@ fn the_command_killed_mid_archive_is_taken_up_with_nothing_lost_or_twice() {
     let _ = child.stderr.take().unwrap().read_to_string(&mut err);
     let written = records(&out).len();
     assert!(written < want.len(), "{written}");
-    server.clear_faults();
-    let rerun = ccnews_cmd(&server.base, &state, &out)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let (status, _, err2) = wait_with_limit(rerun, Duration::from_secs(60));
-    assert_eq!(status.code(), Some(0), "{err2}");
+    let err2 = rerun_to_the_end(&server, &state, &out);
     let recs = records(&out);
     assert_once(&recs);
     assert_eq!(
@@ -1045,40 +1077,11 @@ fn extract_on_the_command_line_streams_an_archive_address() {
     assert!(String::from_utf8_lossy(&gone.stderr).contains("nothing.warc.gz"));
 }
 
-/// Waits until the run has written more than `floor` records and then nothing for a while
-/// (it is held by a stalled transfer, everything before committed).
-fn wait_until_held(out: &Path, floor: usize) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let (mut last, mut since) = (0, Instant::now());
-    loop {
-        let n = records(out).len();
-        if n != last {
-            (last, since) = (n, Instant::now());
-        }
-        if n > floor && since.elapsed() > Duration::from_millis(1500) {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the run wrote {n} records and no more"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
 #[test]
 fn sigterm_ends_the_command_as_asked_and_ctrl_c_as_interrupted() {
     let tree = tree();
     let want = reference(&tree);
-    let server = Server::start(tree.files.clone());
-    let stall = tree.files[A3].len() as u64 / 2;
-    server.fault(
-        A3,
-        Faults {
-            stall_after: Some(stall),
-            ..Faults::default()
-        },
-    );
+    let server = stalling_at_a3(&tree);
     let dir = tempfile::tempdir().unwrap();
     let (state, out) = (dir.path().join("s.db"), dir.path().join("out.ndjson"));
     // SIGTERM (a service manager's stop): the run ends at a record boundary, exit 0
@@ -1100,15 +1103,8 @@ fn sigterm_ends_the_command_as_asked_and_ctrl_c_as_interrupted() {
         assert!(err.contains("stopped early"), "{signal}: {err}");
     }
     // what both runs wrote is whole and kept: a third run finishes with nothing twice
-    server.clear_faults();
-    let rerun = ccnews_cmd(&server.base, &state, &out)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let (status, _, err) = wait_with_limit(rerun, Duration::from_secs(60));
-    assert_eq!(status.code(), Some(0), "{err}");
+    let err = rerun_to_the_end(&server, &state, &out);
     let recs = records(&out);
     assert_once(&recs);
-    assert_eq!(ids(&recs), ids(&want));
+    assert_eq!(ids(&recs), ids(&want), "{err}");
 }
