@@ -200,14 +200,16 @@ impl GenericPage<'_> {
             .find_map(|it| time_element_date(it.el, offset))
             .map(|d| found(d, "time"))
     }
-}
 
-impl GenericPage<'_> {
     /// The last resort, when neither the metadata, a date line nor the address names a
     /// date: the first date printed in the article's own text, from the headline to a
     /// little past the body, in a sentence too («Press release of 25 January 2022 |
     /// Berlin – …»); never a link's (a teaser's) nor a question's.
-    pub(crate) fn date_anywhere(&self, headline_ix: Option<Ix>, offset: Zone) -> Option<FoundDate> {
+    pub(crate) fn date_in_article_text(
+        &self,
+        headline_ix: Option<Ix>,
+        offset: Zone,
+    ) -> Option<FoundDate> {
         let items = &self.flat().items;
         let start = headline_ix.unwrap_or(0);
         let scope = self.article_scope(headline_ix);

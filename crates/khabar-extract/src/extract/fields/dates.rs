@@ -37,6 +37,9 @@ pub(super) fn published(
     _: &ArticleFields,
     trace: &mut Trace,
 ) -> Option<String> {
+    if let Some(shown) = shown_over_bare_meta_date(cx, trace) {
+        return Some(shown);
+    }
     let Cascade {
         page,
         scope,
@@ -45,24 +48,6 @@ pub(super) fn published(
         meta,
         ..
     } = *cx;
-    // a bare `<meta name="date">` is often the day a content system last touched the
-    // page: without a profile, JSON-LD or a date in the address to check it against, a
-    // date shown with the article wins
-    if profile.is_none()
-        && ld.and_then(|l| l.date_published.as_deref()).is_none()
-        && date_in_url(&scope.url, page.offset).is_none()
-        && meta
-            .and_then(|m| m.published_time.as_ref())
-            .is_some_and(|(_, key)| GENERIC_META_KEYS.contains(key))
-        && let Some(found) = cx.generic().date_near_headline(cx.headline_ix, page.offset)
-    {
-        trace.found(
-            "published_at",
-            found.source,
-            format!("{}, over a bare <meta name=\"date\">", found.rule),
-        );
-        return Some(format_rfc3339(&found.date));
-    }
     // with a profile, the container's first <time datetime> comes next; without one, the
     // generic step below looks at <time> elements by where they stand (a sidebar's or a
     // comment's is another item's date)
@@ -91,46 +76,85 @@ pub(super) fn published(
         );
         published_at = Some(format_rfc3339(&in_url));
     }
-    if published_at.is_none() {
-        if let Some(dt) = meta
-            .and_then(|m| m.ld_page_published.as_deref())
-            .and_then(|v| parse_machine(v, page.offset))
-        {
-            trace.found(
-                "published_at",
-                "json-ld",
-                "datePublished of the page (WebPage, Recipe, HowTo)",
-            );
-            published_at = Some(format_rfc3339(&dt));
-        } else if let Some(found) = cx.generic().date_near_headline(cx.headline_ix, page.offset) {
-            trace.found("published_at", found.source, found.rule);
-            published_at = Some(format_rfc3339(&found.date));
-        } else if let Some((dt, key)) = profile
-            .is_none()
-            .then(|| date_in_scripts(cx.c, page.offset))
-            .flatten()
-        {
-            trace.found("published_at", "heuristic", key);
-            published_at = Some(format_rfc3339(&dt));
-        } else if let Some(dt) = date_in_url(&scope.url, page.offset) {
-            trace.found("published_at", "url", "the date in the article's address");
-            published_at = Some(format_rfc3339(&dt));
-        } else if let Some(found) = profile
-            .is_none()
-            .then(|| cx.generic().date_anywhere(cx.headline_ix, page.offset))
-            .flatten()
-        {
-            trace.found("published_at", found.source, found.rule);
-            published_at = Some(format_rfc3339(&found.date));
-        } else {
-            trace.missing(
-                "published_at",
-                profile.map_or(String::new(), |p| format!("{}, ", tried(&p.published)))
-                    + "json-ld, meta, time[datetime], a date near the headline, scripts' data, the address, the article's text",
-            );
-        }
+    published_at.or_else(|| published_past_metadata(cx, trace))
+}
+
+/// A bare `<meta name="date">` is often the day a content system last touched the page:
+/// without a profile, JSON-LD or a date in the address to check it against, a date shown
+/// with the article wins over it.
+fn shown_over_bare_meta_date(cx: &Cascade<'_>, trace: &mut Trace) -> Option<String> {
+    let Cascade {
+        page,
+        scope,
+        profile,
+        ld,
+        meta,
+        ..
+    } = *cx;
+    if profile.is_some()
+        || ld.and_then(|l| l.date_published.as_deref()).is_some()
+        || date_in_url(&scope.url, page.offset).is_some()
+        || !meta
+            .and_then(|m| m.published_time.as_ref())
+            .is_some_and(|(_, key)| GENERIC_META_KEYS.contains(key))
+    {
+        return None;
     }
-    published_at
+    let found = cx
+        .generic()
+        .date_near_headline(cx.headline_ix, page.offset)?;
+    trace.found(
+        "published_at",
+        found.source,
+        format!("{}, over a bare <meta name=\"date\">", found.rule),
+    );
+    Some(format_rfc3339(&found.date))
+}
+
+/// When neither the profile, JSON-LD nor meta tags date the article: a JSON-LD page's date,
+/// a date near the headline, a script's data, the address, and last the article's text.
+fn published_past_metadata(cx: &Cascade<'_>, trace: &mut Trace) -> Option<String> {
+    let Cascade {
+        page,
+        scope,
+        profile,
+        meta,
+        ..
+    } = *cx;
+    let generic = profile.is_none();
+    let (dt, source, rule) = if let Some(dt) = meta
+        .and_then(|m| m.ld_page_published.as_deref())
+        .and_then(|v| parse_machine(v, page.offset))
+    {
+        let rule = "datePublished of the page (WebPage, Recipe, HowTo)".to_string();
+        (dt, "json-ld", rule)
+    } else if let Some(found) = cx.generic().date_near_headline(cx.headline_ix, page.offset) {
+        (found.date, found.source, found.rule)
+    } else if let Some((dt, key)) = generic
+        .then(|| date_in_scripts(cx.c, page.offset))
+        .flatten()
+    {
+        (dt, "heuristic", key)
+    } else if let Some(dt) = date_in_url(&scope.url, page.offset) {
+        (dt, "url", "the date in the article's address".to_string())
+    } else if let Some(found) = generic
+        .then(|| {
+            cx.generic()
+                .date_in_article_text(cx.headline_ix, page.offset)
+        })
+        .flatten()
+    {
+        (found.date, found.source, found.rule)
+    } else {
+        trace.missing(
+            "published_at",
+            profile.map_or(String::new(), |p| format!("{}, ", tried(&p.published)))
+                + "json-ld, meta, time[datetime], a date near the headline, scripts' data, the address, the article's text",
+        );
+        return None;
+    };
+    trace.found("published_at", source, rule);
+    Some(format_rfc3339(&dt))
 }
 
 pub(super) fn modified(
