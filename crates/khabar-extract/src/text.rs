@@ -21,9 +21,10 @@ fn is_removed(c: char) -> bool {
     )
 }
 
-/// Folds runs of white space (no-break spaces and line breaks included) into one space,
-/// trims both ends and removes bidi control marks, zero-width spaces and soft hyphens. Letters, digits,
-/// diacritics, tatweel and punctuation are kept as written.
+/// Composes the text (NFC), folds runs of white space (no-break spaces and line breaks
+/// included) into one space, trims both ends and removes bidi control marks, zero-width
+/// spaces and soft hyphens. Letters, digits, diacritics, tatweel and punctuation are kept
+/// as written.
 pub(crate) fn normalize(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
     push_normalized(&mut out, input);

@@ -55,12 +55,10 @@ const AUTHOR_BOX_MIN_LETTERS: u32 = 120;
 /// Whether schema.org microdata says the element is a person: `itemprop="author"`, or an
 /// `itemtype` of `Person`.
 fn is_person_box(el: &scraper::node::Element) -> bool {
-    el.attr("itemprop").is_some_and(|p| {
-        p.split_ascii_whitespace()
-            .any(|t| t.eq_ignore_ascii_case("author"))
-    }) || el
-        .attr("itemtype")
-        .is_some_and(|t| t.trim_end_matches('/').ends_with("schema.org/Person"))
+    super::hints::has_itemprop(el, "author")
+        || el
+            .attr("itemtype")
+            .is_some_and(|t| t.trim_end_matches('/').ends_with("schema.org/Person"))
 }
 
 /// The text-only reading: comment sections and the furniture tags go, and link lists;

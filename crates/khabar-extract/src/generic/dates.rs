@@ -13,6 +13,7 @@ use super::tree::Ix;
 use super::{BEFORE_HEADLINE, GenericPage};
 use crate::datetime::{parse_machine, parse_visible};
 use crate::dom::text_of;
+use crate::text::normalize;
 use crate::zone::Zone;
 
 /// Characters of a link's text read to tell a date's link from a teaser's.
@@ -117,6 +118,12 @@ fn in_a_longer_link(el: ElementRef<'_>) -> bool {
     })
 }
 
+/// Whether a text holds a digit, Western or Arabic-Indic: no date without one.
+fn holds_digit(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_ascii_digit() || ('٠'..='٩').contains(&c))
+}
+
 /// A printed date inside a sentence («What changed on 1 October 2022?») is the sentence's
 /// subject, not the article's date line.
 fn reads_as_sentence(text: &str) -> bool {
@@ -182,11 +189,7 @@ impl GenericPage<'_> {
             let Some(text) = text_of(it.el) else {
                 continue;
             };
-            if reads_as_sentence(&text)
-                || !text
-                    .chars()
-                    .any(|c| c.is_ascii_digit() || ('٠'..='٩').contains(&c))
-            {
+            if reads_as_sentence(&text) || !holds_digit(&text) {
                 continue;
             }
             if let Some(date) = parse_visible(&text, offset) {
@@ -225,13 +228,10 @@ impl GenericPage<'_> {
                 .filter_map(|c| c.value().as_text())
                 .map(|t| &**t)
                 .collect();
-            if !own
-                .chars()
-                .any(|c| c.is_ascii_digit() || ('٠'..='٩').contains(&c))
-            {
+            if !holds_digit(&own) {
                 return None;
             }
-            let own = own.split_whitespace().collect::<Vec<_>>().join(" ");
+            let own = normalize(&own);
             if own.ends_with(['?', '!']) {
                 return None;
             }

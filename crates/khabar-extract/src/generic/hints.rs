@@ -78,6 +78,14 @@ fn word_in_names(el: &Element, words: &[&'static str]) -> Option<&'static str> {
     words.iter().find(|w| names.contains(*w)).copied()
 }
 
+/// Whether the element's schema.org `itemprop` names `property` (case aside).
+pub(super) fn has_itemprop(el: &Element, property: &str) -> bool {
+    el.attr("itemprop").is_some_and(|v| {
+        v.split_ascii_whitespace()
+            .any(|t| t.eq_ignore_ascii_case(property))
+    })
+}
+
 /// An element's class and id in lower case, for finding a word in them.
 pub(super) fn class_and_id(el: &Element) -> String {
     format!(
@@ -335,10 +343,7 @@ pub(crate) fn hint_of(el: &Element, read_words: bool) -> Hint {
         // themes put layout words of every kind on these
         return Hint::None;
     }
-    if el.attr("itemprop").is_some_and(|v| {
-        v.split_ascii_whitespace()
-            .any(|t| t.eq_ignore_ascii_case("articleBody"))
-    }) {
+    if has_itemprop(el, "articleBody") {
         return Hint::Body;
     }
     if furniture_tag(name) || hidden(el) {

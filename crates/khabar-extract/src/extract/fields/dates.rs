@@ -4,6 +4,7 @@
 //! article's address and, without a profile, a date in the article's text; on a page no
 //! profile covers it gives the address's day when the metadata's is one off.
 
+use chrono::{DateTime, FixedOffset};
 use scraper::ElementRef;
 
 use super::Cascade;
@@ -27,8 +28,8 @@ fn exclude_time<'a>(cx: &Cascade<'a>) -> impl Fn(&ElementRef<'_>) -> bool + 'a {
 const GENERIC_META_KEYS: [&str; 1] = ["date"];
 
 /// Whether a timestamp falls on the day before or after the date in an address.
-fn one_day_apart(found: &str, in_url: &chrono::DateTime<chrono::FixedOffset>) -> bool {
-    chrono::DateTime::parse_from_rfc3339(found)
+fn one_day_apart(found: &str, in_url: &DateTime<FixedOffset>) -> bool {
+    DateTime::parse_from_rfc3339(found)
         .is_ok_and(|d| (d.date_naive() - in_url.date_naive()).num_days().abs() == 1)
 }
 
@@ -37,9 +38,6 @@ pub(super) fn published(
     _: &ArticleFields,
     trace: &mut Trace,
 ) -> Option<String> {
-    if let Some(shown) = shown_over_bare_meta_date(cx, trace) {
-        return Some(shown);
-    }
     let Cascade {
         page,
         scope,
@@ -48,6 +46,10 @@ pub(super) fn published(
         meta,
         ..
     } = *cx;
+    let in_url = date_in_url(&scope.url, page.offset);
+    if let Some(shown) = shown_over_bare_meta_date(cx, in_url.is_some(), trace) {
+        return Some(shown);
+    }
     // with a profile, the container's first <time datetime> comes next; without one, the
     // generic step below looks at <time> elements by where they stand (a sidebar's or a
     // comment's is another item's date)
@@ -64,8 +66,8 @@ pub(super) fn published(
     );
     if let Some(found) = &published_at
         && profile.is_none()
-        && let Some(in_url) = date_in_url(&scope.url, page.offset)
-        && one_day_apart(found, &in_url)
+        && let Some(in_url) = &in_url
+        && one_day_apart(found, in_url)
     {
         // the address names the day the article was filed under where the metadata, in
         // UTC or another zone than the newsroom's, says the day before or after
@@ -74,18 +76,21 @@ pub(super) fn published(
             "url",
             "the date in the article's address, a day from the metadata's",
         );
-        published_at = Some(format_rfc3339(&in_url));
+        published_at = Some(format_rfc3339(in_url));
     }
-    published_at.or_else(|| published_past_metadata(cx, trace))
+    published_at.or_else(|| published_past_metadata(cx, in_url, trace))
 }
 
 /// A bare `<meta name="date">` is often the day a content system last touched the page:
 /// without a profile, JSON-LD or a date in the address to check it against, a date shown
 /// with the article wins over it.
-fn shown_over_bare_meta_date(cx: &Cascade<'_>, trace: &mut Trace) -> Option<String> {
+fn shown_over_bare_meta_date(
+    cx: &Cascade<'_>,
+    address_dated: bool,
+    trace: &mut Trace,
+) -> Option<String> {
     let Cascade {
         page,
-        scope,
         profile,
         ld,
         meta,
@@ -93,7 +98,7 @@ fn shown_over_bare_meta_date(cx: &Cascade<'_>, trace: &mut Trace) -> Option<Stri
     } = *cx;
     if profile.is_some()
         || ld.and_then(|l| l.date_published.as_deref()).is_some()
-        || date_in_url(&scope.url, page.offset).is_some()
+        || address_dated
         || !meta
             .and_then(|m| m.published_time.as_ref())
             .is_some_and(|(_, key)| GENERIC_META_KEYS.contains(key))
@@ -112,11 +117,15 @@ fn shown_over_bare_meta_date(cx: &Cascade<'_>, trace: &mut Trace) -> Option<Stri
 }
 
 /// When neither the profile, JSON-LD nor meta tags date the article: a JSON-LD page's date,
-/// a date near the headline, a script's data, the address, and last the article's text.
-fn published_past_metadata(cx: &Cascade<'_>, trace: &mut Trace) -> Option<String> {
+/// a date near the headline, a script's data, the address (`in_url`), and last the
+/// article's text.
+fn published_past_metadata(
+    cx: &Cascade<'_>,
+    in_url: Option<DateTime<FixedOffset>>,
+    trace: &mut Trace,
+) -> Option<String> {
     let Cascade {
         page,
-        scope,
         profile,
         meta,
         ..
@@ -135,7 +144,7 @@ fn published_past_metadata(cx: &Cascade<'_>, trace: &mut Trace) -> Option<String
         .flatten()
     {
         (dt, "heuristic", key)
-    } else if let Some(dt) = date_in_url(&scope.url, page.offset) {
+    } else if let Some(dt) = in_url {
         (dt, "url", "the date in the article's address".to_string())
     } else if let Some(found) = generic
         .then(|| {
