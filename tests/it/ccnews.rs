@@ -906,6 +906,15 @@ fn ccnews_cmd(base: &str, state: &Path, out: &Path) -> std::process::Command {
     c
 }
 
+/// `khabar ccnews` started in the background, records to `out`, its standard error piped.
+fn spawn_ccnews(base: &str, state: &Path, out: &Path) -> std::process::Child {
+    ccnews_cmd(base, state, out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
 /// The tree's server, with A3 stalling after half its bytes: a run writes what came before
 /// and waits.
 fn stalling_at_a3(tree: &Tree) -> Server {
@@ -923,11 +932,7 @@ fn stalling_at_a3(tree: &Tree) -> Server {
 /// The stall lifted, one more run to the end (it must exit 0); its standard error.
 fn rerun_to_the_end(server: &Server, state: &Path, out: &Path) -> String {
     server.clear_faults();
-    let rerun = ccnews_cmd(&server.base, state, out)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let rerun = spawn_ccnews(&server.base, state, out);
     let (status, _, err) = wait_with_limit(rerun, Duration::from_secs(60));
     assert_eq!(status.code(), Some(0), "{err}");
     err
@@ -1009,11 +1014,7 @@ fn the_command_killed_mid_archive_is_taken_up_with_nothing_lost_or_twice() {
     let server = stalling_at_a3(&tree);
     let dir = tempfile::tempdir().unwrap();
     let (state, out) = (dir.path().join("s.db"), dir.path().join("out.ndjson"));
-    let mut child = ccnews_cmd(&server.base, &state, &out)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_ccnews(&server.base, &state, &out);
     // the output holds A2's records and some of A3's
     wait_until_held(&out, tree.urls(&[A2], on_example).len());
     child.kill().unwrap(); // SIGKILL: no chance to tidy up
@@ -1086,11 +1087,7 @@ fn sigterm_ends_the_command_as_asked_and_ctrl_c_as_interrupted() {
     let (state, out) = (dir.path().join("s.db"), dir.path().join("out.ndjson"));
     // SIGTERM (a service manager's stop): the run ends at a record boundary, exit 0
     for (signal, code, said) in [("-TERM", 0, "terminated"), ("-INT", 130, "interrupted")] {
-        let child = ccnews_cmd(&server.base, &state, &out)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let child = spawn_ccnews(&server.base, &state, &out);
         wait_until_held(&out, tree.urls(&[A2], on_example).len());
         let kill = std::process::Command::new("kill")
             .args([signal, &child.id().to_string()])
