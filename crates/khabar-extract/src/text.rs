@@ -121,6 +121,16 @@ fn classify(c: char) -> CharKind {
     }
 }
 
+/// A text quoted in a trace line (`--explain`): «…», cut after 60 characters.
+pub(crate) fn clip(s: &str) -> String {
+    const MAX: usize = 60;
+    if s.chars().count() <= MAX {
+        format!("«{s}»")
+    } else {
+        format!("«{}…»", s.chars().take(MAX).collect::<String>())
+    }
+}
+
 /// [`normalize`], then `None` for a string that is empty afterwards.
 pub(crate) fn normalize_opt(input: &str) -> Option<String> {
     let s = normalize(input);

@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 
 use crate::generic::BlockNote;
 use crate::record::Record;
+use crate::text::clip;
 
 /// How one field was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -166,15 +167,6 @@ fn render_parts(out: &mut String, parts: &[String], record: &Record) {
             "body part",
             counts.join(", ")
         );
-    }
-}
-
-fn clip(s: &str) -> String {
-    const MAX: usize = 60;
-    if s.chars().count() <= MAX {
-        format!("«{s}»")
-    } else {
-        format!("«{}…»", s.chars().take(MAX).collect::<String>())
     }
 }
 

@@ -13,7 +13,7 @@ use super::tree::Ix;
 use super::{BEFORE_HEADLINE, GenericPage};
 use crate::datetime::{parse_machine, parse_visible};
 use crate::dom::text_of;
-use crate::text::normalize;
+use crate::text::{clip, normalize};
 use crate::zone::Zone;
 
 /// Characters of a link's text read to tell a date's link from a teaser's.
@@ -239,7 +239,8 @@ impl GenericPage<'_> {
             Some(FoundDate {
                 date,
                 source: "heuristic",
-                rule: format!("the first date in the article's text «{own}»"),
+                // a sentence can run on: its start is enough to find it
+                rule: format!("the first date in the article's text {}", clip(&own)),
             })
         })
     }
